@@ -1,0 +1,64 @@
+import { profileName, slugify } from './naming';
+import { EnvironmentConfig, entitledTierNames } from './schema';
+import { destinationRegions } from './regions';
+
+/** A model tier with its defaults resolved. */
+export interface ResolvedTier {
+  readonly name: string;
+  /** System cross-region inference profile id, e.g. `us.anthropic.claude-opus-4-6-v1`. */
+  readonly profileId: string;
+  /** Destination regions of the system profile. */
+  readonly destinationRegions: readonly string[];
+  /** Group a developer must belong to, if the tier is restricted. */
+  readonly group?: string;
+}
+
+/** A developer with team data and entitlements resolved. */
+export interface ResolvedDeveloper {
+  readonly id: string;
+  /** `slugify(id)`: unique within the roster. */
+  readonly slug: string;
+  readonly team: string;
+  readonly costCenter: string;
+  /** Entitled tier names, in `models` order. */
+  readonly tiers: readonly string[];
+  /** Monthly budget for the optional per-developer budget. */
+  readonly monthlyBudgetUsd: number;
+  /** Application inference profile name per tier. */
+  readonly profileNames: Readonly<Record<string, string>>;
+}
+
+export function resolveTiers(config: Pick<EnvironmentConfig, 'models'>): ResolvedTier[] {
+  return Object.entries(config.models).map(([name, m]) => {
+    const profileId = typeof m === 'string' ? m : m.profileId;
+    const regions =
+      typeof m === 'string' || !m.destinationRegions ? destinationRegions(profileId) : m.destinationRegions;
+    return {
+      name,
+      profileId,
+      destinationRegions: regions,
+      ...(typeof m !== 'string' && m.group ? { group: m.group } : {}),
+    };
+  });
+}
+
+/** The tier used for `ANTHROPIC_MODEL` and `inference_profile_arns`. */
+export function defaultTierName(config: Pick<EnvironmentConfig, 'models' | 'defaultModel'>): string {
+  return config.defaultModel ?? Object.keys(config.models)[0];
+}
+
+export function resolveDevelopers(config: EnvironmentConfig): ResolvedDeveloper[] {
+  const teams = new Map(config.teams.map((t) => [t.id, t]));
+  return config.developers.map((d) => {
+    const tiers = entitledTierNames(config, d);
+    return {
+      id: d.id,
+      slug: slugify(d.id),
+      team: d.team,
+      costCenter: d.costCenter ?? teams.get(d.team)!.costCenter,
+      tiers,
+      monthlyBudgetUsd: d.monthlyBudgetUsd ?? config.budgets.perDeveloper.defaultUsd,
+      profileNames: Object.fromEntries(tiers.map((t) => [t, profileName(config.project, d.id, t)])),
+    };
+  });
+}
