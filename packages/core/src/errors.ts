@@ -106,7 +106,7 @@ export function formatProblems(problems: readonly ConfigProblem[], source: strin
  * Constructs call this so library users get the same errors as the config file.
  */
 export function validateWith<S extends z.ZodType>(schema: S, input: unknown, source: string): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ConfigError(problemsFromZod(result.error.issues, input), source);
   return result.data;
 }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, ConfigProblem, problemsFromZod, renderValue } from './errors';
 import { EnvironmentConfig, EnvironmentConfigSchema } from './schema';
 
@@ -25,11 +25,12 @@ export function parseConfig(text: string, source = 'config'): EnvironmentConfig 
       source,
     );
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => ({
-        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(root)',
+        path: `line ${lineCounter.linePos(e.pos[0]).line}, column ${lineCounter.linePos(e.pos[0]).col}`,
         value: e.code,
         message: `YAML: ${e.message.split('\n')[0]}`,
       })),
@@ -64,7 +65,7 @@ export function validateConfig(raw: unknown, source = 'config'): EnvironmentConf
     };
     throw new ConfigError([problem], source);
   }
-  const result = EnvironmentConfigSchema.safeParse(raw);
+  const result = EnvironmentConfigSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ConfigError(problemsFromZod(result.error.issues, raw), source);
   return result.data;
 }

@@ -575,9 +575,9 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
   );
   if (required > quota) {
     issue(
-      ['developers'],
-      `${arr(c.developers).length} developers`,
-      `need ${required} application inference profiles, more than allocation.quota (${quota}); request a Bedrock quota increase and raise allocation.quota, or split the roster (allocation.shardBy: team, or another account/region)`,
+      ['allocation', 'quota'],
+      quota,
+      `is ${quota} but the ${arr(c.developers).length} developers need ${required} application inference profiles; request a Bedrock quota increase and raise allocation.quota, or split the roster (allocation.shardBy: team, or another account/region)`,
     );
   }
 }

@@ -1,0 +1,13 @@
+// The prod environment app. The only place that reads the environment: which config file
+// (CCB_CONFIG, default ./config.yaml), which target (CCB_TARGET=aws|local, CCB_EMULATOR_ENDPOINT)
+// and where to write Terraform JSON (CDKTF_OUTDIR, set by 'cdktf synth|deploy').
+import * as path from 'path';
+import { runEnvironmentApp } from '@claude-code-bedrock/stack';
+
+process.exitCode = runEnvironmentApp({
+  configPath: process.env.CCB_CONFIG ?? path.join(__dirname, '..', 'config.yaml'),
+  target: process.env.CCB_TARGET,
+  emulatorEndpoint: process.env.CCB_EMULATOR_ENDPOINT,
+  outdir: process.env.CDKTF_OUTDIR ?? path.join(__dirname, '..', 'cdktf.out'),
+  debug: process.env.CCB_DEBUG === '1',
+});

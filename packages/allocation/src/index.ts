@@ -1,0 +1,3 @@
+export * from './developer-profiles';
+export * from './naming';
+export * from './schema';

@@ -1,0 +1,193 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
+import {
+  ConfigError,
+  EnvironmentConfigInput,
+  entitledTierNames,
+  parseConfig,
+  resolveDevelopers,
+  resolveTiers,
+  validateConfig,
+} from '../src';
+
+const devYaml = readFileSync(join(__dirname, '../../../apps/dev/config.yaml'), 'utf8');
+const base = (): EnvironmentConfigInput => parse(devYaml);
+
+function problems(input: unknown): string[] {
+  try {
+    validateConfig(input);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message} (got ${p.value})`);
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('the shipped example configs', () => {
+  it.each(['dev', 'prod'])('%s validates', (env) => {
+    const text = readFileSync(join(__dirname, `../../../apps/${env}/config.yaml`), 'utf8');
+    const config = parseConfig(text);
+    expect(config.environment).toBe(env);
+  });
+
+  it('prod has at least 25 developers in 4 teams', () => {
+    const config = parseConfig(readFileSync(join(__dirname, '../../../apps/prod/config.yaml'), 'utf8'));
+    expect(config.developers.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(config.developers.map((d) => d.team)).size).toBe(4);
+  });
+});
+
+describe('defaults', () => {
+  it('applies documented defaults', () => {
+    const config = validateConfig(base());
+    expect(config.logging.cloudtrail).toEqual({
+      enabled: true,
+      multiRegion: true,
+      cloudWatchLogs: false,
+      expirationDays: 365,
+    });
+    expect(config.budgets.thresholds).toEqual({ actual: [50, 80, 100], forecast: [100] });
+    expect(config.allocation).toEqual({ quota: 1000, shardBy: 'none' });
+    expect(config.access.identity).toBe('principalTag');
+    expect(config.claudeCode.denyPaths).toContain('~/.aws/credentials');
+  });
+});
+
+describe('validation reports every problem at once, with path and value', () => {
+  it('lists field errors and cross-field errors together', () => {
+    const c = base() as Record<string, unknown> & EnvironmentConfigInput;
+    c.region = 'mars-1';
+    c.developers = [...c.developers, { id: 'x', team: 'nope' }];
+    (c as Record<string, unknown>).colour = 'blue';
+    const found = problems(c);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^region: .* \(got "mars-1"\)$/),
+        expect.stringMatching(/^developers\[4\]\.team: is not a defined team id .*\(got "nope"\)$/),
+        expect.stringMatching(/^colour: is not a known setting.*\(got "blue"\)$/),
+      ]),
+    );
+  });
+
+  it('rejects developers that collide after sanitisation, naming both', () => {
+    const c = base();
+    c.developers = [...c.developers, { id: 'Bob.Smith', team: 'platform' }];
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/collides with 'bob.smith'.*\(got "Bob.Smith"\)/)]),
+    );
+  });
+
+  it('rejects a price table missing a tier', () => {
+    const c = base();
+    delete (c.prices as Record<string, unknown>).opus;
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^prices: has no price for model tier 'opus'/)]),
+    );
+  });
+
+  it('rejects alias/aws/sns for the alert topic', () => {
+    const c = base();
+    c.budgets.snsKmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:alias/aws/sns';
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^budgets\.snsKmsKeyArn: alias\/aws\/sns cannot be used/)]),
+    );
+  });
+
+  it('rejects more than 10 alert e-mails', () => {
+    const c = base();
+    c.budgets.alertEmails = Array.from({ length: 11 }, (_, i) => `a${i}@example.com`);
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^budgets\.alertEmails: .*at most 10/)]),
+    );
+  });
+
+  it('rejects an Object Lock longer than the lifecycle expiry', () => {
+    const c = base();
+    c.logging = { expirationDays: 100, objectLock: { mode: 'COMPLIANCE', days: 365 } };
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^logging\.expirationDays: must not be shorter than objectLock\.days \(365\).*\(got 100\)/),
+      ]),
+    );
+  });
+
+  it('rejects an empty trust', () => {
+    const c = base();
+    c.access.developers = {};
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^access\.developers: must name principals, saml or oidc/)]),
+    );
+  });
+
+  it('rejects a roster that needs more profiles than the quota, saying how many', () => {
+    const c = base();
+    c.allocation = { quota: 5 };
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^allocation\.quota: is 5 but the 4 developers need 9 application inference profiles.*\(got 5\)/)]),
+    );
+  });
+
+  it('rejects bucket prefixes that make invalid S3 names', () => {
+    for (const prefix of ['Acme', 'a', 'acme_dev', 'xn--acme', 'a'.repeat(40), 'acme.dev']) {
+      const c = base();
+      c.bucketPrefix = prefix;
+      expect(problems(c).some((p) => p.startsWith('bucketPrefix:'))).toBe(true);
+    }
+  });
+});
+
+describe('YAML loading', () => {
+  it('reports YAML syntax errors with their position', () => {
+    expect(() => parseConfig('project: [unclosed\n')).toThrow(/line \d+, column \d+: YAML/);
+  });
+
+  it('rejects duplicate keys', () => {
+    expect(() => parseConfig('project: a\nproject: b\n')).toThrow(/YAML: Map keys must be unique/);
+  });
+
+  it('stops alias bombs', () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    ].join('\n');
+    expect(() => parseConfig(bomb)).toThrow(/alias/i);
+  });
+
+  it('refuses files over 1 MiB before parsing', () => {
+    expect(() => parseConfig('#'.repeat(2 * 1024 * 1024))).toThrow(/larger than 1048576 bytes/);
+  });
+
+  it('rejects a document that is not a mapping', () => {
+    expect(() => parseConfig('- a\n- b\n')).toThrow(/must be a YAML mapping/);
+  });
+});
+
+describe('roster resolution', () => {
+  const config = validateConfig(base());
+
+  it('gives every developer the fast tier and only the group tiers they belong to', () => {
+    const byId = Object.fromEntries(resolveDevelopers(config).map((d) => [d.id, d]));
+    expect(byId['jane.doe@example.com'].tiers).toEqual(['sonnet', 'opus', 'haiku']);
+    expect(byId['bob.smith'].tiers).toEqual(['sonnet', 'haiku']);
+    expect(byId['Carol+ML@example.com'].tiers).toEqual(['sonnet', 'haiku']);
+  });
+
+  it('inherits the team cost center unless overridden', () => {
+    const byId = Object.fromEntries(resolveDevelopers(config).map((d) => [d.id, d]));
+    expect(byId['bob.smith'].costCenter).toBe('CC-100');
+    expect(byId['dave.o-neil'].costCenter).toBe('CC-210');
+  });
+
+  it('derives destination regions from the profile geography', () => {
+    const sonnet = resolveTiers(config).find((t) => t.name === 'sonnet')!;
+    expect(sonnet.destinationRegions).toEqual(['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2']);
+  });
+
+  it('lists explicit models in tier order', () => {
+    expect(entitledTierNames(config, { models: ['haiku', 'sonnet'] })).toEqual(['sonnet', 'haiku']);
+  });
+});

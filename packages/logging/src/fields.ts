@@ -1,0 +1,42 @@
+/**
+ * Field paths of a Bedrock model invocation log record, as CloudWatch Logs Insights, metric
+ * filters (`$.input.inputTokenCount`) and Athena (`input.inputTokenCount`) address them.
+ *
+ * Token counts are **nested** under `input` and `output`; they are never top-level fields. A query
+ * that reads `inputTokenCount` at the top level silently returns nothing.
+ */
+export const INVOCATION_LOG_FIELDS = {
+  /** Record timestamp (RFC 3339), e.g. `2026-11-02T14:05:09Z`. */
+  timestamp: 'timestamp',
+  /** Caller identity: an assumed-role session or IAM user ARN. */
+  caller: 'identity.arn',
+  /** Model id, or the application inference profile ARN when a profile was used. */
+  modelId: 'modelId',
+  /** `InvokeModel`, `InvokeModelWithResponseStream`, `Converse`, `ConverseStream`. */
+  operation: 'operation',
+  requestId: 'requestId',
+  accountId: 'accountId',
+  /** Region the request was sent to. */
+  region: 'region',
+  /** Region that served the request (cross-region inference). */
+  inferenceRegion: 'inferenceRegion',
+  inputTokens: 'input.inputTokenCount',
+  outputTokens: 'output.outputTokenCount',
+  cacheReadTokens: 'input.cacheReadInputTokenCount',
+  cacheWriteTokens: 'input.cacheWriteInputTokenCount',
+  /** Present only on failed invocations (e.g. `ThrottlingException`). */
+  errorCode: 'errorCode',
+  schemaType: 'schemaType',
+  schemaVersion: 'schemaVersion',
+} as const;
+
+export type InvocationLogField = keyof typeof INVOCATION_LOG_FIELDS;
+
+/** The `AWSLogs/...` part of an invocation-log object key, after the configured key prefix. */
+export function invocationLogObjectPrefix(
+  s3KeyPrefix: string,
+  accountId: string,
+  region: string,
+): string {
+  return `${s3KeyPrefix}/AWSLogs/${accountId}/BedrockModelInvocationLogs/${region}/`;
+}

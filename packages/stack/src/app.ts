@@ -1,0 +1,52 @@
+import { ConfigError, loadConfigFile } from '@claude-code-bedrock/core';
+import { App } from 'cdktf';
+import { existsSync, renameSync, rmSync } from 'fs';
+import { ClaudeCodeBedrockStack } from './stack';
+import { parseTarget } from './target';
+
+export interface EnvironmentAppOptions {
+  /** YAML config file to load. */
+  readonly configPath: string;
+  /** `CCB_TARGET`: 'aws' (default) or 'local'. */
+  readonly target?: string;
+  /** `CCB_EMULATOR_ENDPOINT`, for the local target. */
+  readonly emulatorEndpoint?: string;
+  /** Where Terraform JSON is written. */
+  readonly outdir: string;
+  /** Print stack traces of unexpected errors (`CCB_DEBUG`). @default false */
+  readonly debug?: boolean;
+  /** Where messages go. @default - process.stderr */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Runs one environment app: loads and validates the config, builds the stack and synthesizes it.
+ * Returns the process exit code. Synthesis happens in a scratch directory that replaces `outdir`
+ * only on success, so a bad config or a failed validation leaves an existing `cdktf.out`
+ * untouched. Errors are reported as messages, never as stack traces.
+ */
+export function runEnvironmentApp(options: EnvironmentAppOptions): number {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const scratch = `${options.outdir}.partial-${process.pid}`;
+  try {
+    const target = parseTarget(options.target, options.emulatorEndpoint);
+    const config = loadConfigFile(options.configPath);
+    rmSync(scratch, { recursive: true, force: true });
+    const app = new App({ outdir: scratch, skipValidation: false });
+    new ClaudeCodeBedrockStack(app, config.environment, { config, target });
+    app.synth();
+    if (existsSync(options.outdir)) rmSync(options.outdir, { recursive: true, force: true });
+    renameSync(scratch, options.outdir);
+    return 0;
+  } catch (err) {
+    rmSync(scratch, { recursive: true, force: true });
+    if (err instanceof ConfigError) {
+      log(err.message);
+    } else {
+      log(`error: ${(err as Error).message ?? String(err)}`);
+      if (options.debug) log((err as Error).stack ?? "");
+    }
+    log('nothing was synthesized; any existing output is unchanged.');
+    return 1;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './app';
+export * from './settings';
+export * from './stack';
+export * from './target';

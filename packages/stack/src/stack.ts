@@ -1,0 +1,286 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AdminRole, DeveloperRole, ScpDocument } from '@claude-code-bedrock/foundation';
+import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
+import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
+import { CostAttribution } from '@claude-code-bedrock/attribution';
+import {
+  BedrockGuardrail,
+  BudgetAlertTopic,
+  CostAnomalyDetection,
+  PlatformBudgets,
+  UsageAlarms,
+} from '@claude-code-bedrock/budgets';
+import {
+  EnvironmentConfig,
+  commonTags,
+  defaultTierName,
+  resolveDevelopers,
+  resolveTiers,
+} from '@claude-code-bedrock/core';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { developerEnv, developerSettings, managedSettings } from './settings';
+import { DeployTarget, providerSettingsFor } from './target';
+
+export interface ClaudeCodeBedrockStackProps {
+  /** The validated environment configuration (see `loadConfigFile`). */
+  readonly config: EnvironmentConfig;
+  /** @default - real AWS */
+  readonly target?: DeployTarget;
+}
+
+/**
+ * One environment: foundation, logging, allocation, attribution and budgets composed from one
+ * validated config, with the provider, backend and every output the apps expose.
+ */
+export class ClaudeCodeBedrockStack extends TerraformStack {
+  readonly developerRole: DeveloperRole;
+  readonly adminRole: AdminRole;
+  readonly scp: ScpDocument;
+  readonly logging: BedrockAuditLogging;
+  readonly profiles: DeveloperProfiles;
+  readonly attribution: CostAttribution;
+  readonly alertTopic: BudgetAlertTopic;
+  readonly budgets: PlatformBudgets;
+  readonly alarms: UsageAlarms;
+  readonly anomaly?: CostAnomalyDetection;
+  readonly guardrail?: BedrockGuardrail;
+
+  constructor(scope: Construct, id: string, props: ClaudeCodeBedrockStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const target = props.target ?? { kind: 'aws' };
+    const { project, region, bucketPrefix } = config;
+
+    new AwsProvider(this, 'aws', {
+      region,
+      defaultTags: [{ tags: commonTags(project, config.environment, config.tags) }],
+      ...providerSettingsFor(target),
+    });
+    if (config.backend?.s3) {
+      const s3 = config.backend.s3;
+      new S3Backend(this, {
+        bucket: s3.bucket,
+        key: s3.key ?? `${project}/${config.environment}/terraform.tfstate`,
+        region: s3.region ?? region,
+        useLockfile: s3.useLockfile,
+        encrypt: true,
+      });
+    } else {
+      new LocalBackend(this, { path: 'terraform.tfstate' });
+    }
+
+    const accountId =
+      config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
+    const tiers = resolveTiers(config);
+    const developers = resolveDevelopers(config);
+
+    // foundation -----------------------------------------------------------------------------
+    this.developerRole = new DeveloperRole(this, 'developer-role', {
+      project,
+      accountId,
+      region,
+      trust: config.access.developers,
+      tiers,
+      identity: config.access.identity,
+      tagSession: config.access.tagSession,
+      maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
+      allowedRegions: config.access.allowedRegions,
+    });
+    this.adminRole = new AdminRole(this, 'admin-role', {
+      project,
+      accountId,
+      region,
+      bucketPrefix,
+      trust: config.access.admins ?? { principals: config.access.developers.principals },
+      maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
+      allowedRegions: config.access.allowedRegions,
+    });
+    this.scp = new ScpDocument(this, 'scp', {
+      project,
+      allowedRegions: config.access.allowedRegions,
+      tiers,
+    });
+
+    // logging --------------------------------------------------------------------------------
+    const l = config.logging;
+    this.logging = new BedrockAuditLogging(this, 'logging', {
+      project,
+      bucketPrefix,
+      accountId,
+      region,
+      logRetentionDays: l.logRetentionDays,
+      transitionToIaDays: l.transitionToIaDays,
+      expirationDays: l.expirationDays,
+      noncurrentExpirationDays: l.noncurrentExpirationDays,
+      objectLock: l.objectLock,
+      delivery: l.delivery,
+      manageInvocationLogging: l.manageInvocationLogging,
+      cloudtrail: l.cloudtrail,
+    });
+    this.logging.grantRead(this.adminRole.role);
+
+    // allocation -----------------------------------------------------------------------------
+    this.profiles = new DeveloperProfiles(this, 'allocation', {
+      project,
+      region,
+      accountId,
+      tiers,
+      developers,
+      quota: config.allocation.quota,
+    });
+
+    // attribution ----------------------------------------------------------------------------
+    const a = config.attribution;
+    this.attribution = new CostAttribution(this, 'attribution', {
+      project,
+      bucketPrefix,
+      accountId,
+      region,
+      logBucket: this.logging.bucket,
+      logKeyPrefix: this.logging.s3KeyPrefix,
+      prices: config.prices,
+      tiers,
+      profiles: developers.flatMap((d) =>
+        d.tiers.map((tier) => ({
+          developerId: d.id,
+          team: d.team,
+          costCenter: d.costCenter,
+          tier,
+          profileArn: this.profiles.profiles[d.id][tier].arn,
+        })),
+      ),
+      projectionStartDate: a.projectionStartDate,
+      bytesScannedCutoffPerQuery: a.bytesScannedCutoffPerQuery,
+      resultsExpirationDays: a.resultsExpirationDays,
+      identityCenterInstanceArn: a.identityCenterInstanceArn,
+      activateCostAllocationTags: a.activateCostAllocationTags,
+    });
+
+    // budgets --------------------------------------------------------------------------------
+    const b = config.budgets;
+    this.alertTopic = new BudgetAlertTopic(this, 'alerts', {
+      project,
+      accountId,
+      region,
+      emails: b.alertEmails,
+      kmsKeyArn: b.snsKmsKeyArn,
+    });
+    this.budgets = new PlatformBudgets(this, 'budgets', {
+      project,
+      topic: this.alertTopic.topic,
+      alertEmails: b.alertEmails,
+      monthlyUsd: b.monthlyUsd,
+      thresholds: b.thresholds,
+      teams: config.teams,
+      teamThresholds: b.teamThresholds,
+      developers: b.perDeveloper.enabled
+        ? developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd }))
+        : undefined,
+      developerThresholds: b.perDeveloper.thresholds,
+    });
+    this.alarms = new UsageAlarms(this, 'alarms', {
+      project,
+      logGroup: this.logging.logGroup,
+      topic: this.alertTopic.topic,
+      accountId,
+      region,
+      ...b.alarms,
+    });
+    if (b.anomaly.enabled) {
+      this.anomaly = new CostAnomalyDetection(this, 'anomaly', {
+        project,
+        topic: this.alertTopic.topic,
+        thresholdUsd: b.anomaly.thresholdUsd,
+      });
+    }
+    if (b.guardrail.enabled) {
+      this.guardrail = new BedrockGuardrail(this, 'guardrail', {
+        project,
+        deniedTopics: b.guardrail.deniedTopics,
+        piiEntities: b.guardrail.piiEntities,
+      });
+    }
+
+    this.addOutputs(config);
+  }
+
+  private addOutputs(config: EnvironmentConfig): void {
+    const out = (id: string, value: unknown, description: string, sensitive = false) =>
+      new TerraformOutput(this, id, { value, description, sensitive });
+    const defaultTier = defaultTierName(config);
+    const arnsByDeveloper = Object.fromEntries(
+      Object.entries(this.profiles.profiles).map(([dev, byTier]) => [
+        dev,
+        Object.fromEntries(Object.entries(byTier).map(([tier, p]) => [tier, p.arn])),
+      ]),
+    );
+    const defaultArns = Object.fromEntries(
+      Object.entries(arnsByDeveloper).map(([dev, byTier]) => [
+        dev,
+        byTier[defaultTier] ?? Object.values(byTier)[0],
+      ]),
+    );
+
+    out('developer_role_arn', this.developerRole.roleArn, 'ARN of the role developers assume to run Claude Code.');
+    out('admin_role_arn', this.adminRole.roleArn, 'ARN of the platform administrator role.');
+    out(
+      'scp_policy_json',
+      this.scp.json,
+      'Service control policy for the organization: denies Bedrock API keys and model use outside approved regions/models.',
+    );
+    out('log_group_name', this.logging.logGroup.name, 'CloudWatch log group receiving Bedrock model invocation logs.');
+    out('invocation_logs_bucket', this.logging.bucket.bucket, 'S3 bucket receiving Bedrock model invocation logs.');
+    out(
+      'cloudtrail_arn',
+      this.logging.trail?.arn ?? Token.nullValue(),
+      'ARN of the CloudTrail trail recording Bedrock API calls (null when disabled).',
+    );
+    out(
+      'inference_profile_arns',
+      defaultArns,
+      `Map of developer id to the ARN of their application inference profile for the default tier (${defaultTier}).`,
+    );
+    out(
+      'inference_profiles',
+      arnsByDeveloper,
+      'Map of developer id to a map of model tier to application inference profile ARN.',
+    );
+    out(
+      'sso_permission_set_arn',
+      this.attribution.permissionSet?.arn ?? Token.nullValue(),
+      'ARN of the IAM Identity Center permission set for developers (null when not configured).',
+    );
+    out('athena_workgroup', this.attribution.workgroup.name, 'Athena workgroup for cost and usage queries.');
+    out('athena_database', this.attribution.database.name, 'Glue database holding the invocation-log tables.');
+    out('athena_results_bucket', this.attribution.resultsBucket.bucket, 'S3 bucket holding Athena query results.');
+    out('glue_table', this.attribution.table.name, 'Glue table over the invocation logs (partition-projected).');
+    out('sns_topic_arn', this.alertTopic.topicArn, 'SNS topic receiving budget, anomaly and usage alerts.');
+    out('budget_names', this.budgets.budgetNames, 'Names of every AWS Budget this environment manages.');
+    out(
+      'guardrail_id',
+      this.guardrail?.guardrailId ?? Token.nullValue(),
+      'Bedrock guardrail id (null when the guardrail is off).',
+    );
+    out(
+      'developer_env_config',
+      Object.fromEntries(
+        Object.entries(arnsByDeveloper).map(([dev, arns]) => [dev, developerEnv(config, arns)]),
+      ),
+      'Map of developer id to the environment variables Claude Code needs (CLAUDE_CODE_USE_BEDROCK, AWS_REGION, AWS_PROFILE, ANTHROPIC_MODEL, ...).',
+    );
+    out(
+      'claude_settings',
+      Object.fromEntries(
+        Object.entries(arnsByDeveloper).map(([dev, arns]) => [dev, developerSettings(config, arns)]),
+      ),
+      'Map of developer id to the complete ~/.claude/settings.json for that developer.',
+    );
+    out(
+      'managed_settings',
+      managedSettings(config),
+      'Organization managed-settings.json for Claude Code (bypass mode disabled, secret paths denied).',
+    );
+  }
+}

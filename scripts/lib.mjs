@@ -1,0 +1,81 @@
+// Helpers shared by the project's scripts (synth, validate, start, bench, onboarding).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Terraform CLI config that installs hashicorp/aws from the machine's filesystem mirror. */
+export const TF_CLI_CONFIG = join(ROOT, 'scripts', 'terraformrc');
+
+/** Environment for terraform: the project's CLI config, no prompts, no colour, no checkpoint. */
+export function terraformEnv(extra = {}) {
+  return {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: process.env.CCB_TF_CLI_CONFIG ?? TF_CLI_CONFIG,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    ...extra,
+  };
+}
+
+/** Environment apps (directories under apps/ with a cdktf.json). */
+export function listApps() {
+  return readdirSync(join(ROOT, 'apps'))
+    .filter((name) => existsSync(join(ROOT, 'apps', name, 'cdktf.json')))
+    .sort();
+}
+
+/** Runs a command, inheriting stdio unless `capture`; returns { status, stdout, stderr }. */
+export function run(cmd, args, { cwd = ROOT, env = process.env, capture = false, input } = {}) {
+  const res = spawnSync(cmd, args, {
+    cwd,
+    env,
+    input,
+    encoding: 'utf8',
+    stdio: capture ? ['pipe', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (res.error) throw res.error;
+  return { status: res.status ?? 1, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+}
+
+/** Runs a command and throws (with its output) when it fails. */
+export function must(cmd, args, opts = {}) {
+  const res = run(cmd, args, { ...opts, capture: true });
+  if (res.status !== 0) {
+    const err = new Error(`${cmd} ${args.join(' ')} failed (exit ${res.status}) in ${opts.cwd ?? ROOT}\n${res.stdout}${res.stderr}`);
+    err.result = res;
+    throw err;
+  }
+  return res;
+}
+
+/**
+ * Synthesizes one app (its compiled dist/main.js) into `outdir` and returns the stack directory
+ * holding cdk.tf.json. `env` can set CCB_CONFIG / CCB_TARGET / CCB_EMULATOR_ENDPOINT.
+ */
+export function synthApp(app, { outdir = join(ROOT, 'apps', app, 'cdktf.out'), env = {} } = {}) {
+  const main = join(ROOT, 'apps', app, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run 'npm run build' first`);
+  must('node', [main], { env: { ...process.env, CDKTF_OUTDIR: outdir, ...env } });
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  const stacks = Object.values(manifest.stacks);
+  return stacks.map((s) => join(outdir, dirname(s.synthesizedStackPath)));
+}
+
+/** Counts resources (and data sources) by type in a cdk.tf.json. */
+export function summarize(stackDir) {
+  const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const count = (block) =>
+    Object.fromEntries(Object.entries(block ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]));
+  const resources = count(tf.resource);
+  return {
+    resources,
+    resourceTotal: Object.values(resources).reduce((a, b) => a + b, 0),
+    dataSources: count(tf.data),
+    outputs: Object.keys(tf.output ?? {}),
+    backend: Object.keys(tf.terraform?.backend ?? {})[0] ?? 'local',
+  };
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Synthesizes every environment app and runs `terraform init` + `terraform validate` on each
+// stack, offline (provider from the filesystem mirror, no backend). Exits non-zero on any error.
+// Usage: node scripts/validate.mjs [app ...]
+import { join } from 'node:path';
+import { ROOT, listApps, must, run, synthApp, terraformEnv } from './lib.mjs';
+
+const apps = process.argv.slice(2).length > 0 ? process.argv.slice(2) : listApps();
+must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT });
+let failed = 0;
+for (const app of apps) {
+  const started = Date.now();
+  try {
+    for (const dir of synthApp(app, { outdir: join(ROOT, 'apps', app, 'cdktf.out') })) {
+      must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env: terraformEnv() });
+      const res = run('terraform', ['validate', '-json', '-no-color'], { cwd: dir, env: terraformEnv(), capture: true });
+      const report = JSON.parse(res.stdout || '{}');
+      const problems = (report.diagnostics ?? []).filter((d) => d.severity === 'error');
+      const warnings = (report.diagnostics ?? []).filter((d) => d.severity === 'warning');
+      if (res.status !== 0 || !report.valid) {
+        failed++;
+        console.error(`✗ ${app}: terraform validate found ${problems.length} error(s):`);
+        for (const d of problems) console.error(`  - ${d.summary}: ${d.detail ?? ''} ${d.address ?? ''}`);
+      } else {
+        console.log(`✓ ${app}: valid (${warnings.length} warning(s)) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        for (const d of warnings) console.log(`  ! ${d.summary}: ${d.detail ?? ''}`);
+      }
+    }
+  } catch (err) {
+    failed++;
+    console.error(`✗ ${app}: ${err.message}`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
