@@ -1,5 +1,6 @@
 // The dev environment app. The only place that reads the environment: which config file
-// (CCB_CONFIG, default ./config.yaml), which target (CCB_TARGET=aws|local, CCB_EMULATOR_ENDPOINT)
+// (CCB_CONFIG, default ./config.yaml), which target (CCB_TARGET=aws|local, CCB_EMULATOR_ENDPOINT),
+// where local state lives (CCB_STATE_DIR, default this directory)
 // and where to write Terraform JSON (CDKTF_OUTDIR, set by 'cdktf synth|deploy').
 import * as path from 'path';
 import { runEnvironmentApp } from '@claude-code-bedrock/stack';
@@ -9,5 +10,6 @@ process.exitCode = runEnvironmentApp({
   target: process.env.CCB_TARGET,
   emulatorEndpoint: process.env.CCB_EMULATOR_ENDPOINT,
   outdir: process.env.CDKTF_OUTDIR ?? path.join(__dirname, '..', 'cdktf.out'),
+  stateDir: process.env.CCB_STATE_DIR ?? path.join(__dirname, '..'),
   debug: process.env.CCB_DEBUG === '1',
 });

@@ -28,11 +28,14 @@ from ext_common import (
     full_match,
     json_body,
     now_iso,
+    ok,
     paginate,
     patch,
     query_param,
     random_id,
 )
+
+Resp = tuple[str, dict[str, Any]]
 
 SERVICE = "bedrock"
 
@@ -265,7 +268,7 @@ def _application_summary(profile: dict[str, Any]) -> dict[str, Any]:
 
 
 @patch(BedrockResponse)
-def create_inference_profile(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
+def create_inference_profile(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     params = json_body(self)
     name = params.get("inferenceProfileName")
@@ -339,9 +342,9 @@ def create_inference_profile(self: BedrockResponse) -> tuple[str, dict[str, Any]
     return _created(profile)
 
 
-def _created(profile: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _created(profile: dict[str, Any]) -> Resp:
     body = {"inferenceProfileArn": profile["inferenceProfileArn"], "status": profile["status"]}
-    return json.dumps(body), {"status": 201, "Content-Type": "application/json"}
+    return ok(body, 201)
 
 
 def _identifier_from_path(self: BaseResponse, prefix: str) -> str:
@@ -350,14 +353,14 @@ def _identifier_from_path(self: BaseResponse, prefix: str) -> str:
 
 
 @patch(BedrockResponse)
-def get_inference_profile(self: BedrockResponse) -> str:
+def get_inference_profile(self: BedrockResponse) -> Resp:
     identifier = _identifier_from_path(self, "/inference-profiles/")
     profile = _find_profile(self.bedrock_backend, identifier)
-    return json.dumps(_application_summary(profile))
+    return ok(_application_summary(profile))
 
 
 @patch(BedrockResponse)
-def list_inference_profiles(self: BedrockResponse) -> str:
+def list_inference_profiles(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     type_equals = query_param(self, "type") or "SYSTEM_DEFINED"
     if type_equals not in ("SYSTEM_DEFINED", "APPLICATION"):
@@ -389,11 +392,11 @@ def list_inference_profiles(self: BedrockResponse) -> str:
     body: dict[str, Any] = {"inferenceProfileSummaries": summaries}
     if next_token:
         body["nextToken"] = next_token
-    return json.dumps(body)
+    return ok(body)
 
 
 @patch(BedrockResponse)
-def delete_inference_profile(self: BedrockResponse) -> str:
+def delete_inference_profile(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     identifier = _identifier_from_path(self, "/inference-profiles/")
     profile = _find_profile(backend, identifier)
@@ -401,7 +404,7 @@ def delete_inference_profile(self: BedrockResponse) -> str:
         raise validation(f"Inference profile {identifier} is a system-defined profile and cannot be deleted.")
     del backend.inference_profiles[profile["inferenceProfileId"]]
     backend.tagger.delete_all_tags_for_resource(profile["inferenceProfileArn"])
-    return "{}"
+    return ok()
 
 
 # --------------------------------------------------------------------------- tagging
@@ -415,7 +418,7 @@ def _check_taggable(backend: BedrockBackend, arn: Any) -> None:
 
 
 @patch(BedrockResponse)
-def tag_resource(self: BedrockResponse) -> str:
+def tag_resource(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     params = json_body(self)
     arn = params.get("resourceARN")
@@ -425,11 +428,11 @@ def tag_resource(self: BedrockResponse) -> str:
     if len(existing | {t["key"] for t in tags}) > MAX_TAGS:
         raise error("TooManyTagsException", f"Number of tags exceeds the limit of {MAX_TAGS}.")
     backend.tag_resource(arn, tags)
-    return "{}"
+    return ok()
 
 
 @patch(BedrockResponse)
-def untag_resource(self: BedrockResponse) -> str:
+def untag_resource(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     params = json_body(self)
     arn = params.get("resourceARN")
@@ -438,28 +441,28 @@ def untag_resource(self: BedrockResponse) -> str:
     if not isinstance(keys, list):
         raise validation("1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must not be null")
     backend.untag_resource(arn, keys)
-    return "{}"
+    return ok()
 
 
 @patch(BedrockResponse)
-def list_tags_for_resource(self: BedrockResponse) -> str:
+def list_tags_for_resource(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     arn = json_body(self).get("resourceARN")
     _check_taggable(backend, arn)
-    return json.dumps({"tags": backend.list_tags_for_resource(arn)})
+    return ok({"tags": backend.list_tags_for_resource(arn)})
 
 
 # --------------------------------------------------------------------------- invocation logging
 
 
 @patch(BedrockResponse)
-def get_model_invocation_logging_configuration(self: BedrockResponse) -> str:
+def get_model_invocation_logging_configuration(self: BedrockResponse) -> Resp:
     config = self.bedrock_backend.get_model_invocation_logging_configuration()
-    return json.dumps({"loggingConfig": config} if config else {})
+    return ok({"loggingConfig": config} if config else {})
 
 
 @patch(BedrockResponse)
-def put_model_invocation_logging_configuration(self: BedrockResponse) -> str:
+def put_model_invocation_logging_configuration(self: BedrockResponse) -> Resp:
     params = json_body(self)
     config = params.get("loggingConfig")
     if not isinstance(config, dict):
@@ -473,13 +476,13 @@ def put_model_invocation_logging_configuration(self: BedrockResponse) -> str:
         if key == "cloudWatchConfig" and (not dest.get("logGroupName") or not dest.get("roleArn")):
             raise validation("1 validation error detected: 'loggingConfig.cloudWatchConfig' requires logGroupName and roleArn")
     self.bedrock_backend.put_model_invocation_logging_configuration(logging_config=config)
-    return "{}"
+    return ok()
 
 
 @patch(BedrockResponse)
-def delete_model_invocation_logging_configuration(self: BedrockResponse) -> str:
+def delete_model_invocation_logging_configuration(self: BedrockResponse) -> Resp:
     self.bedrock_backend.model_invocation_logging_configuration = None
-    return "{}"
+    return ok()
 
 
 # --------------------------------------------------------------------------- guardrails
@@ -548,7 +551,7 @@ def _find_guardrail(backend: BedrockBackend, identifier: str) -> dict[str, Any]:
 
 
 @patch(BedrockResponse)
-def create_guardrail(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
+def create_guardrail(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     params = json_body(self)
     _validate_guardrail(params, creating=True)
@@ -596,31 +599,31 @@ def _kms_key_arn(backend: BedrockBackend, key_id: str) -> str:
     return f"arn:{partition_of(backend.region_name)}:kms:{backend.region_name}:{backend.account_id}:key/{key_id}"
 
 
-def _guardrail_created(draft: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _guardrail_created(draft: dict[str, Any]) -> Resp:
     body = {
         "guardrailId": draft["guardrailId"],
         "guardrailArn": draft["guardrailArn"],
         "version": "DRAFT",
         "createdAt": draft["createdAt"],
     }
-    return json.dumps(body), {"status": 202, "Content-Type": "application/json"}
+    return ok(body, 202)
 
 
 @patch(BedrockResponse)
-def get_guardrail(self: BedrockResponse) -> str:
+def get_guardrail(self: BedrockResponse) -> Resp:
     guardrail = _find_guardrail(self.bedrock_backend, _identifier_from_path(self, "/guardrails/"))
     version = query_param(self, "guardrailVersion") or "DRAFT"
     if version == "DRAFT":
-        return json.dumps(guardrail["draft"])
+        return ok(guardrail["draft"])
     if not full_match(r"[1-9][0-9]{0,7}", version):
         raise validation(f"1 validation error detected: Value '{version}' at 'guardrailVersion' failed to satisfy constraint")
     if version not in guardrail["versions"]:
         raise not_found(f"Guardrail version {version} of {guardrail['draft']['guardrailId']} not found.")
-    return json.dumps(guardrail["versions"][version])
+    return ok(guardrail["versions"][version])
 
 
 @patch(BedrockResponse)
-def update_guardrail(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
+def update_guardrail(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     guardrail = _find_guardrail(backend, _identifier_from_path(self, "/guardrails/"))
     params = json_body(self)
@@ -651,11 +654,11 @@ def update_guardrail(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
         "version": "DRAFT",
         "updatedAt": draft["updatedAt"],
     }
-    return json.dumps(body), {"status": 202, "Content-Type": "application/json"}
+    return ok(body, 202)
 
 
 @patch(BedrockResponse)
-def create_guardrail_version(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
+def create_guardrail_version(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     guardrail = _find_guardrail(backend, _identifier_from_path(self, "/guardrails/"))
     params = json_body(self)
@@ -673,11 +676,11 @@ def create_guardrail_version(self: BedrockResponse) -> tuple[str, dict[str, Any]
         snapshot.pop("description", None)
     guardrail["versions"][version] = snapshot
     body = {"guardrailId": snapshot["guardrailId"], "version": version}
-    return json.dumps(body), {"status": 202, "Content-Type": "application/json"}
+    return ok(body, 202)
 
 
 @patch(BedrockResponse)
-def delete_guardrail(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
+def delete_guardrail(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     guardrail = _find_guardrail(backend, _identifier_from_path(self, "/guardrails/"))
     version = query_param(self, "guardrailVersion")
@@ -690,11 +693,11 @@ def delete_guardrail(self: BedrockResponse) -> tuple[str, dict[str, Any]]:
     else:
         del backend.guardrails[guardrail["draft"]["guardrailId"]]
         backend.tagger.delete_all_tags_for_resource(guardrail["draft"]["guardrailArn"])
-    return "{}", {"status": 202, "Content-Type": "application/json"}
+    return ok({}, 202)
 
 
 @patch(BedrockResponse)
-def list_guardrails(self: BedrockResponse) -> str:
+def list_guardrails(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     identifier = query_param(self, "guardrailIdentifier")
     if identifier:
@@ -713,7 +716,7 @@ def list_guardrails(self: BedrockResponse) -> str:
     result: dict[str, Any] = {"guardrails": page[0]}
     if page[1]:
         result["nextToken"] = page[1]
-    return json.dumps(result)
+    return ok(result)
 
 
 def install() -> None:

@@ -142,3 +142,9 @@ def paginate(items: list[Any], token: str | None, max_results: int | None, defau
     page = items[offset : offset + size]
     next_token = encode_token(offset + size) if offset + size < len(items) else None
     return page, next_token
+
+
+def ok(body: Any = None, status: int = 200) -> tuple[str, dict[str, Any]]:
+    """A JSON response with the given status (body {} when None)."""
+    text = body if isinstance(body, str) else json.dumps({} if body is None else body)
+    return text, {"status": status, "Content-Type": "application/json"}

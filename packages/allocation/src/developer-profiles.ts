@@ -1,12 +1,7 @@
 import { BedrockInferenceProfile } from '@cdktf/provider-aws/lib/bedrock-inference-profile';
-import {
-  ResolvedTier,
-  profileName,
-  stableConstructId,
-  validateWith,
-} from '@claude-code-bedrock/core';
+import { ResolvedTier, profileName, validateWith } from '@claude-code-bedrock/core';
 import { Construct } from 'constructs';
-import { profileDescription, systemProfileArn } from './naming';
+import { constructIdFor, profileDescription, systemProfileArn } from './naming';
 import { DeveloperProfilesPropsSchema } from './schema';
 
 /** One developer as the allocation needs them. `ResolvedDeveloper` from core fits. */
@@ -68,6 +63,29 @@ export interface InferenceProfileRef {
 }
 
 /**
+ * Reads the resource's attributes on first use only: every attribute token costs cdktf a stack
+ * trace capture, which adds up over thousands of profiles that the caller may never reference.
+ */
+class ProfileRef implements InferenceProfileRef {
+  private arnToken?: string;
+  private idToken?: string;
+
+  constructor(
+    public readonly name: string,
+    public readonly tier: string,
+    public readonly resource: BedrockInferenceProfile,
+  ) {}
+
+  public get arn(): string {
+    return (this.arnToken ??= this.resource.arn);
+  }
+
+  public get id(): string {
+    return (this.idToken ??= this.resource.id);
+  }
+}
+
+/**
  * One Bedrock application inference profile per developer and entitled model tier, copied from the
  * tier's system cross-region profile and tagged for cost attribution.
  *
@@ -86,23 +104,29 @@ export class DeveloperProfiles extends Construct {
 
   constructor(scope: Construct, id: string, props: DeveloperProfilesProps) {
     super(scope, id);
-    const p = validateWith(DeveloperProfilesPropsSchema, props, `DeveloperProfiles '${this.node.path}'`);
+    const p = validateWith(
+      DeveloperProfilesPropsSchema,
+      props,
+      `DeveloperProfiles '${this.node.path}'`,
+    );
     this.tierNames = p.tiers.map((t) => t.name);
 
     const copyFrom = new Map(
       p.tiers.map((t) => [t.name, systemProfileArn(p.region, props.accountId, t.profileId)]),
     );
-    // Sorted so that the synthesized configuration does not depend on roster order at all.
+    // Developers sorted by id and their tiers in definition order: nothing the construct produces
+    // (resources, `profiles`, the maps of ARNs) depends on the order of the roster.
     const developers = [...p.developers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const tierOrder = (tiers: readonly string[]) => this.tierNames.filter((t) => tiers.includes(t));
 
     let count = 0;
     const profiles: [string, Readonly<Record<string, InferenceProfileRef>>][] = [];
     for (const developer of developers) {
-      const scopeOfDeveloper = new Construct(this, stableConstructId(developer.id));
+      const scopeOfDeveloper = new Construct(this, constructIdFor(developer.id));
       const refs: [string, InferenceProfileRef][] = [];
-      for (const tier of developer.tiers) {
+      for (const tier of tierOrder(developer.tiers)) {
         const name = profileName(p.project, developer.id, tier);
-        const resource = new BedrockInferenceProfile(scopeOfDeveloper, tier, {
+        const resource = new BedrockInferenceProfile(scopeOfDeveloper, constructIdFor(tier), {
           name,
           description: profileDescription(p.project, developer.id, tier),
           modelSource: [{ copyFrom: copyFrom.get(tier)! }],
@@ -115,7 +139,7 @@ export class DeveloperProfiles extends Construct {
             Tier: tier,
           },
         });
-        refs.push([tier, { arn: resource.arn, id: resource.id, name, tier, resource }]);
+        refs.push([tier, new ProfileRef(name, tier, resource)]);
         count += 1;
       }
       profiles.push([developer.id, Object.freeze(Object.fromEntries(refs))]);
@@ -150,7 +174,8 @@ export class DeveloperProfiles extends Construct {
     const byTier = Object.prototype.hasOwnProperty.call(this.profiles, developerId)
       ? this.profiles[developerId]
       : undefined;
-    if (!byTier) throw new Error(`DeveloperProfiles '${this.node.path}': no developer '${developerId}'`);
+    if (!byTier)
+      throw new Error(`DeveloperProfiles '${this.node.path}': no developer '${developerId}'`);
     if (!Object.prototype.hasOwnProperty.call(byTier, tier)) {
       throw new Error(
         `DeveloperProfiles '${this.node.path}': developer '${developerId}' is not entitled to tier '${tier}' (has ${Object.keys(byTier).join(', ') || 'none'})`,

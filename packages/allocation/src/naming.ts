@@ -1,4 +1,4 @@
-import { partitionOf, slugify, stableHash } from '@claude-code-bedrock/core';
+import { partitionOf, slugify, stableConstructId, stableHash } from '@claude-code-bedrock/core';
 
 /** Bedrock inference profile descriptions: 1-200 chars matching `([0-9a-zA-Z:.][ _-]?)+`. */
 export const PROFILE_DESCRIPTION_MAX_LENGTH = 200;
@@ -31,4 +31,16 @@ export function profileDescription(project: string, developerId: string, tier: s
  */
 export function systemProfileArn(region: string, accountId: string, profileId: string): string {
   return `arn:${partitionOf(region)}:bedrock:${region}:${accountId}:inference-profile/${profileId}`;
+}
+
+/**
+ * The construct id of a developer's (or a tier's) scope: core's `stableConstructId`, with a `_`
+ * appended to names of `Object.prototype` members (`constructor`, `__proto__`, `toString`...),
+ * which the constructs library cannot store as child names. No two valid developer ids map to the
+ * same construct id: ids that differ only in `/` versus `_` or in a trailing `_` also share a
+ * slug, which validation rejects.
+ */
+export function constructIdFor(key: string): string {
+  const id = stableConstructId(key);
+  return Object.prototype.hasOwnProperty.call(Object.prototype, id) ? `${id}_` : id;
 }

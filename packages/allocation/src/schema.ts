@@ -76,14 +76,26 @@ export const DeveloperProfilesPropsSchema = z
       .int('must be a whole number of profiles')
       .nonnegative('must be 0 or more')
       .default(0),
-    tags: z.record(TagKey, TagValue).default({}),
+    tags: z
+      .record(z.string(), TagValue)
+      .superRefine((tags, ctx) => {
+        // Checked here rather than as the record's key schema, whose issues carry no reason.
+        for (const key of Object.keys(tags)) {
+          const result = TagKey.safeParse(key);
+          for (const issue of result.success ? [] : result.error.issues) {
+            ctx.addIssue({ code: 'custom', path: [key], input: key, message: issue.message });
+          }
+        }
+      })
+      .default({}),
   })
   .superRefine(crossCheck, { when: () => true });
 
 export type DeveloperProfilesPropsParsed = z.output<typeof DeveloperProfilesPropsSchema>;
 
 type Loose = Record<string, unknown>;
-const obj = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {});
+const obj = (v: unknown): Loose =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {};
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const int = (v: unknown, fallback: number): number =>
@@ -109,7 +121,9 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
       return;
     }
     tiers.set(name, i);
-    const destinations = arr(tier.destinationRegions).filter((r): r is string => typeof r === 'string');
+    const destinations = arr(tier.destinationRegions).filter(
+      (r): r is string => typeof r === 'string',
+    );
     if (
       region !== undefined &&
       destinations.length > 0 &&
@@ -133,7 +147,11 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
     arr(developer.tiers).forEach((t, j) => {
       if (typeof t !== 'string') return;
       if (seen.has(t)) {
-        issue(['developers', i, 'tiers', j], t, `duplicates developers[${i}].tiers[${seen.get(t)}]`);
+        issue(
+          ['developers', i, 'tiers', j],
+          t,
+          `duplicates developers[${i}].tiers[${seen.get(t)}]`,
+        );
         return;
       }
       seen.set(t, j);
@@ -148,7 +166,7 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
       return;
     }
     developerIds.set(id, i);
-    required += seen.size;
+    required += [...seen.keys()].filter((t) => tiers.has(t)).length;
   });
 
   for (const { slug, ids } of findSlugCollisions([...developerIds.keys()])) {
@@ -165,11 +183,11 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
   const quota = int(props.quota, DEFAULT_PROFILE_QUOTA);
   const existing = int(props.existingProfiles, 0);
   if (required + existing > quota) {
-    const existingText = existing > 0 ? ` plus ${existing} existing` : '';
+    const total = existing > 0 ? ` plus ${existing} existing (${required + existing} in all)` : '';
     issue(
       ['developers'],
       `${developerIds.size} developers`,
-      `need ${required} application inference profiles${existingText}, ${required + existing} in all, more than the quota of ${quota} per account and region. ` +
+      `need ${required} application inference profiles${total}, more than the quota of ${quota} per account and region. ` +
         `Either raise the quota: request an increase of the Amazon Bedrock quota "Application inference profiles per account" in Service Quotas (region ${region ?? '?'}), then set allocation.quota (the construct's quota prop) to the granted value; ` +
         `or split the roster so that no account and region holds more than ${quota}: allocation.shardBy: team with shards deployed to other accounts or regions`,
     );

@@ -1,10 +1,8 @@
+// Brings cdktf's Jest matcher types (toHaveResourceWithProperties, toBeValidTerraform...) into scope.
+import type {} from 'cdktf/lib/testing/adapters/jest';
 import { ResolvedTier, resolveTiers } from '@claude-code-bedrock/core';
 import { Testing } from 'cdktf';
-import {
-  DeveloperProfileSpec,
-  DeveloperProfiles,
-  DeveloperProfilesProps,
-} from '../src';
+import { DeveloperProfileSpec, DeveloperProfiles, DeveloperProfilesProps } from '../src';
 
 export const TIERS: ResolvedTier[] = resolveTiers({
   models: {
@@ -15,7 +13,12 @@ export const TIERS: ResolvedTier[] = resolveTiers({
 });
 
 export const ROSTER: DeveloperProfileSpec[] = [
-  { id: 'jane.doe@example.com', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet', 'opus', 'haiku'] },
+  {
+    id: 'jane.doe@example.com',
+    team: 'platform',
+    costCenter: 'CC-100',
+    tiers: ['sonnet', 'opus', 'haiku'],
+  },
   { id: 'bob.smith', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet', 'haiku'] },
   { id: 'Carol+ML@example.com', team: 'payments', costCenter: 'CC-200', tiers: ['sonnet'] },
   { id: 'dave.o-neil', team: 'payments', costCenter: 'CC-210', tiers: ['sonnet', 'haiku'] },
@@ -41,7 +44,9 @@ export interface SynthesizedProfile {
 
 /** Synthesizes the construct and returns its profiles keyed by Terraform address. */
 export function synthProfiles(p: DeveloperProfilesProps): Record<string, SynthesizedProfile> {
-  const json = JSON.parse(Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', p)));
+  const json = JSON.parse(
+    Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', p)),
+  );
   return json.resource?.aws_bedrock_inference_profile ?? {};
 }
 

@@ -64,7 +64,11 @@ export class BudgetAlertTopic extends Construct {
     this.topicArn = this.topic.arn;
     this.topicName = this.topic.name;
 
-    const sourceAccount = { test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] };
+    const sourceAccount = {
+      test: 'StringEquals',
+      variable: 'aws:SourceAccount',
+      values: [accountId],
+    };
     const document = new DataAwsIamPolicyDocument(this, 'PolicyDocument', {
       statement: [
         {

@@ -1,8 +1,6 @@
-import {
-  BudgetsBudget,
-  BudgetsBudgetNotification,
-} from '@cdktf/provider-aws/lib/budgets-budget';
+import { BudgetsBudget, BudgetsBudgetNotification } from '@cdktf/provider-aws/lib/budgets-budget';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
 import { stableConstructId, validateWith } from '@claude-code-bedrock/core';
 import { developerBudgetName, monthlyBudgetName, tagKeyValue, teamBudgetName } from './naming';
@@ -47,6 +45,11 @@ export interface PlatformBudgetsProps {
   readonly projectTagValue?: string;
   /** Topic every notification is also sent to (see `BudgetAlertTopic`). */
   readonly topic: SnsTopic;
+  /**
+   * Policy that lets AWS Budgets publish to `topic`; budgets are created after it.
+   * @default - no explicit ordering
+   */
+  readonly topicPolicy?: SnsTopicPolicy;
   /** E-mail recipients of every notification; at most 10 (AWS Budgets limit). */
   readonly alertEmails: readonly string[];
   /** Monthly amount of the platform-wide budget, in USD. */
@@ -90,12 +93,13 @@ export class PlatformBudgets extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformBudgetsProps) {
     super(scope, id);
-    const { topic, ...checked } = props;
+    const { topic, topicPolicy, ...checked } = props;
     validateWith(PlatformBudgetsPropsSchema, checked, `PlatformBudgets '${this.node.path}'`);
 
     const { project } = props;
     const notify = (thresholds: Thresholds, emails: readonly string[]) =>
       notifications(thresholds, topic.arn, emails);
+    const dependsOn = topicPolicy ? [topicPolicy] : undefined;
 
     this.monthly = new BudgetsBudget(this, 'Monthly', {
       name: monthlyBudgetName(project),
@@ -107,6 +111,7 @@ export class PlatformBudgets extends Construct {
         { name: 'TagKeyValue', values: [tagKeyValue('Project', props.projectTagValue ?? project)] },
       ],
       notification: notify(props.thresholds ?? DEFAULT_THRESHOLDS, props.alertEmails),
+      dependsOn,
     });
 
     const teams: Record<string, BudgetsBudget> = {};
@@ -121,6 +126,7 @@ export class PlatformBudgets extends Construct {
         limitUnit: 'USD',
         costFilter: [{ name: 'TagKeyValue', values: [tagKeyValue('Team', team.id)] }],
         notification: notify(teamThresholds, emails),
+        dependsOn,
       });
     }
     this.teamBudgets = teams;
@@ -139,6 +145,7 @@ export class PlatformBudgets extends Construct {
           limitUnit: 'USD',
           costFilter: [{ name: 'TagKeyValue', values: [tagKeyValue('User', developer.id)] }],
           notification: notify(developerThresholds, props.alertEmails),
+          dependsOn,
         },
       );
     }

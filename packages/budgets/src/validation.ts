@@ -113,53 +113,63 @@ export const PlatformBudgetsPropsSchema = z
     developers: z.array(DeveloperBudget).optional(),
     developerThresholds: ThresholdsSchema.optional(),
   })
-  .superRefine((p, ctx) => {
-    const issue = (path: (string | number)[], input: unknown, message: string) =>
-      ctx.addIssue({ code: 'custom', path, input, message });
+  // Cross-field checks run even when a field is invalid, so one error lists every problem; they
+  // therefore read the input defensively.
+  .superRefine(
+    (p, ctx) => {
+      const issue = (path: (string | number)[], input: unknown, message: string) =>
+        ctx.addIssue({ code: 'custom', path, input, message });
+      const list = <T>(v: readonly T[] | undefined): readonly T[] => (Array.isArray(v) ? v : []);
+      const shared = list(p.alertEmails);
+      const teams = list(p.teams);
+      const developers = list(p.developers);
 
-    const teamIndex = new Map<string, number>();
-    p.teams.forEach((t, i) => {
-      const first = teamIndex.get(t.id);
-      if (first !== undefined) issue(['teams', i, 'id'], t.id, `duplicates teams[${first}].id`);
-      else teamIndex.set(t.id, i);
-      const extra = (t.alertEmails ?? []).filter((e) => !p.alertEmails.includes(e));
-      const total = p.alertEmails.length + extra.length;
-      if (total > MAX_EMAILS_PER_NOTIFICATION) {
+      const teamIndex = new Map<string, number>();
+      teams.forEach((t, i) => {
+        const first = teamIndex.get(t?.id);
+        if (first !== undefined) issue(['teams', i, 'id'], t.id, `duplicates teams[${first}].id`);
+        else teamIndex.set(t?.id, i);
+        const extra = list(t?.alertEmails).filter((e) => !shared.includes(e));
+        const total = shared.length + extra.length;
+        if (extra.length > 0 && total > MAX_EMAILS_PER_NOTIFICATION) {
+          issue(
+            ['teams', i, 'alertEmails'],
+            t.alertEmails,
+            `with alertEmails makes ${total} e-mail subscribers; AWS Budgets allows at most ${MAX_EMAILS_PER_NOTIFICATION} per notification`,
+          );
+        }
+      });
+
+      const devIndex = new Map<string, number>();
+      developers.forEach((d, i) => {
+        if (typeof d?.id !== 'string') return;
+        const first = devIndex.get(d.id);
+        if (first !== undefined) {
+          issue(['developers', i, 'id'], d.id, `duplicates developers[${first}].id`);
+        } else devIndex.set(d.id, i);
+      });
+      for (const { slug, ids } of findSlugCollisions([...devIndex.keys()])) {
+        const [first, ...others] = ids;
+        for (const other of others) {
+          issue(
+            ['developers', devIndex.get(other)!, 'id'],
+            other,
+            `collides with '${first}' (developers[${devIndex.get(first)}]) in budget names after sanitisation to '${slug}'`,
+          );
+        }
+      }
+
+      const count = 1 + teams.length + developers.length;
+      if (count > MAX_BUDGETS_PER_ACCOUNT) {
         issue(
-          ['teams', i, 'alertEmails'],
-          t.alertEmails,
-          `with alertEmails makes ${total} e-mail subscribers; AWS Budgets allows at most ${MAX_EMAILS_PER_NOTIFICATION} per notification`,
+          ['developers'],
+          `${teams.length} teams + ${developers.length} developers + 1`,
+          `needs ${count} budgets, more than the AWS Budgets quota of ${MAX_BUDGETS_PER_ACCOUNT} per account; turn off per-developer budgets or split the roster across accounts`,
         );
       }
-    });
-
-    const developers = p.developers ?? [];
-    const devIndex = new Map<string, number>();
-    developers.forEach((d, i) => {
-      const first = devIndex.get(d.id);
-      if (first !== undefined) issue(['developers', i, 'id'], d.id, `duplicates developers[${first}].id`);
-      else devIndex.set(d.id, i);
-    });
-    for (const { slug, ids } of findSlugCollisions([...devIndex.keys()])) {
-      const [first, ...others] = ids;
-      for (const other of others) {
-        issue(
-          ['developers', devIndex.get(other)!, 'id'],
-          other,
-          `collides with '${first}' (developers[${devIndex.get(first)}]) in budget names after sanitisation to '${slug}'`,
-        );
-      }
-    }
-
-    const count = 1 + p.teams.length + developers.length;
-    if (count > MAX_BUDGETS_PER_ACCOUNT) {
-      issue(
-        ['developers'],
-        `${p.teams.length} teams + ${developers.length} developers + 1`,
-        `needs ${count} budgets, more than the AWS Budgets quota of ${MAX_BUDGETS_PER_ACCOUNT} per account; turn off per-developer budgets or split the roster across accounts`,
-      );
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 // ---------------------------------------------------------------------------------------------
 // UsageAlarms
@@ -167,24 +177,42 @@ export const PlatformBudgetsPropsSchema = z
 
 const POSITIVE_INT = z.number().int('must be a whole number').positive('must be positive');
 
-export const UsageAlarmsPropsSchema = z.object({
-  project: PROJECT_NAME,
-  accountId: orToken(ACCOUNT_ID),
-  region: orToken(REGION),
-  invocationsPer5Min: POSITIVE_INT.optional(),
-  outputTokensPerHour: POSITIVE_INT.optional(),
-  errorsPer5Min: POSITIVE_INT.optional(),
-  businessHoursUtc: z
-    .object({
-      start: z.number().int('must be a whole hour').min(0, 'must be 0-23').max(23, 'must be 0-23'),
-      end: z.number().int('must be a whole hour').min(1, 'must be 1-24').max(24, 'must be 1-24'),
-    })
-    .refine((h) => h.start < h.end, {
-      message: 'start must be before end (UTC hours; business hours cannot wrap midnight)',
-    })
-    .optional(),
-  offHoursInvocationsPerHour: POSITIVE_INT.optional(),
-});
+export const UsageAlarmsPropsSchema = z
+  .object({
+    project: PROJECT_NAME,
+    accountId: orToken(ACCOUNT_ID),
+    region: orToken(REGION),
+    invocationsPer5Min: POSITIVE_INT.optional(),
+    outputTokensPerHour: POSITIVE_INT.optional(),
+    errorsPer5Min: POSITIVE_INT.optional(),
+    businessHoursUtc: z
+      .object({
+        start: z
+          .number()
+          .int('must be a whole hour')
+          .min(0, 'must be 0-23')
+          .max(23, 'must be 0-23'),
+        end: z.number().int('must be a whole hour').min(1, 'must be 1-24').max(24, 'must be 1-24'),
+      })
+      .refine((h) => h.start < h.end, {
+        message: 'start must be before end (UTC hours; business hours cannot wrap midnight)',
+      })
+      .optional(),
+    weekendsAreOffHours: z.boolean().optional(),
+    offHoursInvocationsPerHour: POSITIVE_INT.optional(),
+  })
+  .superRefine((p, ctx) => {
+    const h = p.businessHoursUtc;
+    if (p.weekendsAreOffHours === false && h !== undefined && h.start === 0 && h.end === 24) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['businessHoursUtc'],
+        input: h,
+        message:
+          'covers the whole day and weekendsAreOffHours is false, so no hour is off-hours; narrow the hours or count weekends',
+      });
+    }
+  });
 
 // ---------------------------------------------------------------------------------------------
 // CostAnomalyDetection
@@ -244,7 +272,10 @@ export const BedrockGuardrailPropsSchema = z
         z.object({
           name: z
             .string()
-            .regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 letters, digits, spaces or - _ ! ? .'),
+            .regex(
+              /^[0-9a-zA-Z-_ !?.]{1,100}$/,
+              'must be 1-100 letters, digits, spaces or - _ ! ? .',
+            ),
           definition: z
             .string()
             .min(1, 'must not be empty')
@@ -252,7 +283,10 @@ export const BedrockGuardrailPropsSchema = z
         }),
       )
       .max(MAX_DENIED_TOPICS, `Bedrock guardrails allow at most ${MAX_DENIED_TOPICS} denied topics`)
-      .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'must not repeat a topic name')
+      .refine(
+        (ts) => new Set(ts.map((t) => t.name)).size === ts.length,
+        'must not repeat a topic name',
+      )
       .optional(),
     piiEntities: z
       .array(
@@ -266,7 +300,18 @@ export const BedrockGuardrailPropsSchema = z
     blockedInputMessage: z.string().min(1).max(500).optional(),
     blockedOutputMessage: z.string().min(1).max(500).optional(),
   })
-  .refine((p) => (p.deniedTopics?.length ?? 0) > 0 || p.piiEntities === undefined || p.piiEntities.length > 0, {
-    path: ['piiEntities'],
-    message: 'must list at least one entity type when there are no denied topics (a guardrail needs a policy)',
+  .superRefine((p, ctx) => {
+    if (
+      (p.deniedTopics?.length ?? 0) === 0 &&
+      p.piiEntities !== undefined &&
+      p.piiEntities.length === 0
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['piiEntities'],
+        input: p.piiEntities,
+        message:
+          'must list at least one entity type when there are no denied topics (a guardrail needs a policy)',
+      });
+    }
   });

@@ -215,12 +215,17 @@ const Access = z.strictObject({
   allowedRegions: z.array(REGION).min(1).optional(),
 });
 
-const Thresholds = z.strictObject({
-  /** Percentages of actual spend. */
-  actual: z.array(PERCENT).default([50, 80, 100]),
-  /** Percentages of forecast spend. */
-  forecast: z.array(PERCENT).default([100]),
-});
+const unique = (list: number[]) => new Set(list).size === list.length;
+const Thresholds = z
+  .strictObject({
+    /** Percentages of actual spend. */
+    actual: z.array(PERCENT).refine(unique, 'must not repeat a threshold').default([50, 80, 100]),
+    /** Percentages of forecast spend. */
+    forecast: z.array(PERCENT).refine(unique, 'must not repeat a threshold').default([100]),
+  })
+  .refine((t) => t.actual.length + t.forecast.length <= 10, {
+    message: 'at most 10 notifications per budget (actual + forecast)',
+  });
 
 const Budgets = z.strictObject({
   monthlyUsd: USD,
@@ -289,7 +294,7 @@ const Budgets = z.strictObject({
         .array(
           z.strictObject({
             name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 plain characters'),
-            definition: z.string().min(1).max(1000),
+            definition: z.string().min(1).max(200, 'Bedrock allows at most 200 characters'),
           }),
         )
         .default([]),
@@ -349,6 +354,14 @@ const Logging = z
         path: ['expirationDays'],
         input: l.expirationDays,
         message: `must not be shorter than objectLock.days (${l.objectLock.days}): locked objects cannot expire`,
+      });
+    }
+    if (l.objectLock && l.cloudtrail.enabled && l.cloudtrail.expirationDays < l.objectLock.days) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloudtrail', 'expirationDays'],
+        input: l.cloudtrail.expirationDays,
+        message: `must not be shorter than objectLock.days (${l.objectLock.days}): the trail bucket is locked too`,
       });
     }
     if (l.transitionToIaDays >= l.expirationDays) {
@@ -545,6 +558,14 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
         `must name principals, saml or oidc: nobody could assume the ${role === 'developers' ? 'developer' : 'admin'} role`,
       );
     }
+  }
+
+  if (access.admins === undefined && access.developers !== undefined && arr(obj(access.developers).principals).length === 0) {
+    issue(
+      ['access', 'admins'],
+      undefined,
+      'is required when access.developers has no IAM principals (the admin role falls back to those principals)',
+    );
   }
 
   const budgets = obj(c.budgets);

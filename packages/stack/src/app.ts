@@ -13,6 +13,8 @@ export interface EnvironmentAppOptions {
   readonly emulatorEndpoint?: string;
   /** Where Terraform JSON is written. */
   readonly outdir: string;
+  /** Directory of the local Terraform state file. @default - the working directory */
+  readonly stateDir?: string;
   /** Print stack traces of unexpected errors (`CCB_DEBUG`). @default false */
   readonly debug?: boolean;
   /** Where messages go. @default - process.stderr */
@@ -33,7 +35,11 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
     const config = loadConfigFile(options.configPath);
     rmSync(scratch, { recursive: true, force: true });
     const app = new App({ outdir: scratch, skipValidation: false });
-    new ClaudeCodeBedrockStack(app, config.environment, { config, target });
+    new ClaudeCodeBedrockStack(app, config.environment, {
+      config,
+      target,
+      localStateDir: options.stateDir,
+    });
     app.synth();
     if (existsSync(options.outdir)) rmSync(options.outdir, { recursive: true, force: true });
     renameSync(scratch, options.outdir);

@@ -20,6 +20,7 @@ import {
 } from '@claude-code-bedrock/core';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { join } from 'path';
 import { developerEnv, developerSettings, managedSettings } from './settings';
 import { DeployTarget, providerSettingsFor } from './target';
 
@@ -28,6 +29,12 @@ export interface ClaudeCodeBedrockStackProps {
   readonly config: EnvironmentConfig;
   /** @default - real AWS */
   readonly target?: DeployTarget;
+  /**
+   * Directory of the local state file `terraform.<environment>.tfstate` (local backend only).
+   * Keep it outside the synthesized output, which is replaced on every synth.
+   * @default - the working directory, as cdktf does
+   */
+  readonly localStateDir?: string;
 }
 
 /**
@@ -64,11 +71,14 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
         bucket: s3.bucket,
         key: s3.key ?? `${project}/${config.environment}/terraform.tfstate`,
         region: s3.region ?? region,
-        useLockfile: s3.useLockfile,
         encrypt: true,
       });
+      // Terraform >= 1.10 native S3 locking; cdktf 0.21's S3BackendConfig predates the option.
+      if (s3.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: 'terraform.tfstate' });
+      new LocalBackend(this, {
+        path: join(props.localStateDir ?? process.cwd(), `terraform.${config.environment}.tfstate`),
+      });
     }
 
     const accountId =
@@ -158,6 +168,8 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       activateCostAllocationTags: a.activateCostAllocationTags,
     });
 
+    this.adminRole.grantQueryResults(this.attribution.resultsBucket);
+
     // budgets --------------------------------------------------------------------------------
     const b = config.budgets;
     this.alertTopic = new BudgetAlertTopic(this, 'alerts', {
@@ -170,6 +182,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     this.budgets = new PlatformBudgets(this, 'budgets', {
       project,
       topic: this.alertTopic.topic,
+      topicPolicy: this.alertTopic.policy,
       alertEmails: b.alertEmails,
       monthlyUsd: b.monthlyUsd,
       thresholds: b.thresholds,
@@ -192,6 +205,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       this.anomaly = new CostAnomalyDetection(this, 'anomaly', {
         project,
         topic: this.alertTopic.topic,
+        topicPolicy: this.alertTopic.policy,
         thresholdUsd: b.anomaly.thresholdUsd,
       });
     }

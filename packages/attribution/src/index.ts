@@ -1,0 +1,7 @@
+export * from './cost-attribution';
+export * from './developer-permission-set';
+export * from './invocation-log-table';
+export * from './profile-mapping';
+export * from './props';
+export * from './queries';
+export * from './results-bucket';

@@ -1,0 +1,100 @@
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { ProfileMapping } from './props';
+
+/** Name of the Glue table over the profile mapping. */
+export const PROFILE_TABLE = 'developer_profiles';
+/** Key prefix of the mapping in the results bucket (never expired by the results lifecycle rule). */
+export const PROFILE_PREFIX = 'reference/profiles/';
+export const PROFILE_COLUMNS = [
+  'profile_arn',
+  'developer_id',
+  'team',
+  'cost_center',
+  'tier',
+] as const;
+/**
+ * Rows per CSV object. Resolving one string costs time quadratic in the tokens it holds, so the
+ * mapping is split into objects of this many rows to keep synthesis linear in the roster size.
+ */
+export const PROFILE_ROWS_PER_OBJECT = 1000;
+
+/**
+ * The mapping as CSV: a header line, then one line per profile. ARNs are usually unresolved
+ * tokens; cdktf renders each as a Terraform interpolation inside the string, so the content is
+ * computed at apply time.
+ */
+export function profileMappingCsv(profiles: readonly ProfileMapping[]): string {
+  const lines = profiles.map((p) =>
+    [p.profileArn, p.developerId, p.team, p.costCenter, p.tier].join(','),
+  );
+  return [PROFILE_COLUMNS.join(','), ...lines].join('\n') + '\n';
+}
+
+export interface ProfileMappingTableProps {
+  readonly database: GlueCatalogDatabase;
+  /** Bucket that holds the mapping object (the Athena results bucket). */
+  readonly bucket: S3Bucket;
+  readonly profiles: readonly ProfileMapping[];
+  /** Resources that must exist before the object is written (e.g. the bucket's encryption). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The profile → developer/team/cost center/tier mapping the cost queries join on: a CSV object
+ * under `reference/profiles/` and the Glue table `developer_profiles` over it.
+ */
+export class ProfileMappingTable extends Construct {
+  /** The CSV objects, `profiles-0001.csv`, ... (at most {@link PROFILE_ROWS_PER_OBJECT} rows each). */
+  public readonly objects: readonly S3Object[];
+  public readonly resource: GlueCatalogTable;
+  public readonly tableName: string;
+
+  constructor(scope: Construct, id: string, props: ProfileMappingTableProps) {
+    super(scope, id);
+    // Each part carries its own header; Athena skips `skip.header.line.count` lines per file.
+    const parts: (readonly ProfileMapping[])[] = [];
+    for (let i = 0; i === 0 || i < props.profiles.length; i += PROFILE_ROWS_PER_OBJECT) {
+      parts.push(props.profiles.slice(i, i + PROFILE_ROWS_PER_OBJECT));
+    }
+    this.objects = parts.map((rows, i) => {
+      const part = String(i + 1).padStart(4, '0');
+      return new S3Object(this, `Part${part}`, {
+        bucket: props.bucket.bucket,
+        key: `${PROFILE_PREFIX}profiles-${part}.csv`,
+        content: profileMappingCsv(rows),
+        contentType: 'text/csv',
+        serverSideEncryption: 'AES256',
+        dependsOn: props.dependsOn,
+      });
+    });
+    this.resource = new GlueCatalogTable(this, 'Resource', {
+      name: PROFILE_TABLE,
+      databaseName: props.database.name,
+      description:
+        'Application inference profile ARN -> developer, team, cost center, tier (generated)',
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        EXTERNAL: 'TRUE',
+        classification: 'csv',
+        'skip.header.line.count': '1',
+      },
+      storageDescriptor: {
+        location: `s3://${props.bucket.bucket}/${PROFILE_PREFIX}`,
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        serDeInfo: {
+          name: 'csv',
+          serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+          parameters: { 'field.delim': ',', 'serialization.format': ',' },
+        },
+        columns: PROFILE_COLUMNS.map((name) => ({ name, type: 'string' })),
+      },
+    });
+    this.tableName = this.resource.name;
+  }
+}

@@ -1,0 +1,48 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { TerraformStack, Testing } from 'cdktf';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CostAttribution } from '../src';
+import { PRICES, PROFILES, TIERS } from './helpers';
+import type {} from 'cdktf/lib/testing/adapters/jest';
+
+jest.setTimeout(120_000);
+
+beforeAll(() => {
+  // terraform init must find the AWS provider in the offline filesystem mirror.
+  const dir = mkdtempSync(join(tmpdir(), 'attribution-tf-'));
+  const file = join(dir, 'terraformrc');
+  writeFileSync(
+    file,
+    'provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n',
+  );
+  process.env.TF_CLI_CONFIG_FILE = file;
+});
+
+test('a full stack with every option is valid Terraform', () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'attribution');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  const logBucket = new S3Bucket(stack, 'LogBucket', {
+    bucket: 'acme-claude-dev-bedrock-invocation-logs',
+  });
+  new CostAttribution(stack, 'attribution', {
+    project: 'acme-claude',
+    bucketPrefix: 'acme-claude-dev',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    logBucket,
+    logKeyPrefix: 'bedrock',
+    prices: PRICES,
+    tiers: TIERS,
+    profiles: [
+      ...PROFILES,
+      { ...PROFILES[0], tier: 'sonnet', profileArn: `${logBucket.arn}-profile` },
+    ],
+    identityCenterInstanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+    activateCostAllocationTags: true,
+  });
+  expect(Testing.fullSynth(stack)).toBeValidTerraform();
+});

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import {
+  BedrockGuardrail,
+  BudgetAlertTopic,
+  CostAnomalyDetection,
+  PlatformBudgets,
+  UsageAlarms,
+} from '../src';
+// Declares cdktf's jest matchers (registered at runtime by jest.setup.js).
+import type {} from 'cdktf/lib/testing/adapters/jest';
+
+// `terraform init` must install hashicorp/aws from the machine's filesystem mirror.
+const cliConfig = join(mkdtempSync(join(tmpdir(), 'budgets-tf-')), 'terraformrc');
+writeFileSync(
+  cliConfig,
+  'provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n',
+);
+
+describe('the whole package in a stack', () => {
+  const previous = process.env.TF_CLI_CONFIG_FILE;
+  beforeAll(() => {
+    process.env.TF_CLI_CONFIG_FILE = cliConfig;
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.TF_CLI_CONFIG_FILE;
+    else process.env.TF_CLI_CONFIG_FILE = previous;
+  });
+
+  test('is valid Terraform, with the account id read at plan time', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'budgets');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    const caller = new DataAwsCallerIdentity(stack, 'caller');
+    const alerts = new BudgetAlertTopic(stack, 'Alerts', {
+      project: 'acme',
+      accountId: caller.accountId,
+      region: 'us-east-1',
+      emails: ['finops@example.com'],
+      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    const budgets = new PlatformBudgets(stack, 'Budgets', {
+      project: 'acme',
+      topic: alerts.topic,
+      topicPolicy: alerts.policy,
+      alertEmails: ['finops@example.com'],
+      monthlyUsd: 1000,
+      teams: [{ id: 'platform', monthlyBudgetUsd: 500, alertEmails: ['lead@example.com'] }],
+      developers: [{ id: 'jane.doe@example.com', monthlyBudgetUsd: 100 }],
+    });
+    const logGroup = new CloudwatchLogGroup(stack, 'Logs', {
+      name: '/aws/bedrock/acme-invocations',
+    });
+    new UsageAlarms(stack, 'Usage', {
+      project: 'acme',
+      logGroup,
+      topic: alerts.topic,
+      accountId: caller.accountId,
+      region: 'us-east-1',
+    });
+    new CostAnomalyDetection(stack, 'Anomaly', {
+      project: 'acme',
+      topic: alerts.topic,
+      topicPolicy: alerts.policy,
+    });
+    const guardrail = new BedrockGuardrail(stack, 'Guardrail', { project: 'acme' });
+    new TerraformOutput(stack, 'sns_topic_arn', { value: alerts.topicArn });
+    new TerraformOutput(stack, 'budget_names', { value: budgets.budgetNames });
+    new TerraformOutput(stack, 'guardrail_id', { value: guardrail.guardrailId });
+
+    expect(Testing.fullSynth(stack)).toBeValidTerraform();
+  });
+});

@@ -1,0 +1,177 @@
+import { ResolvedTier, foundationModelId } from '@claude-code-bedrock/core';
+import { PolicyStatement, unique } from './statements';
+
+/** The IAM actions that authorise model inference. */
+export const INVOKE_ACTIONS = [
+  'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+] as const;
+
+/** Region value IAM puts in `aws:RequestedRegion` for the model hop of a global profile. */
+export const GLOBAL_REQUESTED_REGION = 'unspecified';
+
+/** How a caller is matched to the `User` tag of an application inference profile. */
+export type DeveloperIdentity = 'principalTag' | 'username';
+
+/** The IAM policy variable naming the caller for each identity mode. */
+export const IDENTITY_VARIABLE: Readonly<Record<DeveloperIdentity, string>> = {
+  principalTag: '${aws:PrincipalTag/User}',
+  username: '${aws:username}',
+};
+
+export interface DeveloperPolicyInput {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly project: string;
+  readonly tiers: readonly Pick<ResolvedTier, 'profileId' | 'destinationRegions'>[];
+  readonly identity: DeveloperIdentity;
+  readonly allowedRegions?: readonly string[];
+}
+
+/** ARN pattern of every application inference profile of the account in the home region. */
+export function applicationProfilesArn(
+  p: Pick<DeveloperPolicyInput, 'partition' | 'region' | 'accountId'>,
+) {
+  return `arn:${p.partition}:bedrock:${p.region}:${p.accountId}:application-inference-profile/*`;
+}
+
+/** ARN of a system (cross-region) inference profile in the home region. */
+export function systemProfileArn(
+  p: Pick<DeveloperPolicyInput, 'partition' | 'region' | 'accountId'>,
+  profileId: string,
+): string {
+  return `arn:${p.partition}:bedrock:${p.region}:${p.accountId}:inference-profile/${profileId}`;
+}
+
+/**
+ * Foundation-model ARNs a tier's system profile routes to: one per destination region. A global
+ * profile (`*`) is authorised against `arn:...:bedrock:::foundation-model/<id>` (no region), so
+ * both the region wildcard and the region-less form are listed.
+ */
+export function foundationModelArns(
+  partition: string,
+  tier: Pick<ResolvedTier, 'profileId' | 'destinationRegions'>,
+): string[] {
+  const model = foundationModelId(tier.profileId);
+  return tier.destinationRegions.flatMap((region) =>
+    region === '*'
+      ? [
+          `arn:${partition}:bedrock:*::foundation-model/${model}`,
+          `arn:${partition}:bedrock:::foundation-model/${model}`,
+        ]
+      : [`arn:${partition}:bedrock:${region}::foundation-model/${model}`],
+  );
+}
+
+/** The `aws:RequestedRegion` values to allow: the regions, plus `unspecified` for global profiles. */
+export function requestedRegionValues(
+  allowedRegions: readonly string[],
+  tiers: readonly Pick<ResolvedTier, 'destinationRegions'>[],
+): string[] {
+  const global = tiers.some((t) => t.destinationRegions.includes('*'));
+  return unique([...allowedRegions, ...(global ? [GLOBAL_REQUESTED_REGION] : [])]);
+}
+
+/**
+ * The developer permissions. Depends only on the account, region, project and the model tiers —
+ * never on the roster — so its size is the same for 5 and 5,000 developers.
+ */
+export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatement[] {
+  const viaApplicationProfile = {
+    test: 'ArnLike',
+    variable: 'bedrock:InferenceProfileArn',
+    values: [applicationProfilesArn(p)],
+  };
+  const statements: PolicyStatement[] = [
+    {
+      sid: 'InvokeOwnApplicationInferenceProfiles',
+      effect: 'Allow',
+      actions: INVOKE_ACTIONS,
+      resources: [applicationProfilesArn(p)],
+      conditions: [
+        {
+          test: 'StringEquals',
+          variable: 'aws:ResourceTag/User',
+          values: [IDENTITY_VARIABLE[p.identity]],
+        },
+        { test: 'StringEquals', variable: 'aws:ResourceTag/Project', values: [p.project] },
+      ],
+    },
+    {
+      sid: 'InvokeSystemProfilesOnlyViaApplicationProfiles',
+      effect: 'Allow',
+      actions: INVOKE_ACTIONS,
+      resources: unique(p.tiers.map((t) => systemProfileArn(p, t.profileId))),
+      conditions: [viaApplicationProfile],
+    },
+    {
+      sid: 'InvokeModelsOnlyViaApplicationProfiles',
+      effect: 'Allow',
+      actions: INVOKE_ACTIONS,
+      resources: unique(p.tiers.flatMap((t) => foundationModelArns(p.partition, t))),
+      conditions: [viaApplicationProfile],
+    },
+    {
+      sid: 'ListModelsAndProfiles',
+      effect: 'Allow',
+      actions: ['bedrock:ListFoundationModels', 'bedrock:ListInferenceProfiles'],
+      resources: ['*'],
+    },
+    {
+      sid: 'ReadModelsAndProfiles',
+      effect: 'Allow',
+      actions: ['bedrock:GetFoundationModel', 'bedrock:GetInferenceProfile'],
+      resources: [
+        `arn:${p.partition}:bedrock:*::foundation-model/*`,
+        `arn:${p.partition}:bedrock:*:${p.accountId}:inference-profile/*`,
+        applicationProfilesArn(p),
+      ],
+    },
+    ...apiKeyDenyStatements(),
+  ];
+  if (p.allowedRegions) {
+    statements.push(regionDenyStatement(requestedRegionValues(p.allowedRegions, p.tiers)));
+  }
+  return statements;
+}
+
+/**
+ * Bedrock API keys: a bearer token collapses every call into one identity (a generated IAM user,
+ * or the key's parent session) and breaks per-developer attribution. Deny using any key and
+ * creating long-term ones.
+ */
+export function apiKeyDenyStatements(): PolicyStatement[] {
+  return [
+    {
+      sid: 'DenyBedrockApiKeys',
+      effect: 'Deny',
+      actions: ['bedrock:CallWithBearerToken'],
+      resources: ['*'],
+    },
+    {
+      sid: 'DenyBedrockApiKeyCreation',
+      effect: 'Deny',
+      actions: ['iam:CreateServiceSpecificCredential'],
+      resources: ['*'],
+      conditions: [
+        {
+          test: 'StringEquals',
+          variable: 'iam:ServiceSpecificCredentialServiceName',
+          values: ['bedrock.amazonaws.com'],
+        },
+      ],
+    },
+  ];
+}
+
+/** Denies every Bedrock action whose requested region is not one of `values`. */
+export function regionDenyStatement(values: readonly string[]): PolicyStatement {
+  return {
+    sid: 'DenyBedrockOutsideAllowedRegions',
+    effect: 'Deny',
+    actions: ['bedrock:*'],
+    resources: ['*'],
+    conditions: [{ test: 'StringNotEquals', variable: 'aws:RequestedRegion', values }],
+  };
+}

@@ -1,0 +1,43 @@
+import { EnvironmentConfig, EnvironmentConfigInput, validateConfig } from '@claude-code-bedrock/core';
+import { Testing } from 'cdktf';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
+import { ClaudeCodeBedrockStack, DeployTarget } from '../src';
+
+export const APPS_DIR = join(__dirname, '../../../apps');
+
+/** The raw YAML of an app's config, as an object to tweak in tests. */
+export function rawConfig(env: string): EnvironmentConfigInput {
+  return parse(readFileSync(join(APPS_DIR, env, 'config.yaml'), 'utf8'));
+}
+
+export function config(env: string, tweak?: (c: EnvironmentConfigInput) => void): EnvironmentConfig {
+  const raw = rawConfig(env);
+  tweak?.(raw);
+  return validateConfig(raw);
+}
+
+export interface Synthesized {
+  readonly stack: ClaudeCodeBedrockStack;
+  readonly json: string;
+  readonly tf: {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+    data?: Record<string, Record<string, Record<string, unknown>>>;
+    output: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+    provider: { aws: Record<string, unknown>[] };
+    terraform: { backend?: Record<string, Record<string, unknown>> };
+  };
+}
+
+export function synth(c: EnvironmentConfig, target?: DeployTarget): Synthesized {
+  const app = Testing.app();
+  const stack = new ClaudeCodeBedrockStack(app, c.environment, { config: c, target, localStateDir: '/tmp' });
+  const json = Testing.synth(stack);
+  return { stack, json, tf: JSON.parse(json) };
+}
+
+/** Every resource of a type, by logical name. */
+export function resources(s: Synthesized, type: string): Record<string, Record<string, unknown>> {
+  return s.tf.resource[type] ?? {};
+}

@@ -1,0 +1,128 @@
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { config, resources, synth } from './helpers';
+
+const BASELINE_OUTPUTS = [
+  'developer_role_arn',
+  'admin_role_arn',
+  'scp_policy_json',
+  'log_group_name',
+  'invocation_logs_bucket',
+  'inference_profile_arns',
+  'sso_permission_set_arn',
+  'athena_workgroup',
+  'athena_database',
+  'sns_topic_arn',
+  'guardrail_id',
+  'developer_env_config',
+];
+const OUR_OUTPUTS = ['inference_profiles', 'cloudtrail_arn', 'budget_names', 'claude_settings'];
+
+describe.each(['dev', 'prod'])('the %s environment', (env) => {
+  const c = config(env);
+  const s = synth(c);
+
+  it('exposes every output of the HCL baseline plus ours, each with a description', () => {
+    const outputs = s.tf.output;
+    for (const name of [...BASELINE_OUTPUTS, ...OUR_OUTPUTS]) {
+      expect(outputs[name]).toBeDefined();
+      expect(outputs[name].description?.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('composes all five packages', () => {
+    for (const type of [
+      'aws_iam_role',
+      'aws_bedrock_inference_profile',
+      'aws_cloudwatch_log_group',
+      'aws_bedrock_model_invocation_logging_configuration',
+      'aws_glue_catalog_table',
+      'aws_athena_workgroup',
+      'aws_budgets_budget',
+      'aws_sns_topic',
+    ]) {
+      expect(Object.keys(resources(s, type)).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('creates one profile per developer and entitled tier', () => {
+    const expected = c.developers.length * 2 + c.developers.filter((d) => d.groups?.includes('opus-users') && !d.models).length;
+    expect(Object.keys(resources(s, 'aws_bedrock_inference_profile'))).toHaveLength(expected);
+  });
+
+  it('tags every taggable resource through the provider default_tags', () => {
+    const tags = (s.tf.provider.aws[0].default_tags as { tags: Record<string, string> }[])[0].tags;
+    expect(tags).toMatchObject({ Project: c.project, Environment: env, ManagedBy: 'claude-code-bedrock' });
+    expect(tags).toMatchObject(c.tags);
+  });
+
+  it('maps inference_profile_arns from developer id to the default-tier profile ARN', () => {
+    const value = s.tf.output.inference_profile_arns.value as Record<string, string>;
+    expect(Object.keys(value).sort()).toEqual(c.developers.map((d) => d.id).sort());
+    for (const arn of Object.values(value)) {
+      expect(arn).toMatch(/^\$\{aws_bedrock_inference_profile\.[\w-]+\.arn\}$/);
+    }
+  });
+
+  it('never puts a bearer-token variable in developer settings', () => {
+    expect(JSON.stringify(s.tf.output.claude_settings)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
+    expect(JSON.stringify(s.tf.output.developer_env_config)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
+  });
+
+  it('keeps log buckets safe from terraform destroy', () => {
+    expect(s.json).toHaveResourceWithProperties(S3Bucket, { force_destroy: false });
+    for (const bucket of Object.values(resources(s, 'aws_s3_bucket'))) {
+      expect(bucket.force_destroy).not.toBe(true);
+    }
+  });
+});
+
+describe('backend', () => {
+  it('uses a local backend by default', () => {
+    const s = synth(config('dev'));
+    expect(Object.keys(s.tf.terraform.backend ?? {})).toEqual(['local']);
+  });
+
+  it('uses S3 with native locking only when configured', () => {
+    const s = synth(config('prod'));
+    expect(s.tf.terraform.backend?.s3).toMatchObject({
+      bucket: 'acme-terraform-state-111122223333',
+      key: 'claude-code-bedrock/prod/terraform.tfstate',
+      use_lockfile: true,
+      encrypt: true,
+      region: 'us-east-1',
+    });
+  });
+
+  it('defaults the state key to one per environment', () => {
+    const s = synth(
+      config('dev', (c) => {
+        c.backend = { s3: { bucket: 'state-bucket' } };
+      }),
+    );
+    expect(s.tf.terraform.backend?.s3).toMatchObject({ key: 'acme-claude/dev/terraform.tfstate' });
+  });
+});
+
+describe('deploy targets', () => {
+  it('points every service at the emulator for the local target, failing fast', () => {
+    const s = synth(config('dev'), { kind: 'local', endpoint: 'http://127.0.0.1:5000' });
+    const provider = s.tf.provider.aws[0];
+    expect(provider).toMatchObject({
+      s3_use_path_style: true,
+      skip_credentials_validation: true,
+      skip_metadata_api_check: 'true',
+      max_retries: 1,
+    });
+    expect(provider.skip_requesting_account_id).toBeUndefined();
+    const endpoints = (provider.endpoints as Record<string, string>[])[0];
+    for (const service of ['bedrock', 'budgets', 'ce', 's3', 'iam', 'sts', 'athena', 'glue']) {
+      expect(endpoints[service]).toBe('http://127.0.0.1:5000');
+    }
+  });
+
+  it('deploys the same resources to the emulator as to AWS', () => {
+    const aws = synth(config('dev'));
+    const local = synth(config('dev'), { kind: 'local', endpoint: 'http://127.0.0.1:5000' });
+    expect(local.tf.resource).toEqual(aws.tf.resource);
+  });
+});

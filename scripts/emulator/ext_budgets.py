@@ -1,0 +1,423 @@
+"""AWS Budgets extensions for moto 5.2.1.
+
+Adds UpdateBudget, notification/subscriber management
+(DescribeSubscribersForNotification, Create/Update/DeleteSubscriber,
+UpdateNotification), resource tagging (TagResource, UntagResource,
+ListTagsForResource, CreateBudget's ResourceTags), and AWS-like errors
+(NotFoundException, DuplicateRecordException) where moto raised KeyErrors or
+accepted duplicates.
+
+Budgets is a JSON 1.1 protocol service (``X-Amz-Target:
+AWSBudgetServiceGateway.<Operation>``); moto dispatches each target to the
+snake_case method of ``BudgetsResponse``. State lives on moto's per-account,
+per-partition ``BudgetsBackend``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from moto.budgets.models import Budget, BudgetsBackend, Notification
+from moto.budgets.responses import BudgetsResponse
+from moto.utilities.tagging_service import TaggingService
+
+from ext_common import AwsError, extend_init, ok, paginate, patch
+
+SERVICE = "budgets"
+Resp = tuple[str, dict[str, Any]]
+
+NOTIFICATION_TYPES = {"ACTUAL", "FORECASTED"}
+COMPARISON_OPERATORS = {"GREATER_THAN", "LESS_THAN", "EQUAL_TO"}
+THRESHOLD_TYPES = {"PERCENTAGE", "ABSOLUTE_VALUE"}
+SUBSCRIPTION_TYPES = {"SNS", "EMAIL"}
+MAX_NOTIFICATIONS = 10
+MAX_SUBSCRIBERS = 11  # per notification: up to 10 e-mail + 1 SNS
+MAX_TAGS = 50
+ARN_PATTERN = re.compile(r"arn:(aws[a-z-]*):budgets::(\d{12}):budget/(.+)")
+
+
+def error(code: str, message: str) -> AwsError:
+    return AwsError(SERVICE, code, message)
+
+
+def invalid(message: str) -> AwsError:
+    return error("InvalidParameterException", message)
+
+
+def _init_state(self: BudgetsBackend) -> None:
+    self.tagger = TaggingService()
+
+
+extend_init(BudgetsBackend, _init_state)
+
+
+def budget_arn(backend: BudgetsBackend, account_id: str, name: str) -> str:
+    return f"arn:{backend.region_name}:budgets::{account_id}:budget/{name}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _key(notification: dict[str, Any]) -> tuple[str, str, float, str]:
+    return (
+        notification.get("NotificationType", ""),
+        notification.get("ComparisonOperator", ""),
+        float(notification.get("Threshold", 0)),
+        notification.get("ThresholdType") or "PERCENTAGE",
+    )
+
+
+def _validate_notification(notification: Any) -> dict[str, Any]:
+    if not isinstance(notification, dict):
+        raise invalid("Notification is required.")
+    if notification.get("NotificationType") not in NOTIFICATION_TYPES:
+        raise invalid(f"Invalid NotificationType: {notification.get('NotificationType')}")
+    if notification.get("ComparisonOperator") not in COMPARISON_OPERATORS:
+        raise invalid(f"Invalid ComparisonOperator: {notification.get('ComparisonOperator')}")
+    threshold = notification.get("Threshold")
+    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 15000000000000:
+        raise invalid(f"Invalid Threshold: {threshold}")
+    threshold_type = notification.get("ThresholdType")
+    if threshold_type is not None and threshold_type not in THRESHOLD_TYPES:
+        raise invalid(f"Invalid ThresholdType: {threshold_type}")
+    stored = {
+        "NotificationType": notification["NotificationType"],
+        "ComparisonOperator": notification["ComparisonOperator"],
+        "Threshold": float(threshold),
+        "ThresholdType": threshold_type or "PERCENTAGE",
+        "NotificationState": "OK",
+    }
+    return stored
+
+
+def _validate_subscriber(subscriber: Any) -> dict[str, str]:
+    if not isinstance(subscriber, dict):
+        raise invalid("Subscriber is required.")
+    kind, address = subscriber.get("SubscriptionType"), subscriber.get("Address")
+    if kind not in SUBSCRIPTION_TYPES:
+        raise invalid(f"Invalid SubscriptionType: {kind}")
+    if not isinstance(address, str) or not address:
+        raise invalid("Subscriber address must not be empty.")
+    if kind == "SNS" and not re.fullmatch(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?", address):
+        raise invalid(f"Invalid SNS topic ARN: {address}")
+    if kind == "EMAIL" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+        raise invalid(f"Invalid email address: {address}")
+    return {"SubscriptionType": kind, "Address": address}
+
+
+def _validate_subscribers(subscribers: Any) -> list[dict[str, str]]:
+    if not isinstance(subscribers, list) or not subscribers:
+        raise invalid("At least one subscriber is required.")
+    if len(subscribers) > MAX_SUBSCRIBERS:
+        raise invalid(f"A notification can have at most {MAX_SUBSCRIBERS} subscribers.")
+    result = [_validate_subscriber(s) for s in subscribers]
+    if len({(s["SubscriptionType"], s["Address"]) for s in result}) != len(result):
+        raise error("DuplicateRecordException", "Duplicate subscribers in the request.")
+    return result
+
+
+def _budget(backend: BudgetsBackend, account_id: str, name: str, action: str) -> Budget:
+    budget = backend.budgets[account_id].get(name)
+    if budget is None:
+        raise error("NotFoundException", f"Unable to {action} - the budget {name} doesn't exist.")
+    return budget
+
+
+def _notification(budget: Budget, notification: dict[str, Any], action: str) -> Notification:
+    for existing in budget.notifications:
+        if _key(existing.details) == _key(notification):
+            return existing
+    raise error("NotFoundException", f"Unable to {action} - the notification doesn't exist.")
+
+
+def _validate_budget(budget: Any) -> dict[str, Any]:
+    if not isinstance(budget, dict):
+        raise invalid("Budget is required.")
+    name = budget.get("BudgetName")
+    if not isinstance(name, str) or not 1 <= len(name) <= 100 or re.search(r"[:\\]", name):
+        raise invalid(f"Invalid BudgetName: {name}")
+    if budget.get("TimeUnit") not in {"DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY", "CUSTOM"}:
+        raise invalid(f"Invalid TimeUnit: {budget.get('TimeUnit')}")
+    if budget.get("BudgetType") not in {
+        "USAGE",
+        "COST",
+        "RI_UTILIZATION",
+        "RI_COVERAGE",
+        "SAVINGS_PLANS_UTILIZATION",
+        "SAVINGS_PLANS_COVERAGE",
+    }:
+        raise invalid(f"Invalid BudgetType: {budget.get('BudgetType')}")
+    limit = budget.get("BudgetLimit")
+    if limit is not None and not re.fullmatch(r"([0-9]*\.)?[0-9]+", str(limit.get("Amount", ""))):
+        raise invalid(f"Invalid BudgetLimit amount: {limit.get('Amount')}")
+    return budget
+
+
+def _validate_tags(tags: Any) -> list[dict[str, str]]:
+    if tags is None:
+        return []
+    if not isinstance(tags, list):
+        raise invalid("ResourceTags must be a list.")
+    for tag in tags:
+        key, value = tag.get("Key"), tag.get("Value")
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
+            raise invalid(f"Invalid tag key: {key}")
+        if not isinstance(value, str) or len(value) > 256:
+            raise invalid(f"Invalid tag value: {value}")
+    return tags
+
+
+def _account(self: BudgetsResponse) -> str:
+    account_id = self._get_param("AccountId")
+    if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
+        raise invalid(f"Invalid AccountId: {account_id}")
+    return account_id
+
+
+# --------------------------------------------------------------------------- budgets
+
+
+@patch(BudgetsResponse)
+def create_budget(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    account_id = _account(self)
+    budget = _validate_budget(self._get_param("Budget"))
+    tags = _validate_tags(self._get_param("ResourceTags"))
+    if len(tags) > MAX_TAGS:
+        raise error("ServiceQuotaExceededException", f"A budget can have at most {MAX_TAGS} tags.")
+    entries = self._get_param("NotificationsWithSubscribers") or []
+    if len(entries) > MAX_NOTIFICATIONS:
+        raise invalid(f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
+    notifications = []
+    for entry in entries:
+        details = _validate_notification(entry.get("Notification"))
+        if any(_key(n["Notification"]) == _key(details) for n in notifications):
+            raise error("DuplicateRecordException", "Duplicate notifications in the request.")
+        notifications.append({"Notification": details, "Subscribers": _validate_subscribers(entry.get("Subscribers"))})
+    if budget["BudgetName"] in backend.budgets[account_id]:
+        raise error(
+            "DuplicateRecordException",
+            f"Error creating budget: {budget['BudgetName']} - the budget already exists.",
+        )
+    budget = {k: v for k, v in budget.items() if k not in ("CalculatedSpend", "LastUpdatedTime", "HealthStatus")}
+    backend.budgets[account_id][budget["BudgetName"]] = Budget(budget, notifications)
+    if tags:
+        backend.tagger.tag_resource(budget_arn(backend, account_id, budget["BudgetName"]), tags)
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def update_budget(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    account_id = _account(self)
+    new_budget = _validate_budget(self._get_param("NewBudget"))
+    existing = _budget(backend, account_id, new_budget["BudgetName"], "update budget")
+    if "BudgetLimit" not in new_budget and "PlannedBudgetLimits" not in new_budget and "AutoAdjustData" not in new_budget:
+        raise invalid(
+            "Unable to create/update budget - please provide one of the followings: "
+            "Budget Limit/ Planned Budget Limit/ Auto Adjust Data"
+        )
+    kept = {k: existing.budget[k] for k in ("TimePeriod",) if k in existing.budget and k not in new_budget}
+    updated = {k: v for k, v in new_budget.items() if k not in ("CalculatedSpend", "LastUpdatedTime", "HealthStatus")}
+    notifications = existing.notifications
+    replacement = Budget({**updated, **kept}, [])
+    replacement.notifications = notifications
+    backend.budgets[account_id][new_budget["BudgetName"]] = replacement
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def describe_budget(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    account_id = _account(self)
+    name = self._get_param("BudgetName")
+    budget = backend.budgets[account_id].get(name)
+    if budget is None:
+        raise error("NotFoundException", f"Unable to get budget: {name} - the budget doesn't exist.")
+    return ok({"Budget": budget.to_dict()})
+
+
+@patch(BudgetsResponse)
+def describe_budgets(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    account_id = _account(self)
+    budgets = [b.to_dict() for b in backend.budgets[account_id].values()]
+    page = paginate(budgets, self._get_param("NextToken"), self._get_param("MaxResults"), default=100)
+    if page is None:
+        raise error("InvalidNextTokenException", "The next token is invalid.")
+    body: dict[str, Any] = {"Budgets": page[0]}
+    if page[1]:
+        body["NextToken"] = page[1]
+    return ok(body)
+
+
+@patch(BudgetsResponse)
+def delete_budget(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    account_id = _account(self)
+    name = self._get_param("BudgetName")
+    if name not in backend.budgets[account_id]:
+        raise error(
+            "NotFoundException",
+            f"Unable to delete budget: {name} - the budget doesn't exist. Try creating it first. ",
+        )
+    del backend.budgets[account_id][name]
+    backend.tagger.delete_all_tags_for_resource(budget_arn(backend, account_id, name))
+    return ok({})
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+@patch(BudgetsResponse)
+def describe_notifications_for_budget(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "describe notifications")
+    details = [dict(n.details) for n in budget.notifications]
+    page = paginate(details, self._get_param("NextToken"), self._get_param("MaxResults"), default=100)
+    if page is None:
+        raise error("InvalidNextTokenException", "The next token is invalid.")
+    body: dict[str, Any] = {"Notifications": page[0]}
+    if page[1]:
+        body["NextToken"] = page[1]
+    return ok(body)
+
+
+@patch(BudgetsResponse)
+def create_notification(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "create notification")
+    details = _validate_notification(self._get_param("Notification"))
+    subscribers = _validate_subscribers(self._get_param("Subscribers"))
+    if any(_key(n.details) == _key(details) for n in budget.notifications):
+        raise error("DuplicateRecordException", "Unable to create notification - the notification already exists.")
+    if len(budget.notifications) >= MAX_NOTIFICATIONS:
+        raise error("CreationLimitExceededException", f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
+    budget.add_notification(details, subscribers)
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def update_notification(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "update notification")
+    old = _validate_notification(self._get_param("OldNotification"))
+    new = _validate_notification(self._get_param("NewNotification"))
+    target = _notification(budget, old, "update notification")
+    if _key(old) != _key(new) and any(_key(n.details) == _key(new) for n in budget.notifications):
+        raise error("DuplicateRecordException", "Unable to update notification - the new notification already exists.")
+    target.details = new
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def delete_notification(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "delete notification")
+    target = _notification(budget, _validate_notification(self._get_param("Notification")), "delete notification")
+    budget.notifications.remove(target)
+    return ok({})
+
+
+# --------------------------------------------------------------------------- subscribers
+
+
+@patch(BudgetsResponse)
+def describe_subscribers_for_notification(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "describe subscribers")
+    target = _notification(budget, _validate_notification(self._get_param("Notification")), "describe subscribers")
+    page = paginate(list(target.subscribers), self._get_param("NextToken"), self._get_param("MaxResults"), default=100)
+    if page is None:
+        raise error("InvalidNextTokenException", "The next token is invalid.")
+    body: dict[str, Any] = {"Subscribers": page[0]}
+    if page[1]:
+        body["NextToken"] = page[1]
+    return ok(body)
+
+
+@patch(BudgetsResponse)
+def create_subscriber(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "create subscriber")
+    target = _notification(budget, _validate_notification(self._get_param("Notification")), "create subscriber")
+    subscriber = _validate_subscriber(self._get_param("Subscriber"))
+    if subscriber in target.subscribers:
+        raise error("DuplicateRecordException", "Unable to create subscriber - the subscriber already exists.")
+    if len(target.subscribers) >= MAX_SUBSCRIBERS:
+        raise error("CreationLimitExceededException", f"A notification can have at most {MAX_SUBSCRIBERS} subscribers.")
+    target.subscribers = [*target.subscribers, subscriber]
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def update_subscriber(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "update subscriber")
+    target = _notification(budget, _validate_notification(self._get_param("Notification")), "update subscriber")
+    old = _validate_subscriber(self._get_param("OldSubscriber"))
+    new = _validate_subscriber(self._get_param("NewSubscriber"))
+    if old not in target.subscribers:
+        raise error("NotFoundException", "Unable to update subscriber - the subscriber doesn't exist.")
+    if new != old and new in target.subscribers:
+        raise error("DuplicateRecordException", "Unable to update subscriber - the new subscriber already exists.")
+    target.subscribers = [new if s == old else s for s in target.subscribers]
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def delete_subscriber(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    budget = _budget(backend, _account(self), self._get_param("BudgetName"), "delete subscriber")
+    target = _notification(budget, _validate_notification(self._get_param("Notification")), "delete subscriber")
+    subscriber = _validate_subscriber(self._get_param("Subscriber"))
+    if subscriber not in target.subscribers:
+        raise error("NotFoundException", "Unable to delete subscriber - the subscriber doesn't exist.")
+    target.subscribers = [s for s in target.subscribers if s != subscriber]
+    return ok({})
+
+
+# --------------------------------------------------------------------------- tags
+
+
+def _resource(self: BudgetsResponse) -> str:
+    backend: BudgetsBackend = self.backend
+    arn = self._get_param("ResourceARN")
+    match = ARN_PATTERN.fullmatch(arn or "")
+    if not match:
+        raise invalid(f"Invalid ResourceARN: {arn}")
+    account_id, name = match[2], match[3]
+    if name not in backend.budgets[account_id]:
+        raise error("NotFoundException", f"Unable to find resource {arn}.")
+    return arn
+
+
+@patch(BudgetsResponse)
+def list_tags_for_resource(self: BudgetsResponse) -> Resp:
+    arn = _resource(self)
+    return ok({"ResourceTags": self.backend.tagger.list_tags_for_resource(arn)["Tags"]})
+
+
+@patch(BudgetsResponse)
+def tag_resource(self: BudgetsResponse) -> Resp:
+    backend: BudgetsBackend = self.backend
+    arn = _resource(self)
+    tags = _validate_tags(self._get_param("ResourceTags"))
+    if not tags:
+        raise invalid("ResourceTags must not be empty.")
+    existing = {t["Key"] for t in backend.tagger.list_tags_for_resource(arn)["Tags"]}
+    if len(existing | {t["Key"] for t in tags}) > MAX_TAGS:
+        raise error("ServiceQuotaExceededException", f"A budget can have at most {MAX_TAGS} tags.")
+    backend.tagger.tag_resource(arn, tags)
+    return ok({})
+
+
+@patch(BudgetsResponse)
+def untag_resource(self: BudgetsResponse) -> Resp:
+    arn = _resource(self)
+    keys = self._get_param("ResourceTagKeys")
+    if not isinstance(keys, list) or not keys:
+        raise invalid("ResourceTagKeys must not be empty.")
+    self.backend.tagger.untag_resource_using_names(arn, keys)
+    return ok({})

@@ -1,0 +1,65 @@
+# Guardrail with content, topic, word and PII policies, plus a published version.
+
+resource "aws_bedrock_guardrail" "this" {
+  name                      = "smoke-guardrail"
+  description               = "Smoke test guardrail"
+  blocked_input_messaging   = "Sorry, this request is blocked."
+  blocked_outputs_messaging = "Sorry, this response is blocked."
+
+  content_policy_config {
+    filters_config {
+      type            = "HATE"
+      input_strength  = "HIGH"
+      output_strength = "HIGH"
+    }
+    filters_config {
+      type            = "PROMPT_ATTACK"
+      input_strength  = "HIGH"
+      output_strength = "NONE"
+    }
+  }
+
+  sensitive_information_policy_config {
+    pii_entities_config {
+      type   = "AWS_SECRET_KEY"
+      action = "BLOCK"
+    }
+    regexes_config {
+      name        = "internal-token"
+      description = "Internal API tokens"
+      pattern     = "tok_[a-z0-9]{32}"
+      action      = "ANONYMIZE"
+    }
+  }
+
+  topic_policy_config {
+    topics_config {
+      name       = "credentials"
+      definition = "Requests to reveal passwords or credentials."
+      examples   = ["What is the admin password?"]
+      type       = "DENY"
+    }
+  }
+
+  word_policy_config {
+    managed_word_lists_config {
+      type = "PROFANITY"
+    }
+    words_config {
+      text = "forbidden"
+    }
+  }
+
+  tags = {
+    Project = "smoke"
+  }
+}
+
+resource "aws_bedrock_guardrail_version" "v1" {
+  guardrail_arn = aws_bedrock_guardrail.this.guardrail_arn
+  description   = "first"
+}
+
+output "guardrail_id" {
+  value = aws_bedrock_guardrail.this.guardrail_id
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Terraform smoke tests of the emulator: apply, re-plan (must be empty), destroy.
+
+Usage:
+    python3 scripts/emulator/tf_smoke.py [NAME ...] [--endpoint URL] [--keep]
+
+Each directory under ``tf-smoke/`` (except ``_shared``) is a small Terraform
+configuration. For each one this copies it with ``_shared/provider.tf`` into a
+temporary directory, then runs ``terraform init``, ``apply``, ``plan
+-detailed-exitcode`` (exit 0 required: no perpetual diff) and ``destroy``
+against the emulator. Without ``--endpoint`` an emulator is started on a free
+port for the run and stopped afterwards. The provider comes from the
+filesystem mirror ``/opt/tf-plugins`` (override with ``TF_PLUGIN_MIRROR``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SMOKE_DIR = HERE / "tf-smoke"
+SHARED = SMOKE_DIR / "_shared"
+
+
+def configs() -> list[str]:
+    return sorted(p.name for p in SMOKE_DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+class Emulator:
+    """Runs server.py on a free port for the lifetime of the context."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.endpoint = ""
+
+    def __enter__(self) -> "Emulator":
+        port_file = self.log_path.with_suffix(".port")
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "server.py"), "--port", "0", "--port-file", str(port_file)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if port_file.exists() and port_file.read_text().strip():
+                self.endpoint = f"http://127.0.0.1:{port_file.read_text().strip()}"
+                return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"emulator did not start; see {self.log_path}")
+
+    def __exit__(self, *_: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def run_config(name: str, endpoint: str, root: Path, env: dict[str, str]) -> tuple[bool, str]:
+    work = root / name
+    shutil.copytree(SMOKE_DIR / name, work)
+    shutil.copy(SHARED / "provider.tf", work / "provider.tf")
+    log = open(work / "terraform.log", "w")
+    var = ["-var", f"endpoint={endpoint}"]
+
+    def tf(*args: str) -> int:
+        log.write(f"\n$ terraform {' '.join(args)}\n")
+        log.flush()
+        return subprocess.run(["terraform", *args], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+
+    steps = [
+        ("init", ["init", "-input=false", "-no-color"], {0}),
+        ("apply", ["apply", "-input=false", "-auto-approve", "-no-color", *var], {0}),
+        ("plan", ["plan", "-input=false", "-detailed-exitcode", "-no-color", *var], {0}),
+        ("destroy", ["destroy", "-input=false", "-auto-approve", "-no-color", *var], {0}),
+    ]
+    for step, args, expected in steps:
+        code = tf(*args)
+        if code not in expected:
+            if step in ("apply", "plan"):
+                tf("destroy", "-input=false", "-auto-approve", "-no-color", *var)
+            log.close()
+            return False, f"{step} exited {code}"
+    log.close()
+    return True, "ok"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help=f"configs to run (default: all of {', '.join(configs())})")
+    parser.add_argument("--endpoint", help="use a running emulator instead of starting one")
+    parser.add_argument("--keep", action="store_true", help="keep the work directories")
+    args = parser.parse_args(argv)
+    names = args.names or configs()
+    unknown = sorted(set(names) - set(configs()))
+    if unknown:
+        parser.error(f"unknown config(s): {', '.join(unknown)}")
+
+    root = Path(tempfile.mkdtemp(prefix="ccb-tf-smoke-"))
+    mirror = os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
+    rc = root / "terraformrc"
+    cache = root / "plugin-cache"
+    cache.mkdir()
+    rc.write_text(
+        f'plugin_cache_dir = "{cache}"\n'
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    )
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(rc),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        env.pop(key, None)
+
+    failures = 0
+    try:
+        if args.endpoint:
+            emulator_ctx = None
+            endpoint = args.endpoint
+        else:
+            emulator_ctx = Emulator(root / "emulator.log").__enter__()
+            endpoint = emulator_ctx.endpoint
+        try:
+            print(f"emulator: {endpoint}   work: {root}")
+            for name in names:
+                started = time.monotonic()
+                passed, detail = run_config(name, endpoint, root, env)
+                failures += 0 if passed else 1
+                status = "PASS" if passed else "FAIL"
+                print(f"{status} {name:<28} {time.monotonic() - started:6.1f}s  {detail}", flush=True)
+                if not passed:
+                    print(f"     log: {root / name / 'terraform.log'}")
+        finally:
+            if emulator_ctx:
+                emulator_ctx.__exit__(None, None, None)
+    finally:
+        if not args.keep and failures == 0:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{len(names) - failures}/{len(names)} passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
