@@ -24,4 +24,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Node scripts and CommonJS config files: Node provides the globals.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { sourceType: 'module' },
+    rules: {
+      'no-undef': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
 );

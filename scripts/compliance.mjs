@@ -16,7 +16,7 @@
 //   --check   exit 1 when a control is MISSING
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, synthApp } from './lib.mjs';
 
@@ -55,7 +55,9 @@ if (!args.stack && !existsSync(appDir)) fail(`no app apps/${env}`);
 const policy = load('policy');
 
 // The synthesized stack.
-let stackFile = args.stack ? resolve(args.stack) : join(appDir, 'cdktf.out', 'stacks', env, 'cdk.tf.json');
+let stackFile = args.stack
+  ? resolve(args.stack)
+  : join(appDir, 'cdktf.out', 'stacks', env, 'cdk.tf.json');
 if (!existsSync(stackFile)) {
   if (args.stack) fail(`${args.stack} does not exist`);
   console.log(`compliance: ${relative(ROOT, stackFile)} is missing, synthesizing apps/${env} ...`);
@@ -78,10 +80,14 @@ const configPath = args.config ? resolve(args.config) : join(appDir, 'config.yam
 let teams;
 if (existsSync(configPath)) {
   try {
-    teams = load('core').loadConfigFile(configPath).teams.map((t) => t.id);
+    teams = load('core')
+      .loadConfigFile(configPath)
+      .teams.map((t) => t.id);
   } catch (err) {
     if (args.config) fail(err.message);
-    console.warn(`compliance: ${relative(ROOT, configPath)} not used (${err.message.split('\n')[0]})`);
+    console.warn(
+      `compliance: ${relative(ROOT, configPath)} not used (${err.message.split('\n')[0]})`,
+    );
   }
 } else if (args.config) {
   fail(`${args.config} does not exist`);
@@ -93,20 +99,23 @@ let markdown = policy.renderComplianceMarkdown(report, { source });
 const outDir = args.out ? resolve(args.out) : join(appDir, 'compliance');
 mkdirSync(outDir, { recursive: true });
 const mdFile = join(outDir, 'compliance.md');
+let json = `${JSON.stringify({ source, ...report }, null, 2)}\n`;
 try {
   // Keep the committed report stable under the repository's `prettier --check`.
   const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(mdFile)) ?? {};
   markdown = await prettier.format(markdown, { ...options, parser: 'markdown' });
+  json = await prettier.format(json, { ...options, parser: 'json' });
 } catch {
   // prettier unavailable: write the report as rendered
 }
 writeFileSync(mdFile, markdown);
-writeFileSync(join(outDir, 'compliance.json'), `${JSON.stringify({ source, ...report }, null, 2)}\n`);
+writeFileSync(join(outDir, 'compliance.json'), json);
 
 const { PASS, MISSING, SUPPRESSED } = report.summary;
+const shown = relative(ROOT, outDir).startsWith('..') ? outDir : relative(ROOT, outDir) || '.';
 console.log(
-  `compliance: ${env}: ${PASS} PASS, ${MISSING} MISSING, ${SUPPRESSED} SUPPRESSED -> ${relative(ROOT, dirname(mdFile)) || '.'}/compliance.{md,json}`,
+  `compliance: ${env}: ${PASS} PASS, ${MISSING} MISSING, ${SUPPRESSED} SUPPRESSED -> ${shown}/compliance.{md,json}`,
 );
 for (const c of report.controls.filter((x) => x.status !== 'PASS')) {
   console.log(`  ${c.status.padEnd(10)} ${c.title}${c.gaps.length ? `: ${c.gaps[0]}` : ''}`);

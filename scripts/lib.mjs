@@ -45,7 +45,9 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, capture = false,
 export function must(cmd, args, opts = {}) {
   const res = run(cmd, args, { ...opts, capture: true });
   if (res.status !== 0) {
-    const err = new Error(`${cmd} ${args.join(' ')} failed (exit ${res.status}) in ${opts.cwd ?? ROOT}\n${res.stdout}${res.stderr}`);
+    const err = new Error(
+      `${cmd} ${args.join(' ')} failed (exit ${res.status}) in ${opts.cwd ?? ROOT}\n${res.stdout}${res.stderr}`,
+    );
     err.result = res;
     throw err;
   }
@@ -69,7 +71,9 @@ export function synthApp(app, { outdir = join(ROOT, 'apps', app, 'cdktf.out'), e
 export function summarize(stackDir) {
   const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
   const count = (block) =>
-    Object.fromEntries(Object.entries(block ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]));
+    Object.fromEntries(
+      Object.entries(block ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]),
+    );
   const resources = count(tf.resource);
   return {
     resources,

@@ -41,7 +41,11 @@ function appliedOutputs() {
   if (values.outputs) return JSON.parse(readFileSync(values.outputs, 'utf8'));
   const stackDir = join(appDir, 'cdktf.out', 'stacks', config.environment);
   if (!existsSync(join(stackDir, '.terraform'))) return undefined;
-  const res = run('terraform', ['output', '-json'], { cwd: stackDir, env: terraformEnv(), capture: true });
+  const res = run('terraform', ['output', '-json'], {
+    cwd: stackDir,
+    env: terraformEnv(),
+    capture: true,
+  });
   if (res.status !== 0) return undefined;
   const parsed = JSON.parse(res.stdout || '{}');
   return Object.keys(parsed).length > 0 ? parsed : undefined;
@@ -71,8 +75,15 @@ for (const dev of core.resolveDevelopers(config)) {
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   writeFileSync(join(dir, 'aws-config'), stack.awsCliProfile(config, dev, roleArn));
 }
-writeFileSync(join(out, 'managed-settings.json'), JSON.stringify(stack.managedSettings(config), null, 2) + '\n');
-console.log(`wrote onboarding files for ${config.developers.length} developers of '${env}' to ${out}`);
+writeFileSync(
+  join(out, 'managed-settings.json'),
+  JSON.stringify(stack.managedSettings(config), null, 2) + '\n',
+);
+console.log(
+  `wrote onboarding files for ${config.developers.length} developers of '${env}' to ${out}`,
+);
 if (pending > 0) {
-  console.log(`${pending} profile ARN(s) are placeholders: deploy the environment, then run this again.`);
+  console.log(
+    `${pending} profile ARN(s) are placeholders: deploy the environment, then run this again.`,
+  );
 }

@@ -65,7 +65,9 @@ try {
   console.error(err.message);
 } finally {
   if (values.keep) {
-    console.error(`\nemulator left running at ${emulator.endpoint}; stop it with 'npm run emulator -- stop'`);
+    console.error(
+      `\nemulator left running at ${emulator.endpoint}; stop it with 'npm run emulator -- stop'`,
+    );
   } else {
     await emulator.stop();
   }

@@ -12,17 +12,27 @@ for (const app of apps) {
   const started = Date.now();
   try {
     for (const dir of synthApp(app, { outdir: join(ROOT, 'apps', app, 'cdktf.out') })) {
-      must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env: terraformEnv() });
-      const res = run('terraform', ['validate', '-json', '-no-color'], { cwd: dir, env: terraformEnv(), capture: true });
+      must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+        cwd: dir,
+        env: terraformEnv(),
+      });
+      const res = run('terraform', ['validate', '-json', '-no-color'], {
+        cwd: dir,
+        env: terraformEnv(),
+        capture: true,
+      });
       const report = JSON.parse(res.stdout || '{}');
       const problems = (report.diagnostics ?? []).filter((d) => d.severity === 'error');
       const warnings = (report.diagnostics ?? []).filter((d) => d.severity === 'warning');
       if (res.status !== 0 || !report.valid) {
         failed++;
         console.error(`✗ ${app}: terraform validate found ${problems.length} error(s):`);
-        for (const d of problems) console.error(`  - ${d.summary}: ${d.detail ?? ''} ${d.address ?? ''}`);
+        for (const d of problems)
+          console.error(`  - ${d.summary}: ${d.detail ?? ''} ${d.address ?? ''}`);
       } else {
-        console.log(`✓ ${app}: valid (${warnings.length} warning(s)) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        console.log(
+          `✓ ${app}: valid (${warnings.length} warning(s)) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         for (const d of warnings) console.log(`  ! ${d.summary}: ${d.detail ?? ''}`);
       }
     }

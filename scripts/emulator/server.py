@@ -7,7 +7,9 @@ Usage:
 ``--port 0`` (the default) lets the OS pick a free port. When the server
 answers requests, the chosen port is written to ``--port-file`` (atomically)
 and ``ready <endpoint>`` is printed on stdout. SIGTERM / SIGINT stop it
-cleanly (the port file is removed on exit).
+cleanly (the port file is removed on exit). With ``--parent-pid P`` the
+server also stops when process P exits, so an attached server never outlives
+the script that started it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ EXTENSIONS = [
     "ext_athena",
     "ext_cloudtrail",
     "ext_iam",
+    "ext_logs",
 ]
 
 
@@ -50,6 +53,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0 = any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port-file", help="write the chosen port here once the server is ready")
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        help="stop when this process exits (used by scripts/emulator.mjs for attached servers)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535, got {args.port}")
@@ -62,6 +70,16 @@ def write_port_file(path: str, port: int) -> None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.write_text(f"{port}\n", encoding="utf-8")
     tmp.replace(target)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             write_port_file(args.port_file, port)
         print(f"ready http://{host}:{port}", flush=True)
         while not stop.wait(0.5):
-            pass
+            if args.parent_pid and not process_alive(args.parent_pid):
+                print(f"parent process {args.parent_pid} is gone; stopping", flush=True)
+                break
     finally:
         server.stop()
         if args.port_file:

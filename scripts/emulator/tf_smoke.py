@@ -5,12 +5,20 @@ Usage:
     python3 scripts/emulator/tf_smoke.py [NAME ...] [--endpoint URL] [--keep]
 
 Each directory under ``tf-smoke/`` (except ``_shared``) is a small Terraform
-configuration. For each one this copies it with ``_shared/provider.tf`` into a
-temporary directory, then runs ``terraform init``, ``apply``, ``plan
+configuration. The runner runs ``terraform init``, ``apply``, ``plan
 -detailed-exitcode`` (exit 0 required: no perpetual diff) and ``destroy``
-against the emulator. Without ``--endpoint`` an emulator is started on a free
-port for the run and stopped afterwards. The provider comes from the
-filesystem mirror ``/opt/tf-plugins`` (override with ``TF_PLUGIN_MIRROR``).
+against the emulator, in a temporary directory:
+
+* by default (combined) once, with every selected config as a module of one
+  root configuration (``_shared/provider.tf`` at the root, ``_shared/data.tf``
+  in each module) — the provider starts once per step instead of once per
+  config, so a full run takes a few minutes on a small machine;
+* with ``--separate``, once per config (``_shared/*.tf`` copied next to it),
+  which isolates failures.
+
+Without ``--endpoint`` an emulator is started on a free port for the run and
+stopped afterwards. The provider comes from the filesystem mirror
+``/opt/tf-plugins`` (override with ``TF_PLUGIN_MIRROR``).
 """
 
 from __future__ import annotations
@@ -70,10 +78,29 @@ class Emulator:
                 self.proc.wait()
 
 
-def run_config(name: str, endpoint: str, root: Path, env: dict[str, str]) -> tuple[bool, str]:
+def prepare_separate(name: str, root: Path) -> Path:
     work = root / name
     shutil.copytree(SMOKE_DIR / name, work)
+    for shared in SHARED.glob("*.tf"):
+        shutil.copy(shared, work / shared.name)
+    return work
+
+
+def prepare_combined(names: list[str], root: Path) -> Path:
+    work = root / "combined"
+    work.mkdir()
     shutil.copy(SHARED / "provider.tf", work / "provider.tf")
+    blocks = []
+    for name in names:
+        module_dir = work / "modules" / name
+        shutil.copytree(SMOKE_DIR / name, module_dir)
+        shutil.copy(SHARED / "data.tf", module_dir / "data.tf")
+        blocks.append(f'module "{name}" {{\n  source = "./modules/{name}"\n}}\n')
+    (work / "main.tf").write_text("\n".join(blocks))
+    return work
+
+
+def run_config(work: Path, endpoint: str, env: dict[str, str]) -> tuple[bool, str]:
     log = open(work / "terraform.log", "w")
     var = ["-var", f"endpoint={endpoint}"]
 
@@ -104,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help=f"configs to run (default: all of {', '.join(configs())})")
     parser.add_argument("--endpoint", help="use a running emulator instead of starting one")
     parser.add_argument("--keep", action="store_true", help="keep the work directories")
+    parser.add_argument("--separate", action="store_true", help="one Terraform run per config")
     args = parser.parse_args(argv)
     names = args.names or configs()
     unknown = sorted(set(names) - set(configs()))
@@ -130,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         env.pop(key, None)
 
     failures = 0
+    runs: list[tuple[str, Path]] = []
     try:
         if args.endpoint:
             emulator_ctx = None
@@ -139,21 +168,26 @@ def main(argv: list[str] | None = None) -> int:
             endpoint = emulator_ctx.endpoint
         try:
             print(f"emulator: {endpoint}   work: {root}")
-            for name in names:
+            runs += (
+                [(name, prepare_separate(name, root)) for name in names]
+                if args.separate
+                else [(f"combined ({len(names)} configs)", prepare_combined(names, root))]
+            )
+            for label, work in runs:
                 started = time.monotonic()
-                passed, detail = run_config(name, endpoint, root, env)
+                passed, detail = run_config(work, endpoint, env)
                 failures += 0 if passed else 1
                 status = "PASS" if passed else "FAIL"
-                print(f"{status} {name:<28} {time.monotonic() - started:6.1f}s  {detail}", flush=True)
+                print(f"{status} {label:<28} {time.monotonic() - started:6.1f}s  {detail}", flush=True)
                 if not passed:
-                    print(f"     log: {root / name / 'terraform.log'}")
+                    print(f"     log: {work / 'terraform.log'}")
         finally:
             if emulator_ctx:
                 emulator_ctx.__exit__(None, None, None)
     finally:
         if not args.keep and failures == 0:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"{len(names) - failures}/{len(names)} passed")
+    print(f"{len(runs) - failures}/{len(runs)} runs passed ({', '.join(names)})")
     return 1 if failures else 0
 
 

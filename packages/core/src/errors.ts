@@ -32,7 +32,8 @@ export function renderValue(value: unknown): string {
   if (value === undefined) return '(missing)';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    text =
+      typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
@@ -49,7 +50,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Converts zod issues into problems, reading each offending value from the raw input. */
-export function problemsFromZod(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigProblem[] {
+export function problemsFromZod(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -80,7 +84,8 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], input: unkn
         continue;
       }
     }
-    const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
+    const value =
+      'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
     const missing = issue.code === 'invalid_type' && value === undefined;
     out.push({
       path: formatPath(issue.path),
@@ -105,7 +110,11 @@ export function formatProblems(problems: readonly ConfigProblem[], source: strin
  * Validates props against a schema and throws one {@link ConfigError} listing every problem.
  * Constructs call this so library users get the same errors as the config file.
  */
-export function validateWith<S extends z.ZodType>(schema: S, input: unknown, source: string): z.output<S> {
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  source: string,
+): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ConfigError(problemsFromZod(result.error.issues, input), source);
   return result.data;

@@ -26,7 +26,12 @@ export function parseConfig(text: string, source = 'config'): EnvironmentConfig 
     );
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
+  const doc = parseDocument(text, {
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    lineCounter,
+  });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => ({
@@ -77,13 +82,25 @@ export function loadConfigFile(path: string): EnvironmentConfig {
     size = statSync(path).size;
   } catch (err) {
     throw new ConfigError(
-      [{ path: '(root)', value: path, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? err}` }],
+      [
+        {
+          path: '(root)',
+          value: path,
+          message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? err}`,
+        },
+      ],
       path,
     );
   }
   if (size > MAX_CONFIG_BYTES) {
     throw new ConfigError(
-      [{ path: '(root)', value: `${size} bytes`, message: `is larger than ${MAX_CONFIG_BYTES} bytes` }],
+      [
+        {
+          path: '(root)',
+          value: `${size} bytes`,
+          message: `is larger than ${MAX_CONFIG_BYTES} bytes`,
+        },
+      ],
       path,
     );
   }

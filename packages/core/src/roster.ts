@@ -32,7 +32,9 @@ export function resolveTiers(config: Pick<EnvironmentConfig, 'models'>): Resolve
   return Object.entries(config.models).map(([name, m]) => {
     const profileId = typeof m === 'string' ? m : m.profileId;
     const regions =
-      typeof m === 'string' || !m.destinationRegions ? destinationRegions(profileId) : m.destinationRegions;
+      typeof m === 'string' || !m.destinationRegions
+        ? destinationRegions(profileId)
+        : m.destinationRegions;
     return {
       name,
       profileId,
@@ -43,7 +45,9 @@ export function resolveTiers(config: Pick<EnvironmentConfig, 'models'>): Resolve
 }
 
 /** The tier used for `ANTHROPIC_MODEL` and `inference_profile_arns`. */
-export function defaultTierName(config: Pick<EnvironmentConfig, 'models' | 'defaultModel'>): string {
+export function defaultTierName(
+  config: Pick<EnvironmentConfig, 'models' | 'defaultModel'>,
+): string {
   return config.defaultModel ?? Object.keys(config.models)[0];
 }
 

@@ -61,7 +61,10 @@ export const SYSTEM_PROFILE_ID = z
 /** Tier names appear in profile names, tags and settings: short, lowercase. */
 export const TIER_NAME = z
   .string()
-  .regex(/^[a-z][a-z0-9]{0,15}$/, 'must be 1-16 lowercase letters or digits, starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9]{0,15}$/,
+    'must be 1-16 lowercase letters or digits, starting with a letter',
+  );
 
 export const PROJECT_NAME = z
   .string()
@@ -107,20 +110,21 @@ const TAG_VALUE = z
   .regex(/^[\p{L}\p{N}_.:/=+@ -]{0,256}$/u, 'must be at most 256 tag-value characters');
 
 const USD = z.number().positive('must be a positive amount in USD').max(1e9, 'must be at most 1e9');
-const PERCENT = z.number().positive('must be a positive percentage').max(1000, 'must be at most 1000');
+const PERCENT = z
+  .number()
+  .positive('must be a positive percentage')
+  .max(1000, 'must be at most 1000');
 const DAYS = z.number().int('must be a whole number of days').positive('must be at least 1 day');
 
 /** Valid CloudWatch Logs retention periods (days). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
-const RETENTION = z
-  .number()
-  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-    message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
-  });
+const RETENTION = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+  message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+});
 
 /** S3 bucket-name prefix: `{prefix}-bedrock-invocation-logs` must stay a valid bucket name. */
 export const BUCKET_PREFIX = z
@@ -298,9 +302,15 @@ const Budgets = z.strictObject({
           }),
         )
         .default([]),
-      piiEntities: z.array(z.string().regex(/^[A-Z_]+$/)).default(['AWS_ACCESS_KEY', 'AWS_SECRET_KEY']),
+      piiEntities: z
+        .array(z.string().regex(/^[A-Z_]+$/))
+        .default(['AWS_ACCESS_KEY', 'AWS_SECRET_KEY']),
     })
-    .default({ enabled: false, deniedTopics: [], piiEntities: ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY'] }),
+    .default({
+      enabled: false,
+      deniedTopics: [],
+      piiEntities: ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY'],
+    }),
 });
 
 const Logging = z
@@ -381,13 +391,20 @@ const Attribution = z.strictObject({
     .regex(/^\d{4}\/\d{2}\/\d{2}$/, 'must be a date written YYYY/MM/DD')
     .default('2025/01/01'),
   /** Bytes-scanned cutoff per Athena query. @default 1073741824 (1 GB) */
-  bytesScannedCutoffPerQuery: z.number().int().min(10_485_760, 'Athena minimum is 10 MB').default(1_073_741_824),
+  bytesScannedCutoffPerQuery: z
+    .number()
+    .int()
+    .min(10_485_760, 'Athena minimum is 10 MB')
+    .default(1_073_741_824),
   /** @default 30 */
   resultsExpirationDays: DAYS.default(30),
   /** Create an IAM Identity Center permission set for developers. @default - none */
   identityCenterInstanceArn: z
     .string()
-    .regex(/^arn:aws(-us-gov|-cn)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/, 'must be an IAM Identity Center instance ARN')
+    .regex(
+      /^arn:aws(-us-gov|-cn)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/,
+      'must be an IAM Identity Center instance ARN',
+    )
     .optional(),
   /** Activate the User/Team/Project/CostCenter cost allocation tags (payer account only). @default false */
   activateCostAllocationTags: z.boolean().default(false),
@@ -395,7 +412,10 @@ const Attribution = z.strictObject({
 
 const ClaudeCode = z.strictObject({
   /** AWS CLI profile name developers use. @default 'claude-bedrock' */
-  awsProfile: z.string().regex(/^[\w.-]{1,64}$/, 'must be an AWS CLI profile name').default('claude-bedrock'),
+  awsProfile: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be an AWS CLI profile name')
+    .default('claude-bedrock'),
   /** Command Claude Code runs to refresh credentials. @default - none */
   awsAuthRefresh: z.string().min(1).optional(),
   /** AWS IAM Identity Center start URL for the CLI profile snippet. @default - role-assumption profile */
@@ -468,7 +488,8 @@ export const EnvironmentConfigSchema = z
 
 type Ctx = z.RefinementCtx;
 type Loose = Record<string, unknown>;
-const obj = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {});
+const obj = (v: unknown): Loose =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {};
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -492,10 +513,12 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
   }
   if (c.prices !== undefined) {
     for (const tier of tiers) {
-      if (!(tier in prices)) issue(['prices'], Object.keys(prices), `has no price for model tier '${tier}'`);
+      if (!(tier in prices))
+        issue(['prices'], Object.keys(prices), `has no price for model tier '${tier}'`);
     }
     for (const tier of Object.keys(prices)) {
-      if (!tiers.includes(tier)) issue(['prices', tier], tier, `prices a tier not defined in models`);
+      if (!tiers.includes(tier))
+        issue(['prices', tier], tier, `prices a tier not defined in models`);
     }
   }
 
@@ -519,7 +542,11 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
     devIds.set(id, i);
     const team = str(d.team);
     if (team !== undefined && !teamIds.has(team)) {
-      issue(['developers', i, 'team'], team, `is not a defined team id (${[...teamIds.keys()].join(', ')})`);
+      issue(
+        ['developers', i, 'team'],
+        team,
+        `is not a defined team id (${[...teamIds.keys()].join(', ')})`,
+      );
     }
     const groups = arr(d.groups);
     arr(d.models).forEach((m, j) => {
@@ -560,7 +587,11 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
     }
   }
 
-  if (access.admins === undefined && access.developers !== undefined && arr(obj(access.developers).principals).length === 0) {
+  if (
+    access.admins === undefined &&
+    access.developers !== undefined &&
+    arr(obj(access.developers).principals).length === 0
+  ) {
     issue(
       ['access', 'admins'],
       undefined,
@@ -581,17 +612,23 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
     }
   });
 
-  const quota = typeof obj(c.allocation).quota === 'number' ? (obj(c.allocation).quota as number) : 1000;
+  const quota =
+    typeof obj(c.allocation).quota === 'number' ? (obj(c.allocation).quota as number) : 1000;
   const fastModel = str(c.fastModel);
   const required = arr(c.developers).reduce<number>(
     (n, d) =>
       n +
-      entitledTierNames({ models: models as EnvironmentConfig['models'], fastModel }, {
-        models: Array.isArray(obj(d).models)
-          ? arr(obj(d).models).filter((m): m is string => typeof m === 'string' && tiers.includes(m))
-          : undefined,
-        groups: arr(obj(d).groups).filter((g): g is string => typeof g === 'string'),
-      }).length,
+      entitledTierNames(
+        { models: models as EnvironmentConfig['models'], fastModel },
+        {
+          models: Array.isArray(obj(d).models)
+            ? arr(obj(d).models).filter(
+                (m): m is string => typeof m === 'string' && tiers.includes(m),
+              )
+            : undefined,
+          groups: arr(obj(d).groups).filter((g): g is string => typeof g === 'string'),
+        },
+      ).length,
     0,
   );
   if (required > quota) {

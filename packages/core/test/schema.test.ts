@@ -32,7 +32,9 @@ describe('the shipped example configs', () => {
   });
 
   it('prod has at least 25 developers in 4 teams', () => {
-    const config = parseConfig(readFileSync(join(__dirname, '../../../apps/prod/config.yaml'), 'utf8'));
+    const config = parseConfig(
+      readFileSync(join(__dirname, '../../../apps/prod/config.yaml'), 'utf8'),
+    );
     expect(config.developers.length).toBeGreaterThanOrEqual(25);
     expect(new Set(config.developers.map((d) => d.team)).size).toBe(4);
   });
@@ -74,7 +76,9 @@ describe('validation reports every problem at once, with path and value', () => 
     const c = base();
     c.developers = [...c.developers, { id: 'Bob.Smith', team: 'platform' }];
     expect(problems(c)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/collides with 'bob.smith'.*\(got "Bob.Smith"\)/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/collides with 'bob.smith'.*\(got "Bob.Smith"\)/),
+      ]),
     );
   });
 
@@ -82,7 +86,9 @@ describe('validation reports every problem at once, with path and value', () => 
     const c = base();
     delete (c.prices as Record<string, unknown>).opus;
     expect(problems(c)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^prices: has no price for model tier 'opus'/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^prices: has no price for model tier 'opus'/),
+      ]),
     );
   });
 
@@ -90,7 +96,9 @@ describe('validation reports every problem at once, with path and value', () => 
     const c = base();
     c.budgets.snsKmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:alias/aws/sns';
     expect(problems(c)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^budgets\.snsKmsKeyArn: alias\/aws\/sns cannot be used/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^budgets\.snsKmsKeyArn: alias\/aws\/sns cannot be used/),
+      ]),
     );
   });
 
@@ -107,7 +115,9 @@ describe('validation reports every problem at once, with path and value', () => 
     c.logging = { expirationDays: 100, objectLock: { mode: 'COMPLIANCE', days: 365 } };
     expect(problems(c)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^logging\.expirationDays: must not be shorter than objectLock\.days \(365\).*\(got 100\)/),
+        expect.stringMatching(
+          /^logging\.expirationDays: must not be shorter than objectLock\.days \(365\).*\(got 100\)/,
+        ),
       ]),
     );
   });
@@ -116,7 +126,9 @@ describe('validation reports every problem at once, with path and value', () => 
     const c = base();
     c.access.developers = {};
     expect(problems(c)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^access\.developers: must name principals, saml or oidc/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^access\.developers: must name principals, saml or oidc/),
+      ]),
     );
   });
 
@@ -124,7 +136,11 @@ describe('validation reports every problem at once, with path and value', () => 
     const c = base();
     c.allocation = { quota: 5 };
     expect(problems(c)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^allocation\.quota: is 5 but the 4 developers need 9 application inference profiles.*\(got 5\)/)]),
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^allocation\.quota: is 5 but the 4 developers need 9 application inference profiles.*\(got 5\)/,
+        ),
+      ]),
     );
   });
 

@@ -34,13 +34,15 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
     const target = parseTarget(options.target, options.emulatorEndpoint);
     const config = loadConfigFile(options.configPath);
     rmSync(scratch, { recursive: true, force: true });
-    const app = new App({ outdir: scratch, skipValidation: false });
-    new ClaudeCodeBedrockStack(app, config.environment, {
-      config,
-      target,
-      localStateDir: options.stateDir,
+    withoutStackCapture(!options.debug, () => {
+      const app = new App({ outdir: scratch, skipValidation: false, stackTraces: false });
+      new ClaudeCodeBedrockStack(app, config.environment, {
+        config,
+        target,
+        localStateDir: options.stateDir,
+      });
+      app.synth();
     });
-    app.synth();
     if (existsSync(options.outdir)) rmSync(options.outdir, { recursive: true, force: true });
     renameSync(scratch, options.outdir);
     return 0;
@@ -50,9 +52,26 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
       log(err.message);
     } else {
       log(`error: ${(err as Error).message ?? String(err)}`);
-      if (options.debug) log((err as Error).stack ?? "");
+      if (options.debug) log((err as Error).stack ?? '');
     }
     log('nothing was synthesized; any existing output is unchanged.');
     return 1;
+  }
+}
+
+/**
+ * cdktf records a full stack trace for every token it creates (used only to explain resolution
+ * failures). With thousands of developers that costs about a second of synth, so unless
+ * debugging, stack traces are rendered as empty strings while the stack is built; error messages
+ * are unaffected.
+ */
+function withoutStackCapture(enabled: boolean, fn: () => void): void {
+  if (!enabled) return fn();
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => '';
+  try {
+    fn();
+  } finally {
+    Error.prepareStackTrace = previous;
   }
 }

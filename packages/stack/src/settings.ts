@@ -38,7 +38,9 @@ export function developerEnv(
 ): Record<string, string> {
   const tiers = resolveTiers(config).filter((t) => arns[t.name] !== undefined);
   const preferred = defaultTierName(config);
-  const main = arns[preferred] ?? arns[tiers.find((t) => t.name !== config.fastModel)?.name ?? ''] ??
+  const main =
+    arns[preferred] ??
+    arns[tiers.find((t) => t.name !== config.fastModel)?.name ?? ''] ??
     arns[tiers[0]?.name ?? ''];
   const env: Record<string, string> = {
     CLAUDE_CODE_USE_BEDROCK: '1',
@@ -48,7 +50,8 @@ export function developerEnv(
   if (main !== undefined) env.ANTHROPIC_MODEL = main;
   for (const tier of tiers) {
     const family = modelFamily(tier);
-    if (family && tier.name !== config.fastModel) env[`ANTHROPIC_DEFAULT_${family}_MODEL`] = arns[tier.name];
+    if (family && tier.name !== config.fastModel)
+      env[`ANTHROPIC_DEFAULT_${family}_MODEL`] = arns[tier.name];
   }
   if (config.fastModel && arns[config.fastModel] !== undefined) {
     env.ANTHROPIC_DEFAULT_HAIKU_MODEL = arns[config.fastModel];
@@ -69,7 +72,9 @@ export function developerSettings(
   return {
     $schema: 'https://json.schemastore.org/claude-code-settings.json',
     env: developerEnv(config, arns),
-    ...(config.claudeCode.awsAuthRefresh ? { awsAuthRefresh: config.claudeCode.awsAuthRefresh } : {}),
+    ...(config.claudeCode.awsAuthRefresh
+      ? { awsAuthRefresh: config.claudeCode.awsAuthRefresh }
+      : {}),
   };
 }
 
@@ -116,4 +121,51 @@ export function awsCliProfile(
     `region = ${config.region}`,
     '',
   ].join('\n');
+}
+
+/**
+ * The same `env` block as {@link developerEnv}, as a Terraform expression over `arns` (a map of
+ * tier to ARN for one developer). The stack's outputs use it inside a `for` expression over every
+ * developer, so synthesis emits one expression instead of one object per developer.
+ */
+export function developerEnvExpression(
+  config: Pick<EnvironmentConfig, 'region' | 'models' | 'defaultModel' | 'fastModel' | 'claudeCode'>,
+  arns: string,
+): string {
+  const tiers = resolveTiers(config);
+  const str = (s: string) => JSON.stringify(s);
+  const has = (tier: string) => `contains(keys(${arns}), ${str(tier)})`;
+  const parts = [
+    `{ CLAUDE_CODE_USE_BEDROCK = "1", AWS_REGION = ${str(config.region)}, AWS_PROFILE = ${str(config.claudeCode.awsProfile)}, ANTHROPIC_MODEL = ${mainModelExpression(config, arns)} }`,
+  ];
+  for (const tier of tiers) {
+    const family = modelFamily(tier);
+    if (family && tier.name !== config.fastModel) {
+      parts.push(`${has(tier.name)} ? { ANTHROPIC_DEFAULT_${family}_MODEL = ${arns}[${str(tier.name)}] } : {}`);
+    }
+  }
+  if (config.fastModel) {
+    const fast = `${arns}[${str(config.fastModel)}]`;
+    parts.push(
+      `${has(config.fastModel)} ? { ANTHROPIC_DEFAULT_HAIKU_MODEL = ${fast}, ANTHROPIC_SMALL_FAST_MODEL = ${fast} } : {}`,
+    );
+  }
+  return `merge(${parts.join(', ')})`;
+}
+
+/**
+ * Terraform expression for the ARN behind `ANTHROPIC_MODEL`: the default tier, else the first
+ * other non-fast tier, else the fast tier (the same order as {@link developerEnv}).
+ */
+export function mainModelExpression(
+  config: Pick<EnvironmentConfig, 'models' | 'defaultModel' | 'fastModel'>,
+  arns: string,
+): string {
+  const preferred = defaultTierName(config);
+  const order = [
+    preferred,
+    ...Object.keys(config.models).filter((t) => t !== preferred && t !== config.fastModel),
+    ...(config.fastModel && config.fastModel !== preferred ? [config.fastModel] : []),
+  ];
+  return `coalesce(${order.map((t) => `lookup(${arns}, ${JSON.stringify(t)}, null)`).join(', ')})`;
 }

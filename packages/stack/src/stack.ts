@@ -18,10 +18,21 @@ import {
   resolveDevelopers,
   resolveTiers,
 } from '@claude-code-bedrock/core';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import {
+  LocalBackend,
+  S3Backend,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+} from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'path';
-import { developerEnv, developerSettings, managedSettings } from './settings';
+import {
+  developerEnvExpression,
+  mainModelExpression,
+  managedSettings,
+} from './settings';
 import { DeployTarget, providerSettingsFor } from './target';
 
 export interface ClaudeCodeBedrockStackProps {
@@ -81,8 +92,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       });
     }
 
-    const accountId =
-      config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
+    const accountId = config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
     const tiers = resolveTiers(config);
     const developers = resolveDevelopers(config);
 
@@ -224,28 +234,41 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     const out = (id: string, value: unknown, description: string, sensitive = false) =>
       new TerraformOutput(this, id, { value, description, sensitive });
     const defaultTier = defaultTierName(config);
-    const arnsByDeveloper = Object.fromEntries(
-      Object.entries(this.profiles.profiles).map(([dev, byTier]) => [
-        dev,
-        Object.fromEntries(Object.entries(byTier).map(([tier, p]) => [tier, p.arn])),
-      ]),
-    );
-    const defaultArns = Object.fromEntries(
-      Object.entries(arnsByDeveloper).map(([dev, byTier]) => [
-        dev,
-        byTier[defaultTier] ?? Object.values(byTier)[0],
-      ]),
-    );
+    // One local holds every profile ARN (developer -> tier -> ARN); the per-developer outputs are
+    // Terraform `for` expressions over it, which keeps synthesis linear and small at any roster.
+    const profiles = new TerraformLocal(this, 'profile_arns', this.profiles.arnsByDeveloper());
+    const forEachDeveloper = (body: string) =>
+      `\${ { for dev, arns in local.${profiles.friendlyUniqueId} : dev => ${body} } }`;
+    const env = developerEnvExpression(config, 'arns');
+    const settings = [
+      `"$schema" = "https://json.schemastore.org/claude-code-settings.json"`,
+      `env = ${env}`,
+      ...(config.claudeCode.awsAuthRefresh
+        ? [`awsAuthRefresh = ${JSON.stringify(config.claudeCode.awsAuthRefresh)}`]
+        : []),
+    ].join(', ');
 
-    out('developer_role_arn', this.developerRole.roleArn, 'ARN of the role developers assume to run Claude Code.');
+    out(
+      'developer_role_arn',
+      this.developerRole.roleArn,
+      'ARN of the role developers assume to run Claude Code.',
+    );
     out('admin_role_arn', this.adminRole.roleArn, 'ARN of the platform administrator role.');
     out(
       'scp_policy_json',
       this.scp.json,
       'Service control policy for the organization: denies Bedrock API keys and model use outside approved regions/models.',
     );
-    out('log_group_name', this.logging.logGroup.name, 'CloudWatch log group receiving Bedrock model invocation logs.');
-    out('invocation_logs_bucket', this.logging.bucket.bucket, 'S3 bucket receiving Bedrock model invocation logs.');
+    out(
+      'log_group_name',
+      this.logging.logGroup.name,
+      'CloudWatch log group receiving Bedrock model invocation logs.',
+    );
+    out(
+      'invocation_logs_bucket',
+      this.logging.bucket.bucket,
+      'S3 bucket receiving Bedrock model invocation logs.',
+    );
     out(
       'cloudtrail_arn',
       this.logging.trail?.arn ?? Token.nullValue(),
@@ -253,12 +276,12 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     );
     out(
       'inference_profile_arns',
-      defaultArns,
+      forEachDeveloper(mainModelExpression(config, 'arns')),
       `Map of developer id to the ARN of their application inference profile for the default tier (${defaultTier}).`,
     );
     out(
       'inference_profiles',
-      arnsByDeveloper,
+      profiles.expression,
       'Map of developer id to a map of model tier to application inference profile ARN.',
     );
     out(
@@ -266,12 +289,36 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       this.attribution.permissionSet?.arn ?? Token.nullValue(),
       'ARN of the IAM Identity Center permission set for developers (null when not configured).',
     );
-    out('athena_workgroup', this.attribution.workgroup.name, 'Athena workgroup for cost and usage queries.');
-    out('athena_database', this.attribution.database.name, 'Glue database holding the invocation-log tables.');
-    out('athena_results_bucket', this.attribution.resultsBucket.bucket, 'S3 bucket holding Athena query results.');
-    out('glue_table', this.attribution.table.name, 'Glue table over the invocation logs (partition-projected).');
-    out('sns_topic_arn', this.alertTopic.topicArn, 'SNS topic receiving budget, anomaly and usage alerts.');
-    out('budget_names', this.budgets.budgetNames, 'Names of every AWS Budget this environment manages.');
+    out(
+      'athena_workgroup',
+      this.attribution.workgroup.name,
+      'Athena workgroup for cost and usage queries.',
+    );
+    out(
+      'athena_database',
+      this.attribution.database.name,
+      'Glue database holding the invocation-log tables.',
+    );
+    out(
+      'athena_results_bucket',
+      this.attribution.resultsBucket.bucket,
+      'S3 bucket holding Athena query results.',
+    );
+    out(
+      'glue_table',
+      this.attribution.table.name,
+      'Glue table over the invocation logs (partition-projected).',
+    );
+    out(
+      'sns_topic_arn',
+      this.alertTopic.topicArn,
+      'SNS topic receiving budget, anomaly and usage alerts.',
+    );
+    out(
+      'budget_names',
+      this.budgets.budgetNames,
+      'Names of every AWS Budget this environment manages.',
+    );
     out(
       'guardrail_id',
       this.guardrail?.guardrailId ?? Token.nullValue(),
@@ -279,16 +326,12 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     );
     out(
       'developer_env_config',
-      Object.fromEntries(
-        Object.entries(arnsByDeveloper).map(([dev, arns]) => [dev, developerEnv(config, arns)]),
-      ),
+      forEachDeveloper(env),
       'Map of developer id to the environment variables Claude Code needs (CLAUDE_CODE_USE_BEDROCK, AWS_REGION, AWS_PROFILE, ANTHROPIC_MODEL, ...).',
     );
     out(
       'claude_settings',
-      Object.fromEntries(
-        Object.entries(arnsByDeveloper).map(([dev, arns]) => [dev, developerSettings(config, arns)]),
-      ),
+      forEachDeveloper(`{ ${settings} }`),
       'Map of developer id to the complete ~/.claude/settings.json for that developer.',
     );
     out(

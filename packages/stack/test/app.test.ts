@@ -58,6 +58,8 @@ describe('runEnvironmentApp', () => {
       log: (l) => lines.push(l),
     });
     expect(code).toBe(1);
-    expect(lines.join('\n')).toMatch(/CCB_EMULATOR_ENDPOINT=http:\/\/127\.0\.0\.1:<port>.*10\.0\.0\.1/);
+    expect(lines.join('\n')).toMatch(
+      /CCB_EMULATOR_ENDPOINT=http:\/\/127\.0\.0\.1:<port>.*10\.0\.0\.1/,
+    );
   });
 });

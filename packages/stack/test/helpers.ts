@@ -1,4 +1,9 @@
-import { EnvironmentConfig, EnvironmentConfigInput, validateConfig } from '@claude-code-bedrock/core';
+import type {} from 'cdktf/lib/testing/adapters/jest';
+import {
+  EnvironmentConfig,
+  EnvironmentConfigInput,
+  validateConfig,
+} from '@claude-code-bedrock/core';
 import { Testing } from 'cdktf';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -12,7 +17,10 @@ export function rawConfig(env: string): EnvironmentConfigInput {
   return parse(readFileSync(join(APPS_DIR, env, 'config.yaml'), 'utf8'));
 }
 
-export function config(env: string, tweak?: (c: EnvironmentConfigInput) => void): EnvironmentConfig {
+export function config(
+  env: string,
+  tweak?: (c: EnvironmentConfigInput) => void,
+): EnvironmentConfig {
   const raw = rawConfig(env);
   tweak?.(raw);
   return validateConfig(raw);
@@ -32,7 +40,11 @@ export interface Synthesized {
 
 export function synth(c: EnvironmentConfig, target?: DeployTarget): Synthesized {
   const app = Testing.app();
-  const stack = new ClaudeCodeBedrockStack(app, c.environment, { config: c, target, localStateDir: '/tmp' });
+  const stack = new ClaudeCodeBedrockStack(app, c.environment, {
+    config: c,
+    target,
+    localStateDir: '/tmp',
+  });
   const json = Testing.synth(stack);
   return { stack, json, tf: JSON.parse(json) };
 }

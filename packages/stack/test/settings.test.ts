@@ -8,7 +8,11 @@ const arn = (dev: string, tier: string) =>
 
 describe('developer settings', () => {
   it('points ANTHROPIC_MODEL at the developer own default-tier profile', () => {
-    const s = developerSettings(c, { sonnet: arn('jane', 's'), opus: arn('jane', 'o'), haiku: arn('jane', 'h') });
+    const s = developerSettings(c, {
+      sonnet: arn('jane', 's'),
+      opus: arn('jane', 'o'),
+      haiku: arn('jane', 'h'),
+    });
     expect(s.env).toEqual({
       CLAUDE_CODE_USE_BEDROCK: '1',
       AWS_REGION: 'us-east-1',
@@ -44,7 +48,9 @@ describe('managed settings', () => {
     const m = managedSettings(c);
     expect(m.permissions.disableBypassPermissionsMode).toBe('disable');
     expect(m.cleanupPeriodDays).toBe(30);
-    expect(m.permissions.deny).toEqual(expect.arrayContaining(['Read(.env)', 'Read(~/.aws/credentials)']));
+    expect(m.permissions.deny).toEqual(
+      expect.arrayContaining(['Read(.env)', 'Read(~/.aws/credentials)']),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import './helpers';
 import { config, resources, synth } from './helpers';
 
 const BASELINE_OUTPUTS = [
@@ -45,27 +46,45 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
   });
 
   it('creates one profile per developer and entitled tier', () => {
-    const expected = c.developers.length * 2 + c.developers.filter((d) => d.groups?.includes('opus-users') && !d.models).length;
+    const expected =
+      c.developers.length * 2 +
+      c.developers.filter((d) => d.groups?.includes('opus-users') && !d.models).length;
     expect(Object.keys(resources(s, 'aws_bedrock_inference_profile'))).toHaveLength(expected);
   });
 
   it('tags every taggable resource through the provider default_tags', () => {
     const tags = (s.tf.provider.aws[0].default_tags as { tags: Record<string, string> }[])[0].tags;
-    expect(tags).toMatchObject({ Project: c.project, Environment: env, ManagedBy: 'claude-code-bedrock' });
+    expect(tags).toMatchObject({
+      Project: c.project,
+      Environment: env,
+      ManagedBy: 'claude-code-bedrock',
+    });
     expect(tags).toMatchObject(c.tags);
   });
 
-  it('maps inference_profile_arns from developer id to the default-tier profile ARN', () => {
-    const value = s.tf.output.inference_profile_arns.value as Record<string, string>;
-    expect(Object.keys(value).sort()).toEqual(c.developers.map((d) => d.id).sort());
-    for (const arn of Object.values(value)) {
-      expect(arn).toMatch(/^\$\{aws_bedrock_inference_profile\.[\w-]+\.arn\}$/);
+  it('holds every developer profile ARN in one local keyed by developer id and tier', () => {
+    const local = (s.tf as unknown as { locals: Record<string, Record<string, Record<string, string>>> })
+      .locals.profile_arns;
+    expect(Object.keys(local).sort()).toEqual(c.developers.map((d) => d.id).sort());
+    for (const byTier of Object.values(local)) {
+      for (const arn of Object.values(byTier)) {
+        expect(arn).toMatch(/^\$\{aws_bedrock_inference_profile\.[\w-]+\.arn\}$/);
+      }
     }
+  });
+
+  it('derives the per-developer outputs from that local with for expressions', () => {
+    for (const name of ['inference_profile_arns', 'developer_env_config', 'claude_settings']) {
+      expect(s.tf.output[name].value).toMatch(/^\$\{ \{ for dev, arns in local\.profile_arns : dev => /);
+    }
+    expect(s.tf.output.inference_profiles.value).toBe('${local.profile_arns}');
   });
 
   it('never puts a bearer-token variable in developer settings', () => {
     expect(JSON.stringify(s.tf.output.claude_settings)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
-    expect(JSON.stringify(s.tf.output.developer_env_config)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
+    expect(JSON.stringify(s.tf.output.developer_env_config)).not.toContain(
+      'AWS_BEARER_TOKEN_BEDROCK',
+    );
   });
 
   it('keeps log buckets safe from terraform destroy', () => {

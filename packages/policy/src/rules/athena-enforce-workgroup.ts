@@ -7,7 +7,7 @@ export const athenaEnforceWorkgroup: PolicyRule = {
   description:
     'Athena workgroups enforce their configuration (configuration.enforce_workgroup_configuration true)',
   severity: 'error',
-  fix: 'Give the aws_athena_workgroup a configuration block with enforce_workgroup_configuration = true (the provider default inside the block), result encryption and a bytes-scanned cutoff',
+  fix: 'Give the aws_athena_workgroup a configuration block with enforce_workgroup_configuration = true (the provider default inside the block), so its result location and encryption apply to every query',
   controls: ['encryption'],
   evaluate({ model }) {
     return model.ofType('aws_athena_workgroup').map((wg) => {

@@ -46,7 +46,3 @@ provider "aws" {
     sts        = var.endpoint
   }
 }
-
-data "aws_caller_identity" "current" {}
-data "aws_region" "current" {}
-data "aws_partition" "current" {}

@@ -1,0 +1,73 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { developerSettings } from '../src';
+import { config, synth } from './helpers';
+
+/*
+ * The per-developer outputs are Terraform `for` expressions. This test evaluates them with the
+ * real Terraform (no provider needed: the profile ARNs are replaced by literal strings) and
+ * compares the result with the TypeScript settings generator used by the onboarding command.
+ */
+describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
+  const c = config(env);
+  const s = synth(c);
+  const tf = s.tf as unknown as {
+    locals: { profile_arns: Record<string, Record<string, string>> };
+  };
+  const arns = Object.fromEntries(
+    Object.entries(tf.locals.profile_arns).map(([dev, byTier]) => [
+      dev,
+      Object.fromEntries(
+        Object.keys(byTier).map((tier) => [
+          tier,
+          `arn:aws:bedrock:${c.region}:123456789012:application-inference-profile/${dev.length}${tier}`,
+        ]),
+      ),
+    ]),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'ccb-outputs-'));
+  const outputs = Object.fromEntries(
+    ['inference_profile_arns', 'developer_env_config', 'claude_settings', 'inference_profiles'].map(
+      (name) => [name, { value: s.tf.output[name].value }],
+    ),
+  );
+  writeFileSync(
+    join(dir, 'main.tf.json'),
+    JSON.stringify({ locals: { profile_arns: arns }, output: outputs }),
+  );
+  const env_ = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
+  execFileSync('terraform', ['init', '-input=false'], { cwd: dir, env: env_, stdio: 'pipe' });
+  execFileSync('terraform', ['apply', '-auto-approve', '-input=false'], {
+    cwd: dir,
+    env: env_,
+    stdio: 'pipe',
+  });
+  const result = JSON.parse(
+    execFileSync('terraform', ['output', '-json'], { cwd: dir, env: env_, encoding: 'utf8' }),
+  ) as Record<string, { value: unknown }>;
+
+  it('claude_settings equals the onboarding generator for every developer', () => {
+    const expected = Object.fromEntries(
+      Object.entries(arns).map(([dev, a]) => [dev, developerSettings(c, a)]),
+    );
+    expect(result.claude_settings.value).toEqual(expected);
+  });
+
+  it('developer_env_config is each developer settings env block', () => {
+    const value = result.developer_env_config.value as Record<string, Record<string, string>>;
+    for (const [dev, a] of Object.entries(arns)) {
+      expect(value[dev]).toEqual(developerSettings(c, a).env);
+      expect(value[dev].ANTHROPIC_MODEL).toBe(a[c.defaultModel!] ?? Object.values(a)[0]);
+      expect(Object.keys(value[dev])).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
+    }
+  });
+
+  it('inference_profile_arns maps every developer to their default-tier ARN', () => {
+    const value = result.inference_profile_arns.value as Record<string, string>;
+    expect(Object.keys(value).sort()).toEqual(c.developers.map((d) => d.id).sort());
+    for (const [dev, a] of Object.entries(arns)) expect(value[dev]).toBe(a[c.defaultModel!]);
+    expect(result.inference_profiles.value).toEqual(arns);
+  });
+});

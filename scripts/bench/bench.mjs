@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+// Scale benchmark: synthesizes the environment stack for rosters of 10 .. 5,000 developers and
+// times synthesis, `terraform validate` and `terraform plan -refresh=false` (against the local
+// emulator), next to an equivalent hand-written HCL configuration that uses for_each over the same
+// roster. Prints a table and writes bench/results.json. Not a test: it prints numbers.
+//
+// Usage: npm run bench [-- --sizes 10,100,1000,5000 --runs 3 --out bench/results.json]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT, must, terraformEnv } from '../lib.mjs';
+import { benchConfig } from './roster.mjs';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10,100,1000,5000' },
+    runs: { type: 'string', default: '3' },
+    out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+    work: { type: 'string', default: join(os.tmpdir(), 'ccb-bench') },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const runs = Math.max(1, Number(values.runs));
+const WORK = values.work;
+const MAIN = join(ROOT, 'apps', 'dev', 'dist', 'main.js');
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Times a command `runs` times as a whole process; returns median wall (s) and peak RSS (MB). */
+function measure(cmd, args, { cwd = ROOT, env = process.env, times = runs } = {}) {
+  const samples = [];
+  for (let i = 0; i < times; i++) {
+    const out = execFileSync(
+      'python3',
+      [join(ROOT, 'scripts', 'bench', 'measure.py'), '--log', join(WORK, 'commands.log'), '--', cmd, ...args],
+      { cwd, env, encoding: 'utf8' },
+    );
+    const m = JSON.parse(out);
+    if (m.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${m.status} (see ${WORK}/commands.log)`);
+    samples.push(m);
+  }
+  return {
+    wall: median(samples.map((s) => s.wall)),
+    maxrssMb: median(samples.map((s) => s.maxrss_mb)),
+    samples: samples.map((s) => s.wall),
+  };
+}
+
+/**
+ * The plain-Terraform baseline: the roster-sized resources (one profile per developer and tier,
+ * one budget per developer) written as `for_each` over a roster variable, plus the fixed part of
+ * the environment (roles, buckets, logging, Athena, team budgets, alarms), which does not grow
+ * with the roster and is taken as-is from the synthesized stack so both configurations hold the
+ * same resources with the same arguments and tags.
+ */
+function writeHclBaseline(tf, dir) {
+  mkdirSync(dir, { recursive: true });
+  const fixed = structuredClone(tf);
+  const profiles = fixed.resource.aws_bedrock_inference_profile;
+  delete fixed.resource.aws_bedrock_inference_profile;
+  const devBudgets = {};
+  for (const [name, b] of Object.entries(fixed.resource.aws_budgets_budget)) {
+    if (b.cost_filter?.[0]?.values?.[0]?.startsWith('user:User$')) {
+      devBudgets[name] = b;
+      delete fixed.resource.aws_budgets_budget[name];
+    }
+  }
+  delete fixed.output;
+  writeFileSync(join(dir, 'fixed.tf.json'), JSON.stringify(fixed));
+
+  const anyBudget = Object.values(devBudgets)[0];
+  const topicRef = anyBudget.notification[0].subscriber_sns_topic_arns[0].replace(/^\$\{|\}$/g, '');
+  const dependsOn = anyBudget.depends_on ?? [];
+  const roster = {
+    profiles: Object.fromEntries(
+      Object.values(profiles).map((p) => [
+        `${p.tags.User}/${p.tags.Tier}`,
+        {
+          name: p.name,
+          description: p.description,
+          copy_from: p.model_source[0].copy_from,
+          user: p.tags.User,
+          team: p.tags.Team,
+          cost_center: p.tags.CostCenter,
+          tier: p.tags.Tier,
+        },
+      ]),
+    ),
+    developer_budgets: Object.fromEntries(
+      Object.values(devBudgets).map((b) => [
+        b.cost_filter[0].values[0].slice('user:User$'.length),
+        { name: b.name, amount: b.limit_amount },
+      ]),
+    ),
+  };
+  const project = Object.values(profiles)[0].tags.Project;
+  const n = anyBudget.notification[0];
+  writeFileSync(join(dir, 'terraform.tfvars.json'), JSON.stringify({ roster }));
+  writeFileSync(
+    join(dir, 'roster.tf'),
+    `variable "roster" {
+  type = object({
+    profiles = map(object({
+      name        = string
+      description = string
+      copy_from   = string
+      user        = string
+      team        = string
+      cost_center = string
+      tier        = string
+    }))
+    developer_budgets = map(object({
+      name   = string
+      amount = string
+    }))
+  })
+}
+
+resource "aws_bedrock_inference_profile" "developer" {
+  for_each    = var.roster.profiles
+  name        = each.value.name
+  description = each.value.description
+  model_source {
+    copy_from = each.value.copy_from
+  }
+  tags = {
+    User       = each.value.user
+    Team       = each.value.team
+    Project    = "${project}"
+    CostCenter = each.value.cost_center
+    Tier       = each.value.tier
+  }
+}
+
+resource "aws_budgets_budget" "developer" {
+  for_each     = var.roster.developer_budgets
+  name         = each.value.name
+  budget_type  = "COST"
+  limit_amount = each.value.amount
+  limit_unit   = "USD"
+  time_unit    = "MONTHLY"
+  cost_filter {
+    name   = "TagKeyValue"
+    values = ["user:User$\${each.key}"]
+  }
+  notification {
+    comparison_operator        = "${n.comparison_operator}"
+    notification_type          = "${n.notification_type}"
+    threshold                  = ${n.threshold}
+    threshold_type             = "${n.threshold_type}"
+    subscriber_email_addresses = ${JSON.stringify(n.subscriber_email_addresses)}
+    subscriber_sns_topic_arns  = [${topicRef}]
+  }
+  depends_on = [${dependsOn.join(', ')}]
+}
+`,
+  );
+  return dir;
+}
+
+function terraformFigures(dir, env) {
+  must('terraform', ['init', '-input=false', '-no-color', '-backend=false'], { cwd: dir, env });
+  const validate = measure('terraform', ['validate', '-no-color'], { cwd: dir, env });
+  const plan = measure(
+    'terraform',
+    ['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', '-out=plan.bin'],
+    { cwd: dir, env },
+  );
+  return { validate, plan };
+}
+
+function policyBytes(tf) {
+  const docs = tf.data?.aws_iam_policy_document ?? {};
+  return Object.fromEntries(
+    Object.entries(docs).map(([name, d]) => [
+      d['//']?.metadata?.path ?? name,
+      JSON.stringify(d.statement ?? []).length,
+    ]),
+  );
+}
+
+async function main() {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  log('▶ building');
+  must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+  const { startEmulator } = await import('../emulator.mjs');
+  const emulator = await startEmulator();
+  log(`▶ emulator at ${emulator.endpoint}`);
+  const tfEnv = terraformEnv({
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+  });
+  const terraformVersion = must('terraform', ['version', '-json']).stdout;
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    terraform: JSON.parse(terraformVersion).terraform_version,
+    provider: 'hashicorp/aws 5.100.0',
+    runsPerFigure: runs,
+    statistic: 'median',
+  };
+  log(`machine: ${JSON.stringify(machine)}`);
+  const results = [];
+  try {
+    for (const size of sizes) {
+      const dir = join(WORK, String(size));
+      mkdirSync(dir, { recursive: true });
+      const configPath = join(dir, 'config.yaml');
+      writeFileSync(configPath, JSON.stringify(benchConfig(size), null, 1));
+      const outdir = join(dir, 'ours', 'cdktf.out');
+      const env = {
+        ...process.env,
+        CCB_CONFIG: configPath,
+        CDKTF_OUTDIR: outdir,
+        CCB_STATE_DIR: join(dir, 'ours'),
+        CCB_TARGET: 'local',
+        CCB_EMULATOR_ENDPOINT: emulator.endpoint,
+      };
+      log(`▶ ${size} developers: synth`);
+      const synth = measure('node', [MAIN], { env });
+      const stackDir = join(outdir, 'stacks', 'bench');
+      const tfPath = join(stackDir, 'cdk.tf.json');
+      const tf = JSON.parse(readFileSync(tfPath, 'utf8'));
+      const resources = Object.values(tf.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      log(`  ${resources} resources; terraform validate + plan (ours)`);
+      const ours = terraformFigures(stackDir, tfEnv);
+      log('  terraform validate + plan (plain HCL, for_each)');
+      const hclDir = writeHclBaseline(tf, join(dir, 'hcl'));
+      const hcl = terraformFigures(hclDir, tfEnv);
+      const row = {
+        developers: size,
+        profiles: Object.keys(tf.resource.aws_bedrock_inference_profile).length,
+        resources,
+        cdkTfJsonBytes: statSync(tfPath).size,
+        synthWallS: synth.wall,
+        synthPeakRssMb: synth.maxrssMb,
+        validateS: ours.validate.wall,
+        planS: ours.plan.wall,
+        hclValidateS: hcl.validate.wall,
+        hclPlanS: hcl.plan.wall,
+        synthFractionOfPlan: +(synth.wall / ours.plan.wall).toFixed(3),
+        planVsHcl: +(ours.plan.wall / hcl.plan.wall).toFixed(3),
+        policyStatementBytes: policyBytes(tf),
+        samples: {
+          synth: synth.samples,
+          validate: ours.validate.samples,
+          plan: ours.plan.samples,
+          hclValidate: hcl.validate.samples,
+          hclPlan: hcl.plan.samples,
+        },
+      };
+      results.push(row);
+      log(`  ${JSON.stringify({ ...row, policyStatementBytes: undefined, samples: undefined })}`);
+    }
+  } finally {
+    await emulator.stop();
+  }
+
+  const header = [
+    'developers',
+    'profiles',
+    'resources',
+    'cdk.tf.json',
+    'synth s',
+    'synth MB',
+    'validate s',
+    'plan s',
+    'HCL validate s',
+    'HCL plan s',
+    'synth/plan',
+    'plan/HCL',
+  ];
+  const rows = results.map((r) => [
+    r.developers,
+    r.profiles,
+    r.resources,
+    `${(r.cdkTfJsonBytes / 1e6).toFixed(2)} MB`,
+    r.synthWallS.toFixed(2),
+    r.synthPeakRssMb.toFixed(0),
+    r.validateS.toFixed(2),
+    r.planS.toFixed(2),
+    r.hclValidateS.toFixed(2),
+    r.hclPlanS.toFixed(2),
+    `${(r.synthFractionOfPlan * 100).toFixed(1)} %`,
+    r.planVsHcl.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(widths[i])).join(' | ')} |`;
+  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, terraform ${machine.terraform}; median of ${runs} runs`);
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  const policySizes = results.map((r) => JSON.stringify(r.policyStatementBytes));
+  console.log(
+    `IAM policy documents identical in size at every roster size: ${policySizes.every((p) => p === policySizes[0])}`,
+  );
+  mkdirSync(join(values.out, '..'), { recursive: true });
+  writeFileSync(values.out, JSON.stringify({ generatedAt: new Date().toISOString(), machine, results }, null, 2) + '\n');
+  log(`wrote ${values.out}`);
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});

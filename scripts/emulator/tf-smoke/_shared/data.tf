@@ -1,0 +1,5 @@
+# Shared by every smoke config (copied next to it, or into each module in --combined mode).
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
