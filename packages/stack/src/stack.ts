@@ -2,6 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AdminRole, DeveloperRole, ScpDocument } from '@claude-code-bedrock/foundation';
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
+import { applyChecks } from '@claude-code-bedrock/policy';
 import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
 import { CostAttribution } from '@claude-code-bedrock/attribution';
 import {
@@ -228,6 +229,8 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     }
 
     this.addOutputs(config);
+    // Policy checks run at synth: error findings fail synthesis (see @claude-code-bedrock/policy).
+    applyChecks(this, { teams: config.teams.map((t) => t.id) });
   }
 
   private addOutputs(config: EnvironmentConfig): void {

@@ -1,4 +1,5 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { Testing } from 'cdktf';
 import './helpers';
 import { config, resources, synth } from './helpers';
 
@@ -85,6 +86,10 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
     expect(JSON.stringify(s.tf.output.developer_env_config)).not.toContain(
       'AWS_BEARER_TOKEN_BEDROCK',
     );
+  });
+
+  it('passes every policy check at synth (validations on)', () => {
+    expect(() => Testing.synth(s.stack, true)).not.toThrow();
   });
 
   it('keeps log buckets safe from terraform destroy', () => {
