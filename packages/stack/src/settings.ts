@@ -129,7 +129,10 @@ export function awsCliProfile(
  * developer, so synthesis emits one expression instead of one object per developer.
  */
 export function developerEnvExpression(
-  config: Pick<EnvironmentConfig, 'region' | 'models' | 'defaultModel' | 'fastModel' | 'claudeCode'>,
+  config: Pick<
+    EnvironmentConfig,
+    'region' | 'models' | 'defaultModel' | 'fastModel' | 'claudeCode'
+  >,
   arns: string,
 ): string {
   const tiers = resolveTiers(config);
@@ -141,7 +144,9 @@ export function developerEnvExpression(
   for (const tier of tiers) {
     const family = modelFamily(tier);
     if (family && tier.name !== config.fastModel) {
-      parts.push(`${has(tier.name)} ? { ANTHROPIC_DEFAULT_${family}_MODEL = ${arns}[${str(tier.name)}] } : {}`);
+      parts.push(
+        `${has(tier.name)} ? { ANTHROPIC_DEFAULT_${family}_MODEL = ${arns}[${str(tier.name)}] } : {}`,
+      );
     }
   }
   if (config.fastModel) {

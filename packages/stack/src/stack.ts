@@ -29,11 +29,7 @@ import {
 } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'path';
-import {
-  developerEnvExpression,
-  mainModelExpression,
-  managedSettings,
-} from './settings';
+import { developerEnvExpression, mainModelExpression, managedSettings } from './settings';
 import { DeployTarget, providerSettingsFor } from './target';
 
 export interface ClaudeCodeBedrockStackProps {

@@ -64,8 +64,9 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
   });
 
   it('holds every developer profile ARN in one local keyed by developer id and tier', () => {
-    const local = (s.tf as unknown as { locals: Record<string, Record<string, Record<string, string>>> })
-      .locals.profile_arns;
+    const local = (
+      s.tf as unknown as { locals: Record<string, Record<string, Record<string, string>>> }
+    ).locals.profile_arns;
     expect(Object.keys(local).sort()).toEqual(c.developers.map((d) => d.id).sort());
     for (const byTier of Object.values(local)) {
       for (const arn of Object.values(byTier)) {
@@ -76,7 +77,9 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
 
   it('derives the per-developer outputs from that local with for expressions', () => {
     for (const name of ['inference_profile_arns', 'developer_env_config', 'claude_settings']) {
-      expect(s.tf.output[name].value).toMatch(/^\$\{ \{ for dev, arns in local\.profile_arns : dev => /);
+      expect(s.tf.output[name].value).toMatch(
+        /^\$\{ \{ for dev, arns in local\.profile_arns : dev => /,
+      );
     }
     expect(s.tf.output.inference_profiles.value).toBe('${local.profile_arns}');
   });
