@@ -70,9 +70,13 @@ export function synthApp(app, { outdir = join(ROOT, 'apps', app, 'cdktf.out'), e
 /** Counts resources (and data sources) by type in a cdk.tf.json. */
 export function summarize(stackDir) {
   const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+  // Resource instances: a for_each resource counts once per key.
   const count = (block) =>
     Object.fromEntries(
-      Object.entries(block ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]),
+      Object.entries(block ?? {}).map(([type, byName]) => [
+        type,
+        Object.values(byName).reduce((n, r) => n + (r.for_each ? Object.keys(r.for_each).length : 1), 0),
+      ]),
     );
   const resources = count(tf.resource);
   return {

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
 import { ROOT, must, terraformEnv } from '../lib.mjs';
 import { benchConfig } from './roster.mjs';
 
@@ -53,92 +54,77 @@ function measure(cmd, args, { cwd = ROOT, env = process.env, times = runs } = {}
 
 /**
  * The plain-Terraform baseline: the roster-sized resources (one profile per developer and tier,
- * one budget per developer) written as `for_each` over a roster variable, plus the fixed part of
- * the environment (roles, buckets, logging, Athena, team budgets, alarms), which does not grow
- * with the roster and is taken as-is from the synthesized stack so both configurations hold the
- * same resources with the same arguments and tags.
+ * one budget per developer) written by hand as `for_each` over input variables, plus the fixed
+ * part of the environment (roles, buckets, logging, Athena, team budgets, alarms, outputs), which
+ * does not grow with the roster and is taken from the synthesized stack with its references
+ * renamed, so both configurations hold the same resources with the same arguments and tags.
  */
-function writeHclBaseline(tf, dir) {
+function writeHclBaseline(tf, dir, config) {
   mkdirSync(dir, { recursive: true });
   const fixed = structuredClone(tf);
-  const profiles = fixed.resource.aws_bedrock_inference_profile;
+  const [[profileName, profiles]] = Object.entries(fixed.resource.aws_bedrock_inference_profile);
   delete fixed.resource.aws_bedrock_inference_profile;
-  const devBudgets = {};
-  for (const [name, b] of Object.entries(fixed.resource.aws_budgets_budget)) {
-    if (b.cost_filter?.[0]?.values?.[0]?.startsWith('user:User$')) {
-      devBudgets[name] = b;
-      delete fixed.resource.aws_budgets_budget[name];
-    }
-  }
-  delete fixed.output;
-  writeFileSync(join(dir, 'fixed.tf.json'), JSON.stringify(fixed));
+  const [budgetName, budgets] = Object.entries(fixed.resource.aws_budgets_budget).find(([, b]) => b.for_each);
+  delete fixed.resource.aws_budgets_budget[budgetName];
+  const renamed = JSON.stringify(fixed)
+    .replaceAll(`aws_bedrock_inference_profile.${profileName}`, 'aws_bedrock_inference_profile.developer')
+    .replaceAll(`aws_budgets_budget.${budgetName}`, 'aws_budgets_budget.developer');
+  writeFileSync(join(dir, 'fixed.tf.json'), renamed);
 
-  const anyBudget = Object.values(devBudgets)[0];
-  const topicRef = anyBudget.notification[0].subscriber_sns_topic_arns[0].replace(/^\$\{|\}$/g, '');
-  const dependsOn = anyBudget.depends_on ?? [];
-  const roster = {
-    profiles: Object.fromEntries(
-      Object.values(profiles).map((p) => [
-        `${p.tags.User}/${p.tags.Tier}`,
-        {
-          name: p.name,
-          description: p.description,
-          copy_from: p.model_source[0].copy_from,
-          user: p.tags.User,
-          team: p.tags.Team,
-          cost_center: p.tags.CostCenter,
-          tier: p.tags.Tier,
-        },
-      ]),
-    ),
-    developer_budgets: Object.fromEntries(
-      Object.values(devBudgets).map((b) => [
-        b.cost_filter[0].values[0].slice('user:User$'.length),
-        { name: b.name, amount: b.limit_amount },
-      ]),
-    ),
-  };
-  const project = Object.values(profiles)[0].tags.Project;
-  const n = anyBudget.notification[0];
-  writeFileSync(join(dir, 'terraform.tfvars.json'), JSON.stringify({ roster }));
+  const n = budgets.notification[0];
+  const topicRef = n.subscriber_sns_topic_arns[0].replace(/^\$\{|\}$/g, '');
+  const copyFrom = Object.fromEntries(
+    Object.entries(config.models).map(([tier, m]) => [
+      tier,
+      `arn:aws:bedrock:${config.region}:${config.accountId}:inference-profile/${typeof m === 'string' ? m : m.profileId}`,
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'terraform.tfvars.json'),
+    JSON.stringify({ profiles: profiles.for_each, developer_budgets: budgets.for_each }),
+  );
   writeFileSync(
     join(dir, 'roster.tf'),
-    `variable "roster" {
-  type = object({
-    profiles = map(object({
-      name        = string
-      description = string
-      copy_from   = string
-      user        = string
-      team        = string
-      cost_center = string
-      tier        = string
-    }))
-    developer_budgets = map(object({
-      name   = string
-      amount = string
-    }))
-  })
+    `variable "profiles" {
+  type = map(object({
+    name        = string
+    description = string
+    user        = string
+    team        = string
+    cost_center = string
+    tier        = string
+  }))
+}
+
+variable "developer_budgets" {
+  type = map(object({
+    name   = string
+    amount = string
+  }))
+}
+
+locals {
+  copy_from = ${JSON.stringify(copyFrom, null, 2).replace(/"(\w+)":/g, '$1 =').replace(/,\n/g, '\n')}
 }
 
 resource "aws_bedrock_inference_profile" "developer" {
-  for_each    = var.roster.profiles
+  for_each    = var.profiles
   name        = each.value.name
   description = each.value.description
   model_source {
-    copy_from = each.value.copy_from
+    copy_from = local.copy_from[each.value.tier]
   }
   tags = {
     User       = each.value.user
     Team       = each.value.team
-    Project    = "${project}"
+    Project    = "${config.project}"
     CostCenter = each.value.cost_center
     Tier       = each.value.tier
   }
 }
 
 resource "aws_budgets_budget" "developer" {
-  for_each     = var.roster.developer_budgets
+  for_each     = var.developer_budgets
   name         = each.value.name
   budget_type  = "COST"
   limit_amount = each.value.amount
@@ -146,7 +132,7 @@ resource "aws_budgets_budget" "developer" {
   time_unit    = "MONTHLY"
   cost_filter {
     name   = "TagKeyValue"
-    values = ["user:User$\${each.key}"]
+    values = [format("user:User$%s", each.key)]
   }
   notification {
     comparison_operator        = "${n.comparison_operator}"
@@ -156,7 +142,7 @@ resource "aws_budgets_budget" "developer" {
     subscriber_email_addresses = ${JSON.stringify(n.subscriber_email_addresses)}
     subscriber_sns_topic_arns  = [${topicRef}]
   }
-  depends_on = [${dependsOn.join(', ')}]
+  depends_on = [${(budgets.depends_on ?? []).join(', ')}]
 }
 `,
   );
@@ -164,7 +150,7 @@ resource "aws_budgets_budget" "developer" {
 }
 
 function terraformFigures(dir, env) {
-  must('terraform', ['init', '-input=false', '-no-color', '-backend=false'], { cwd: dir, env });
+  must('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env });
   const validate = measure('terraform', ['validate', '-no-color'], { cwd: dir, env });
   const plan = measure(
     'terraform',
@@ -216,7 +202,8 @@ async function main() {
       const dir = join(WORK, String(size));
       mkdirSync(dir, { recursive: true });
       const configPath = join(dir, 'config.yaml');
-      writeFileSync(configPath, JSON.stringify(benchConfig(size), null, 1));
+      const config = benchConfig(size);
+      writeFileSync(configPath, stringify(config));
       const outdir = join(dir, 'ours', 'cdktf.out');
       const env = {
         ...process.env,
@@ -231,15 +218,18 @@ async function main() {
       const stackDir = join(outdir, 'stacks', 'bench');
       const tfPath = join(stackDir, 'cdk.tf.json');
       const tf = JSON.parse(readFileSync(tfPath, 'utf8'));
-      const resources = Object.values(tf.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const resources = Object.values(tf.resource).reduce(
+        (n, byName) => n + Object.values(byName).reduce((m, r) => m + (r.for_each ? Object.keys(r.for_each).length : 1), 0),
+        0,
+      );
       log(`  ${resources} resources; terraform validate + plan (ours)`);
       const ours = terraformFigures(stackDir, tfEnv);
       log('  terraform validate + plan (plain HCL, for_each)');
-      const hclDir = writeHclBaseline(tf, join(dir, 'hcl'));
+      const hclDir = writeHclBaseline(tf, join(dir, 'hcl'), config);
       const hcl = terraformFigures(hclDir, tfEnv);
       const row = {
         developers: size,
-        profiles: Object.keys(tf.resource.aws_bedrock_inference_profile).length,
+        profiles: Object.keys(Object.values(tf.resource.aws_bedrock_inference_profile)[0].for_each).length,
         resources,
         cdkTfJsonBytes: statSync(tfPath).size,
         synthWallS: synth.wall,

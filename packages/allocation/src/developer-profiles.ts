@@ -1,7 +1,17 @@
 import { BedrockInferenceProfile } from '@cdktf/provider-aws/lib/bedrock-inference-profile';
 import { ResolvedTier, profileName, validateWith } from '@claude-code-bedrock/core';
+import {
+  Fn,
+  IResolvable,
+  IResolveContext,
+  TerraformIterator,
+  TerraformLocal,
+  TerraformStack,
+  Token,
+  ref,
+} from 'cdktf';
 import { Construct } from 'constructs';
-import { constructIdFor, profileDescription, systemProfileArn } from './naming';
+import { profileDescription, profileKey, systemProfileArn } from './naming';
 import { DeveloperProfilesPropsSchema } from './schema';
 
 /** One developer as the allocation needs them. `ResolvedDeveloper` from core fits. */
@@ -52,20 +62,68 @@ export interface DeveloperProfilesProps {
 
 /** One developer's application inference profile for one tier. */
 export interface InferenceProfileRef {
-  /** Profile ARN (`arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>`); a token. */
+  /**
+   * Profile ARN (`arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>`); a token
+   * for `aws_bedrock_inference_profile.<logical id>["<developer id>/<tier>"].arn`.
+   */
   readonly arn: string;
-  /** Profile id assigned by Bedrock; a token. */
+  /** Profile id assigned by Bedrock; a token for the instance's `id`. */
   readonly id: string;
   /** Profile name (a literal): `profileName(project, developer id, tier)`. */
   readonly name: string;
   readonly tier: string;
+  /**
+   * The construct's single `for_each` resource; this profile is its instance
+   * `profileKey(developer id, tier)`.
+   */
   readonly resource: BedrockInferenceProfile;
 }
 
 /**
- * Reads the resource's attributes on first use only: every attribute token costs cdktf a stack
- * trace capture, which adds up over thousands of profiles that the caller may never reference.
+ * One entry of the `for_each` map: plain strings only, so synthesis stays linear in the roster and
+ * the map reads like a hand-written `.tfvars` value.
  */
+interface ProfileInstance {
+  readonly name: string;
+  readonly description: string;
+  readonly user: string;
+  readonly team: string;
+  readonly cost_center: string;
+  readonly tier: string;
+}
+
+/**
+ * An attribute of one `for_each` instance: `<resource address>["<key>"].<attribute>`.
+ *
+ * It delegates the address to one shared cdktf reference (which also handles cross-stack use)
+ * and adds the instance key and attribute itself, honouring `suppressBraces` like cdktf's own
+ * references, so it works in attributes, outputs, string templates and `Fn` calls. Unlike a
+ * reference per instance it captures no stack trace, which would cost ~0.1 ms per profile.
+ */
+class InstanceAttribute implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(
+    private readonly address: IResolvable,
+    private readonly key: string,
+    private readonly attribute: string,
+  ) {}
+
+  public resolve(context: IResolveContext): string {
+    const braces = !context.suppressBraces;
+    context.suppressBraces = true;
+    // Developer ids hold letters, digits and _ . : / = + @ - only, so the JSON-quoted key is a
+    // valid HCL string with nothing to escape or interpolate.
+    const expression = `${this.address.resolve(context)}[${JSON.stringify(this.key)}].${this.attribute}`;
+    return braces ? `\${${expression}}` : expression;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/** Creates the instance's attribute tokens on first use only: most callers read a few, or none. */
 class ProfileRef implements InferenceProfileRef {
   private arnToken?: string;
   private idToken?: string;
@@ -74,27 +132,40 @@ class ProfileRef implements InferenceProfileRef {
     public readonly name: string,
     public readonly tier: string,
     public readonly resource: BedrockInferenceProfile,
+    private readonly address: () => IResolvable,
+    private readonly key: string,
   ) {}
 
   public get arn(): string {
-    return (this.arnToken ??= this.resource.arn);
+    return (this.arnToken ??= Token.asString(
+      new InstanceAttribute(this.address(), this.key, 'arn'),
+    ));
   }
 
   public get id(): string {
-    return (this.idToken ??= this.resource.id);
+    return (this.idToken ??= Token.asString(new InstanceAttribute(this.address(), this.key, 'id')));
   }
 }
+
+/** Code-unit order: the same on every machine and locale, unlike `localeCompare`. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * One Bedrock application inference profile per developer and entitled model tier, copied from the
  * tier's system cross-region profile and tagged for cost attribution.
  *
- * Terraform addresses derive from the developer id and tier only (`<id>/<developer>/<tier>`), so
- * reordering the roster changes nothing and adding or removing a developer touches only their
- * profiles. Name, description and model source (which force replacement) depend only on the
- * project, developer id and tier (and the tier's system profile).
+ * All profiles are instances of one `aws_bedrock_inference_profile` resource (construct id
+ * `Resource`) with `for_each` over a map keyed `"<developer id>/<tier>"`, so reordering the roster
+ * changes nothing and adding or removing a developer touches only their instances. Name,
+ * description and model source (which force replacement) depend only on the project, developer id
+ * and tier (and the tier's system profile).
  */
 export class DeveloperProfiles extends Construct {
+  /**
+   * The single `for_each` resource holding every profile; its instances are keyed
+   * `profileKey(developer id, tier)`.
+   */
+  public readonly resource: BedrockInferenceProfile;
   /** developer id -> tier -> profile. */
   public readonly profiles: Readonly<Record<string, Readonly<Record<string, InferenceProfileRef>>>>;
   /** Number of profiles created (developers x their tiers). */
@@ -111,41 +182,91 @@ export class DeveloperProfiles extends Construct {
     );
     this.tierNames = p.tiers.map((t) => t.name);
 
-    const copyFrom = new Map(
-      p.tiers.map((t) => [t.name, systemProfileArn(p.region, props.accountId, t.profileId)]),
-    );
     // Developers sorted by id and their tiers in definition order: nothing the construct produces
-    // (resources, `profiles`, the maps of ARNs) depends on the order of the roster.
-    const developers = [...p.developers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // (the for_each map, `profiles`, the maps of ARNs) depends on the order of the roster.
+    const developers = [...p.developers].sort((a, b) => byCodeUnits(a.id, b.id));
     const tierOrder = (tiers: readonly string[]) => this.tierNames.filter((t) => tiers.includes(t));
 
-    let count = 0;
-    const profiles: [string, Readonly<Record<string, InferenceProfileRef>>][] = [];
+    const instances: [string, ProfileInstance][] = [];
+    const refs: [string, string, string, string][] = [];
     for (const developer of developers) {
-      const scopeOfDeveloper = new Construct(this, constructIdFor(developer.id));
-      const refs: [string, InferenceProfileRef][] = [];
       for (const tier of tierOrder(developer.tiers)) {
+        const key = profileKey(developer.id, tier);
         const name = profileName(p.project, developer.id, tier);
-        const resource = new BedrockInferenceProfile(scopeOfDeveloper, constructIdFor(tier), {
-          name,
-          description: profileDescription(p.project, developer.id, tier),
-          modelSource: [{ copyFrom: copyFrom.get(tier)! }],
-          tags: {
-            ...p.tags,
-            User: developer.id,
-            Team: developer.team,
-            Project: p.project,
-            CostCenter: developer.costCenter,
-            Tier: tier,
+        instances.push([
+          key,
+          {
+            name,
+            description: profileDescription(p.project, developer.id, tier),
+            user: developer.id,
+            team: developer.team,
+            cost_center: developer.costCenter,
+            tier,
           },
-        });
-        refs.push([tier, new ProfileRef(name, tier, resource)]);
-        count += 1;
+        ]);
+        refs.push([developer.id, tier, name, key]);
       }
-      profiles.push([developer.id, Object.freeze(Object.fromEntries(refs))]);
     }
-    this.profiles = Object.freeze(Object.fromEntries(profiles));
-    this.profileCount = count;
+    // Keys sorted so the map (and the JSON) is byte-identical whatever the roster order. No key is
+    // an array index (each contains `/`), so objects keep this insertion order.
+    instances.sort(([a], [b]) => byCodeUnits(a, b));
+
+    // The model source depends on the tier only: one ARN per tier (the account id may be a token),
+    // looked up by the instance's tier, keeps the per-instance data free of tokens.
+    // Both maps live in locals: Terraform evaluates a resource's for_each and arguments several
+    // times while planning, and a large literal map inline in the resource makes `terraform plan`
+    // about twice as slow as the same map in a local (measured at 100-5,000 developers).
+    const copyFrom = new TerraformLocal(
+      this,
+      'ModelSources',
+      Object.fromEntries(
+        p.tiers.map((t) => [t.name, systemProfileArn(p.region, props.accountId, t.profileId)]),
+      ),
+    );
+    const entries = new TerraformLocal(this, 'Entries', Object.fromEntries(instances));
+    const each = TerraformIterator.fromMap(entries.asAnyMap);
+    this.resource = new BedrockInferenceProfile(this, 'Resource', {
+      forEach: each,
+      name: each.getString('name'),
+      description: each.getString('description'),
+      modelSource: [
+        { copyFrom: Token.asString(Fn.lookup(copyFrom.asStringMap, each.getString('tier'))) },
+      ],
+      tags: {
+        ...p.tags,
+        User: each.getString('user'),
+        Team: each.getString('team'),
+        Project: p.project,
+        CostCenter: each.getString('cost_center'),
+        Tier: each.getString('tier'),
+      },
+    });
+
+    // One reference to the resource (`aws_bedrock_inference_profile.<logical id>`) shared by every
+    // instance attribute, made on first use like the resource's own attribute tokens.
+    let address: IResolvable | undefined;
+    const addressOf = (): IResolvable =>
+      (address ??= ref(
+        `${this.resource.terraformResourceType}.${this.resource.friendlyUniqueId}`,
+        TerraformStack.of(this),
+      ));
+    // Built through Maps and Object.fromEntries: developer ids such as `__proto__` or
+    // `constructor` must become own properties, never touch the prototype.
+    const byDeveloper = new Map<string, [string, InferenceProfileRef][]>();
+    for (const [developerId, tier, name, key] of refs) {
+      const list = byDeveloper.get(developerId) ?? [];
+      list.push([tier, new ProfileRef(name, tier, this.resource, addressOf, key)]);
+      byDeveloper.set(developerId, list);
+    }
+    this.profiles = Object.freeze(
+      Object.fromEntries(
+        [...byDeveloper].map(([developerId, list]) => [
+          developerId,
+          Object.freeze(Object.fromEntries(list)),
+        ]),
+      ),
+    );
+    this.profileCount = instances.length;
   }
 
   /** developer id -> ARN of the given tier (developers without that tier are left out). */

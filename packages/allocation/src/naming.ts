@@ -1,4 +1,4 @@
-import { partitionOf, slugify, stableConstructId, stableHash } from '@claude-code-bedrock/core';
+import { partitionOf, slugify, stableHash } from '@claude-code-bedrock/core';
 
 /** Bedrock inference profile descriptions: 1-200 chars matching `([0-9a-zA-Z:.][ _-]?)+`. */
 export const PROFILE_DESCRIPTION_MAX_LENGTH = 200;
@@ -34,13 +34,10 @@ export function systemProfileArn(region: string, accountId: string, profileId: s
 }
 
 /**
- * The construct id of a developer's (or a tier's) scope: core's `stableConstructId`, with a `_`
- * appended to names of `Object.prototype` members (`constructor`, `__proto__`, `toString`...),
- * which the constructs library cannot store as child names. No two valid developer ids map to the
- * same construct id: ids that differ only in `/` versus `_` or in a trailing `_` also share a
- * slug, which validation rejects.
+ * The key of a developer's profile for one tier in the `for_each` map of `DeveloperProfiles`, and so
+ * in its Terraform address: `aws_bedrock_inference_profile.<logical id>["<developer id>/<tier>"]`.
+ * Unique because tier names cannot contain `/` (the last `/` separates the two).
  */
-export function constructIdFor(key: string): string {
-  const id = stableConstructId(key);
-  return Object.prototype.hasOwnProperty.call(Object.prototype, id) ? `${id}_` : id;
+export function profileKey(developerId: string, tier: string): string {
+  return `${developerId}/${tier}`;
 }

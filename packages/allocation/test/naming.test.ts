@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import {
   PROFILE_DESCRIPTION_MAX_LENGTH,
   PROFILE_DESCRIPTION_PATTERN,
-  constructIdFor,
   profileDescription,
+  profileKey,
   systemProfileArn,
 } from '../src';
 
@@ -100,11 +100,26 @@ describe('profile naming', () => {
     );
   });
 
-  test('construct ids escape Object.prototype member names and slashes', () => {
-    expect(constructIdFor('jane.doe@example.com')).toBe('jane.doe@example.com');
-    expect(constructIdFor('a/b')).toBe('a_b');
-    expect(constructIdFor('constructor')).toBe('constructor_');
-    expect(constructIdFor('__proto__')).toBe('__proto___');
-    expect(constructIdFor('toString')).toBe('toString_');
+  test('profile keys are the developer id and tier joined by a slash', () => {
+    expect(profileKey('jane.doe@example.com', 'opus')).toBe('jane.doe@example.com/opus');
+    expect(profileKey('arn:aws:iam::123456789012:user/someone', 'sonnet')).toBe(
+      'arn:aws:iam::123456789012:user/someone/sonnet',
+    );
+  });
+
+  test('profile keys of distinct developers or tiers are distinct', () => {
+    fc.assert(
+      fc.property(
+        developerIds,
+        developerIds,
+        fc.constantFrom(...TIERS),
+        fc.constantFrom(...TIERS),
+        (a, b, s, t) => {
+          fc.pre(a !== b || s !== t);
+          expect(profileKey(a, s)).not.toBe(profileKey(b, t));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,7 +1,15 @@
 import { resolveTiers } from '@claude-code-bedrock/core';
 import { Testing } from 'cdktf';
 import { DeveloperProfiles, DeveloperProfileSpec } from '../src';
-import { ROSTER, byUserAndTier, props, synthProfiles } from './helpers';
+import {
+  LOGICAL_ID,
+  ProfileEntry,
+  ROSTER,
+  SynthesizedResource,
+  props,
+  synthProfiles,
+  synthResource,
+} from './helpers';
 
 const ERIN: DeveloperProfileSpec = {
   id: 'erin.new@example.com',
@@ -10,28 +18,43 @@ const ERIN: DeveloperProfileSpec = {
   tiers: ['sonnet', 'haiku'],
 };
 
+/** The keys in `after` but not in `before`. */
+const added = (before: object, after: object) =>
+  Object.keys(after).filter((k) => !Object.prototype.hasOwnProperty.call(before, k));
+
 function without<T>(record: Record<string, T>, keys: readonly string[]): Record<string, T> {
   return Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
 }
 
-describe('DeveloperProfiles stability', () => {
-  test('addresses derive from developer id and tier only', () => {
-    const addresses = Object.keys(synthProfiles(props()));
+/**
+ * The resource's arguments other than for_each, with the tier -> model source map they look up:
+ * what every instance shares.
+ */
+const template = ({ for_each: _, ...rest }: SynthesizedResource) => rest;
 
-    // Pinned: construct ids are a contract; a changed address destroys and recreates a profile.
-    expect(addresses.sort()).toEqual([
-      'profiles_CarolMLexamplecom_sonnet_340A6281',
-      'profiles_bobsmith_haiku_9C7CB685',
-      'profiles_bobsmith_sonnet_A23D2655',
-      'profiles_daveo-neil_haiku_BCF07FB5',
-      'profiles_daveo-neil_sonnet_F13D6ED8',
-      'profiles_janedoeexamplecom_haiku_4D84AD68',
-      'profiles_janedoeexamplecom_opus_00E330B6',
-      'profiles_janedoeexamplecom_sonnet_4075B7AE',
+describe('DeveloperProfiles stability', () => {
+  test('addresses derive from the construct id, developer id and tier only', () => {
+    const resource = synthResource(props());
+
+    // Pinned: the logical id and the keys are a contract; a changed address destroys and
+    // recreates a profile.
+    expect(
+      Object.keys(resource.for_each).map(
+        (k) => `aws_bedrock_inference_profile.${LOGICAL_ID}["${k}"]`,
+      ),
+    ).toEqual([
+      'aws_bedrock_inference_profile.profiles_FC7986CD["Carol+ML@example.com/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["bob.smith/haiku"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["bob.smith/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["dave.o-neil/haiku"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["dave.o-neil/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["jane.doe@example.com/haiku"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["jane.doe@example.com/opus"]',
+      'aws_bedrock_inference_profile.profiles_FC7986CD["jane.doe@example.com/sonnet"]',
     ]);
   });
 
-  test('reordering the roster changes nothing', () => {
+  test('reordering the roster gives a byte-identical configuration', () => {
     const before = Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', props()));
     const reversed = [...ROSTER].reverse().map((d) => ({ ...d, tiers: [...d.tiers].reverse() }));
 
@@ -40,6 +63,16 @@ describe('DeveloperProfiles stability', () => {
     );
 
     expect(after).toBe(before);
+  });
+
+  test('reordering the roster keeps the for_each map and its key order', () => {
+    const before = synthResource(props());
+    const shuffled = [ROSTER[2], ROSTER[0], ROSTER[3], ROSTER[1]];
+
+    const after = synthResource(props({ developers: shuffled }));
+
+    expect(after.for_each).toEqual(before.for_each);
+    expect(Object.keys(after.for_each)).toEqual(Object.keys(before.for_each));
   });
 
   test('exposes profiles in the same order whatever the roster order', () => {
@@ -56,80 +89,98 @@ describe('DeveloperProfiles stability', () => {
     expect(shape(reversed)).toEqual(shape(ROSTER));
   });
 
-  test('adding a developer only adds their profiles', () => {
-    const before = synthProfiles(props());
+  test('adding a developer only adds their entries', () => {
+    const before = synthResource(props());
 
-    const after = synthProfiles(props({ developers: [ERIN, ...ROSTER] }));
+    const after = synthResource(props({ developers: [ERIN, ...ROSTER] }));
 
-    const added = Object.keys(after).filter((a) => !(a in before));
-    expect(added.map((a) => `${after[a].tags.User}|${after[a].tags.Tier}`).sort()).toEqual([
-      'erin.new@example.com|haiku',
-      'erin.new@example.com|sonnet',
-    ]);
-    expect(without(after, added)).toEqual(before);
+    const keys = added(before.for_each, after.for_each);
+    expect(keys).toEqual(['erin.new@example.com/haiku', 'erin.new@example.com/sonnet']);
+    expect(without(after.for_each, keys)).toEqual(before.for_each);
+    expect(template(after)).toEqual(template(before));
   });
 
-  test('removing a developer only removes their profiles', () => {
-    const before = synthProfiles(props());
+  test('removing a developer only removes their entries', () => {
+    const before = synthResource(props());
 
-    const after = synthProfiles(props({ developers: ROSTER.filter((d) => d.id !== 'bob.smith') }));
+    const after = synthResource(props({ developers: ROSTER.filter((d) => d.id !== 'bob.smith') }));
 
-    const removed = Object.keys(before).filter((a) => !(a in after));
-    expect(removed.map((a) => `${before[a].tags.User}|${before[a].tags.Tier}`).sort()).toEqual([
-      'bob.smith|haiku',
-      'bob.smith|sonnet',
-    ]);
-    expect(without(before, removed)).toEqual(after);
+    const keys = added(after.for_each, before.for_each);
+    expect(keys).toEqual(['bob.smith/haiku', 'bob.smith/sonnet']);
+    expect(without(before.for_each, keys)).toEqual(after.for_each);
+    expect(template(after)).toEqual(template(before));
   });
 
-  test('granting a tier only adds that profile', () => {
-    const before = synthProfiles(props());
+  test('granting a tier only adds that entry', () => {
+    const before = synthResource(props());
     const developers = ROSTER.map((d) =>
       d.id === 'bob.smith' ? { ...d, tiers: [...d.tiers, 'opus'] } : d,
     );
 
-    const after = synthProfiles(props({ developers }));
+    const after = synthResource(props({ developers }));
 
-    const added = Object.keys(after).filter((a) => !(a in before));
-    expect(added.map((a) => `${after[a].tags.User}|${after[a].tags.Tier}`)).toEqual([
-      'bob.smith|opus',
-    ]);
-    expect(without(after, added)).toEqual(before);
+    const keys = added(before.for_each, after.for_each);
+    expect(keys).toEqual(['bob.smith/opus']);
+    expect(without(after.for_each, keys)).toEqual(before.for_each);
   });
 
-  test('team, cost center, tags and quota changes leave replacement attributes alone', () => {
-    const before = byUserAndTier(synthProfiles(props()));
-    const developers = ROSTER.map((d) => ({ ...d, team: 'moved', costCenter: 'CC-999' }));
-
-    const after = byUserAndTier(
-      synthProfiles(props({ developers, tags: { Owner: 'someone-else' }, quota: 50 })),
+  test("a team or cost center change only changes that developer's tag values", () => {
+    const before = synthResource(props());
+    const developers = ROSTER.map((d) =>
+      d.id === 'bob.smith' ? { ...d, team: 'moved', costCenter: 'CC-999' } : d,
     );
 
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    for (const key of Object.keys(before)) {
-      expect(after[key].name).toBe(before[key].name);
-      expect(after[key].description).toBe(before[key].description);
-      expect(after[key].model_source).toEqual(before[key].model_source);
-      expect(after[key].tags).toMatchObject({
-        Team: 'moved',
-        CostCenter: 'CC-999',
-        Owner: 'someone-else',
-      });
+    const after = synthResource(props({ developers }));
+
+    expect(template(after)).toEqual(template(before));
+    expect(Object.keys(after.for_each)).toEqual(Object.keys(before.for_each));
+    const changed = Object.keys(before.for_each).filter(
+      (k) => JSON.stringify(after.for_each[k]) !== JSON.stringify(before.for_each[k]),
+    );
+    expect(changed).toEqual(['bob.smith/haiku', 'bob.smith/sonnet']);
+    for (const key of changed) {
+      const expected: ProfileEntry = {
+        ...before.for_each[key],
+        team: 'moved',
+        cost_center: 'CC-999',
+      };
+      expect(after.for_each[key]).toEqual(expected);
     }
+    // team and cost_center reach the profile only through tags.
+    expect(after.tags).toMatchObject({
+      Team: '${each.value.team}',
+      CostCenter: '${each.value.cost_center}',
+    });
+    expect(
+      JSON.stringify([after.name, after.description, after.model_source, after.model_sources]),
+    ).not.toMatch(/team|cost_center/);
+  });
+
+  test('extra tags and quota changes leave the for_each map and replacement attributes alone', () => {
+    const before = synthResource(props());
+
+    const after = synthResource(props({ tags: { Owner: 'someone-else' }, quota: 50 }));
+
+    expect(after.for_each).toEqual(before.for_each);
+    expect(after.name).toBe(before.name);
+    expect(after.description).toBe(before.description);
+    expect(after.model_source).toEqual(before.model_source);
+    expect(after.model_sources).toEqual(before.model_sources);
+    expect(after.tags).toEqual({ ...before.tags, Owner: 'someone-else' });
   });
 
   test('name and description depend on project, developer id and tier only', () => {
-    const profiles = byUserAndTier(synthProfiles(props()));
+    const profiles = synthProfiles(props());
 
     // Pinned: a change to either would replace every developer's profile.
-    expect(profiles['jane.doe@example.com|opus']).toMatchObject({
+    expect(profiles['jane.doe@example.com/opus']).toMatchObject({
       name: 'acme-claude-jane-doe-example-com-opus',
       description: 'Claude Code opus profile for jane-doe-example-com in acme-claude',
     });
   });
 
   test('a new model version changes only that tier model source', () => {
-    const before = byUserAndTier(synthProfiles(props()));
+    const before = synthProfiles(props());
     const tiers = resolveTiers({
       models: {
         sonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
@@ -138,11 +189,16 @@ describe('DeveloperProfiles stability', () => {
       },
     });
 
-    const after = byUserAndTier(synthProfiles(props({ tiers })));
+    const after = synthProfiles(props({ tiers }));
 
     const changed = Object.keys(before).filter(
       (k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]),
     );
-    expect(changed).toEqual(['jane.doe@example.com|opus']);
+    expect(changed).toEqual(['jane.doe@example.com/opus']);
+    expect(after['jane.doe@example.com/opus']).toEqual({
+      ...before['jane.doe@example.com/opus'],
+      copy_from:
+        'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-4-7-v1',
+    });
   });
 });

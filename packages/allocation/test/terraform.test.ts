@@ -1,11 +1,39 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { DeveloperProfiles } from '../src';
-import { props } from './helpers';
+import { DeveloperProfileSpec, DeveloperProfiles } from '../src';
+import { LOGICAL_ID, SynthesizedResource, plan, props, resolveResource } from './helpers';
+
+/** The planned arguments of one profile (`terraform show -json`) that the construct sets. */
+interface PlannedAfter {
+  readonly name: string;
+  readonly description: string;
+  readonly model_source: { copy_from: string }[];
+  readonly tags: Record<string, string>;
+}
+
+const ADVERSARIAL: DeveloperProfileSpec[] = [
+  {
+    id: 'jane.doe@example.com',
+    team: 'platform',
+    costCenter: 'CC-100',
+    tiers: ['sonnet', 'opus'],
+  },
+  { id: 'José.Müller@例え.jp', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet'] },
+  { id: '山田太郎', team: 'payments', costCenter: 'CC-200', tiers: ['haiku'] },
+  { id: 'constructor', team: 'payments', costCenter: 'CC-200', tiers: ['haiku'] },
+  {
+    id: 'arn:aws:iam::123456789012:user/x=y+z',
+    team: 'payments',
+    costCenter: 'CC-200',
+    tiers: ['opus'],
+  },
+  { id: 'y'.repeat(128), team: 'payments', costCenter: 'CC-200', tiers: ['sonnet'] },
+];
 
 describe('DeveloperProfiles in a stack', () => {
   const previous = process.env.TF_CLI_CONFIG_FILE;
@@ -32,20 +60,77 @@ describe('DeveloperProfiles in a stack', () => {
     const caller = new DataAwsCallerIdentity(stack, 'caller');
     new DeveloperProfiles(stack, 'profiles', {
       ...props({ accountId: caller.accountId, tags: { Environment: 'dev' } }),
-      developers: [
-        {
-          id: 'jane.doe@example.com',
-          team: 'platform',
-          costCenter: 'CC-100',
-          tiers: ['sonnet', 'opus'],
-        },
-        { id: 'José.Müller@例え.jp', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet'] },
-        { id: '山田太郎', team: 'payments', costCenter: 'CC-200', tiers: ['haiku'] },
-        { id: 'constructor', team: 'payments', costCenter: 'CC-200', tiers: ['haiku'] },
-        { id: 'y'.repeat(128), team: 'payments', costCenter: 'CC-200', tiers: ['sonnet'] },
-      ],
+      developers: ADVERSARIAL,
     });
 
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
+  }, 60_000);
+
+  test("terraform plans one instance per for_each entry with that entry's values", () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'allocation-plan-'));
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, 'allocation');
+    // Static dummy keys and skipped checks: planning creations needs no AWS call.
+    new AwsProvider(stack, 'aws', {
+      region: 'us-east-1',
+      accessKey: 'planning-only',
+      secretKey: 'planning-only',
+      skipCredentialsValidation: true,
+      skipRequestingAccountId: true,
+      skipMetadataApiCheck: 'true',
+    });
+    new DeveloperProfiles(stack, 'profiles', {
+      ...props({ tags: { Environment: 'dev' } }),
+      developers: ADVERSARIAL,
+    });
+    app.synth();
+    const dir = join(outdir, 'stacks', 'allocation');
+    const terraform = (...args: string[]) =>
+      execFileSync('terraform', args, {
+        cwd: dir,
+        env: { ...process.env },
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
+    terraform('init', '-input=false', '-no-color');
+    terraform('plan', '-input=false', '-no-color', '-out=tfplan');
+    const planned: { resource_changes: { address: string; change: { after: PlannedAfter } }[] } =
+      JSON.parse(terraform('show', '-json', 'tfplan'));
+
+    const synthesized: SynthesizedResource = resolveResource(JSON.parse(Testing.synth(stack)));
+    const expected = Object.fromEntries(
+      Object.entries(plan(synthesized)).map(([key, p]): [string, PlannedAfter] => [
+        `aws_bedrock_inference_profile.${LOGICAL_ID}[${JSON.stringify(key)}]`,
+        {
+          name: p.name,
+          description: p.description,
+          model_source: [{ copy_from: p.copy_from }],
+          tags: p.tags,
+        },
+      ]),
+    );
+    const actual = Object.fromEntries(
+      planned.resource_changes.map(({ address, change: { after } }): [string, PlannedAfter] => [
+        address,
+        {
+          name: after.name,
+          description: after.description,
+          model_source: after.model_source,
+          tags: after.tags,
+        },
+      ]),
+    );
+    expect(Object.keys(actual)).toHaveLength(7);
+    expect(actual).toEqual(expected);
+    expect(actual[`aws_bedrock_inference_profile.${LOGICAL_ID}["constructor/haiku"]`].tags).toEqual(
+      {
+        User: 'constructor',
+        Team: 'payments',
+        Project: 'acme-claude',
+        CostCenter: 'CC-200',
+        Tier: 'haiku',
+        Environment: 'dev',
+      },
+    );
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { BudgetsBudget, BudgetsBudgetNotification } from '@cdktf/provider-aws/lib/budgets-budget';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { Fn, TerraformIterator, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { stableConstructId, validateWith } from '@claude-code-bedrock/core';
 import { developerBudgetName, monthlyBudgetName, tagKeyValue, teamBudgetName } from './naming';
@@ -67,7 +68,8 @@ export interface PlatformBudgetsProps {
    */
   readonly teamThresholds?: Thresholds;
   /**
-   * One budget per developer, keyed by developer id.
+   * One budget per developer, keyed by developer id. They are instances of a single
+   * `for_each` resource (`developerBudget`), one per developer id.
    * @default - no per-developer budgets
    */
   readonly developers?: readonly DeveloperBudgetProps[];
@@ -78,17 +80,39 @@ export interface PlatformBudgetsProps {
   readonly developerThresholds?: Thresholds;
 }
 
+/** What the per-developer `for_each` map holds for each developer id. */
+interface DeveloperBudgetEntry {
+  /** Budget name, `{project}-dev-<slug>`. */
+  readonly name: string;
+  /** Monthly limit in USD, as the decimal string AWS Budgets stores. */
+  readonly amount: string;
+}
+
 /**
  * Monthly AWS Budgets (COST, USD) for the platform, each team and optionally each developer,
  * filtered by cost allocation tags (`Project`, `Team`, `User`) rather than by service: Claude
  * usage on Bedrock can be billed as AWS Marketplace products, which a filter on the "Amazon
  * Bedrock" service would miss. Every notification goes to the alert topic and the e-mails.
+ *
+ * Developer budgets are one `aws_budgets_budget` with `for_each` over a map keyed by developer
+ * id (instances `aws_budgets_budget.<logical id>["<developer id>"]`), so synthesis stays fast
+ * for rosters of thousands; the platform and team budgets are one resource each.
  */
 export class PlatformBudgets extends Construct {
   public readonly monthly: BudgetsBudget;
   public readonly teamBudgets: Readonly<Record<string, BudgetsBudget>>;
-  public readonly developerBudgets: Readonly<Record<string, BudgetsBudget>>;
-  /** Names of every budget created, platform budget first. */
+  /**
+   * The per-developer budgets: one resource whose `for_each` map is keyed by developer id
+   * (`{ "<developer id>" = { name, amount } }`, sorted by id); undefined when there are no
+   * developers.
+   */
+  public readonly developerBudget?: BudgetsBudget;
+  /** Developer id -> budget name, sorted by developer id. */
+  public readonly developerBudgetNames: Readonly<Record<string, string>>;
+  /**
+   * Names of every budget created: the platform budget, then the team budgets in the order of
+   * `teams`, then the developer budgets sorted by developer id.
+   */
   public readonly budgetNames: string[];
 
   constructor(scope: Construct, id: string, props: PlatformBudgetsProps) {
@@ -131,30 +155,51 @@ export class PlatformBudgets extends Construct {
     }
     this.teamBudgets = teams;
 
-    const developers: Record<string, BudgetsBudget> = {};
-    const developerThresholds = props.developerThresholds ?? DEFAULT_DEVELOPER_THRESHOLDS;
-    for (const developer of props.developers ?? []) {
-      developers[developer.id] = new BudgetsBudget(
-        this,
-        `Developer-${stableConstructId(developer.id)}`,
-        {
-          name: developerBudgetName(project, developer.id),
-          budgetType: 'COST',
-          timeUnit: 'MONTHLY',
-          limitAmount: amount(developer.monthlyBudgetUsd),
-          limitUnit: 'USD',
-          costFilter: [{ name: 'TagKeyValue', values: [tagKeyValue('User', developer.id)] }],
-          notification: notify(developerThresholds, props.alertEmails),
-          dependsOn,
-        },
-      );
+    // Sorted by id (code-unit order, independent of locale) so that reordering the roster leaves
+    // the synthesized JSON byte-identical.
+    const developers = [...(props.developers ?? [])].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+    const entries: Record<string, DeveloperBudgetEntry> = {};
+    const names: Record<string, string> = {};
+    for (const developer of developers) {
+      const name = developerBudgetName(project, developer.id);
+      entries[developer.id] = { name, amount: amount(developer.monthlyBudgetUsd) };
+      names[developer.id] = name;
     }
-    this.developerBudgets = developers;
+    this.developerBudgetNames = names;
+
+    if (developers.length > 0) {
+      // The map lives in a local: a large literal map inline in the resource's for_each makes
+      // `terraform plan` markedly slower than the same map in a local.
+      const each = TerraformIterator.fromMap(
+        new TerraformLocal(this, 'DeveloperEntries', entries).asAnyMap,
+      );
+      this.developerBudget = new BudgetsBudget(this, 'Developers', {
+        forEach: each,
+        name: each.getString('name'),
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        limitAmount: each.getString('amount'),
+        limitUnit: 'USD',
+        // Not `user:User$${each.key}`: in a Terraform template `$${` escapes to a literal `${`,
+        // so the key would never be interpolated. format() keeps the `$` inside a literal.
+        costFilter: [
+          { name: 'TagKeyValue', values: [Fn.format(tagKeyValue('User', '%s'), [each.key])] },
+        ],
+        notification: notify(
+          props.developerThresholds ?? DEFAULT_DEVELOPER_THRESHOLDS,
+          props.alertEmails,
+        ),
+        dependsOn,
+      });
+    }
 
     this.budgetNames = [
       monthlyBudgetName(project),
       ...props.teams.map((t) => teamBudgetName(project, t.id)),
-      ...(props.developers ?? []).map((d) => developerBudgetName(project, d.id)),
+      // Not Object.values(names): integer-like keys (a developer id `42`) would come first.
+      ...developers.map((d) => names[d.id]),
     ];
   }
 }

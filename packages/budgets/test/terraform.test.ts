@@ -1,9 +1,11 @@
+import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import {
   BedrockGuardrail,
@@ -51,7 +53,10 @@ describe('the whole package in a stack', () => {
       alertEmails: ['finops@example.com'],
       monthlyUsd: 1000,
       teams: [{ id: 'platform', monthlyBudgetUsd: 500, alertEmails: ['lead@example.com'] }],
-      developers: [{ id: 'jane.doe@example.com', monthlyBudgetUsd: 100 }],
+      developers: [
+        { id: 'jane.doe@example.com', monthlyBudgetUsd: 100 },
+        { id: 'bob', monthlyBudgetUsd: 25 },
+      ],
     });
     const logGroup = new CloudwatchLogGroup(stack, 'Logs', {
       name: '/aws/bedrock/acme-invocations',
@@ -75,4 +80,72 @@ describe('the whole package in a stack', () => {
 
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
   });
+
+  test("plans each developer's budget with its name, amount and User tag filter", () => {
+    // Planning new resources without refresh makes no AWS call; the credentials are dummies.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'plan');
+    new AwsProvider(stack, 'aws', {
+      region: 'us-east-1',
+      accessKey: 'AKIAEXAMPLE',
+      secretKey: 'example',
+      skipCredentialsValidation: true,
+      skipRequestingAccountId: true,
+      skipMetadataApiCheck: 'true',
+    });
+    const topic = new SnsTopic(stack, 'Topic', { name: 'acme-budget-alerts' });
+    new PlatformBudgets(stack, 'Budgets', {
+      project: 'acme',
+      topic,
+      alertEmails: [],
+      monthlyUsd: 1000,
+      teams: [],
+      developers: [
+        { id: 'jane.doe@example.com', monthlyBudgetUsd: 100 },
+        { id: 'svc:ci/bot=1+x', monthlyBudgetUsd: 12.5 },
+      ],
+    });
+    const dir = join(Testing.fullSynth(stack), 'stacks', 'plan');
+    const terraform = (...args: string[]) =>
+      execFileSync('terraform', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_IN_AUTOMATION: '1' },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    terraform('init', '-input=false', '-no-color');
+    terraform('plan', '-input=false', '-no-color', '-refresh=false', '-out=tfplan');
+    const plan = JSON.parse(terraform('show', '-json', 'tfplan')) as {
+      resource_changes: { address: string; index?: string; change: { after: PlannedBudget } }[];
+    };
+
+    const developers = plan.resource_changes
+      .filter((r) => r.index !== undefined)
+      .map((r) => ({
+        address: r.address.replace(/^aws_budgets_budget\.[^[]+/, ''),
+        name: r.change.after.name,
+        amount: r.change.after.limit_amount,
+        filter: r.change.after.cost_filter,
+      }));
+    expect(developers).toEqual([
+      {
+        address: '["jane.doe@example.com"]',
+        name: 'acme-dev-jane-doe-example-com',
+        amount: '100',
+        filter: [{ name: 'TagKeyValue', values: ['user:User$jane.doe@example.com'] }],
+      },
+      {
+        address: '["svc:ci/bot=1+x"]',
+        name: 'acme-dev-svc-ci-bot-1-x',
+        amount: '12.5',
+        filter: [{ name: 'TagKeyValue', values: ['user:User$svc:ci/bot=1+x'] }],
+      },
+    ]);
+  }, 60_000);
 });
+
+interface PlannedBudget {
+  name: string;
+  limit_amount: string;
+  cost_filter: { name: string; values: string[] }[];
+}

@@ -5,7 +5,7 @@ import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { TerraformStack } from 'cdktf';
+import { TerraformIterator, TerraformStack } from 'cdktf';
 import {
   athenaEnforceWorkgroup,
   bedrockInvocationLoggingText,
@@ -182,6 +182,23 @@ describe('CCB-BUD-1 a budget per team', () => {
     const results = evaluateRule(teamBudgets, stack);
     expect(results).toEqual([expect.objectContaining({ status: 'non-compliant' })]);
     expect(results[0].reason).toContain("team 'ml'");
+  });
+
+  test('non-compliant: teams are read from the entries of for_each profiles', () => {
+    const { stack } = newStack();
+    teamBudget(stack, 'ml');
+    new BedrockInferenceProfile(stack, 'profiles', {
+      forEach: TerraformIterator.fromMap({
+        'jane/opus': { name: 'jane-opus', user: 'jane', team: 'ml' },
+        'bob/opus': { name: 'bob-opus', user: 'bob', team: 'data' },
+      }),
+      name: '${each.value.name}',
+      tags: { Team: '${each.value.team}', User: '${each.value.user}' },
+      modelSource: [{ copyFrom: 'arn:aws:bedrock:us-east-1::foundation-model/x' }],
+    });
+    const results = evaluateRule(teamBudgets, stack);
+    expect(results.map((r) => r.status).sort()).toEqual(['compliant', 'non-compliant']);
+    expect(results.find((r) => r.status === 'non-compliant')!.reason).toContain("team 'data'");
   });
 
   test('not applicable: no teams known', () => {

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfigFile } from '@claude-code-bedrock/core';
 import { App } from 'cdktf';
-import { existsSync, renameSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'fs';
+import { dirname } from 'path';
 import { ClaudeCodeBedrockStack } from './stack';
 import { parseTarget } from './target';
 
@@ -34,6 +35,7 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
     const target = parseTarget(options.target, options.emulatorEndpoint);
     const config = loadConfigFile(options.configPath);
     rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(dirname(options.outdir), { recursive: true });
     withoutStackCapture(!options.debug, () => {
       const app = new App({ outdir: scratch, skipValidation: false, stackTraces: false });
       new ClaudeCodeBedrockStack(app, config.environment, {

@@ -235,7 +235,13 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     const defaultTier = defaultTierName(config);
     // One local holds every profile ARN (developer -> tier -> ARN); the per-developer outputs are
     // Terraform `for` expressions over it, which keeps synthesis linear and small at any roster.
-    const profiles = new TerraformLocal(this, 'profile_arns', this.profiles.arnsByDeveloper());
+    const r = this.profiles.resource;
+    const instances = `values(${r.terraformResourceType}.${r.friendlyUniqueId})`;
+    const profiles = new TerraformLocal(
+      this,
+      'profile_arns',
+      `\${ { for dev, ps in { for p in ${instances} : p.tags["User"] => p... } : dev => { for p in ps : p.tags["Tier"] => p.arn } } }`,
+    );
     const forEachDeveloper = (body: string) =>
       `\${ { for dev, arns in local.${profiles.friendlyUniqueId} : dev => ${body} } }`;
     const env = developerEnvExpression(config, 'arns');

@@ -13,20 +13,18 @@ import { config, synth } from './helpers';
 describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   const c = config(env);
   const s = synth(c);
-  const tf = s.tf as unknown as {
-    locals: { profile_arns: Record<string, Record<string, string>> };
-  };
-  const arns = Object.fromEntries(
-    Object.entries(tf.locals.profile_arns).map(([dev, byTier]) => [
-      dev,
-      Object.fromEntries(
-        Object.keys(byTier).map((tier) => [
-          tier,
-          `arn:aws:bedrock:${c.region}:123456789012:application-inference-profile/${dev.length}${tier}`,
-        ]),
-      ),
-    ]),
+  // Stand-in for the applied profiles: developer -> tier -> ARN for every entitled tier.
+  const [profiles] = Object.values(s.tf.resource.aws_bedrock_inference_profile);
+  const entries = Object.values(
+    profiles.for_each as Record<string, { user: string; tier: string }>,
   );
+  const arns: Record<string, Record<string, string>> = {};
+  for (const e of entries) {
+    arns[e.user] = {
+      ...arns[e.user],
+      [e.tier]: `arn:aws:bedrock:${c.region}:123456789012:application-inference-profile/${e.user.length}${e.tier}`,
+    };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'ccb-outputs-'));
   const outputs = Object.fromEntries(
     ['inference_profile_arns', 'developer_env_config', 'claude_settings', 'inference_profiles'].map(

@@ -46,11 +46,16 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
     }
   });
 
-  it('creates one profile per developer and entitled tier', () => {
-    const expected =
-      c.developers.length * 2 +
-      c.developers.filter((d) => d.groups?.includes('opus-users') && !d.models).length;
-    expect(Object.keys(resources(s, 'aws_bedrock_inference_profile'))).toHaveLength(expected);
+  it('creates one profile per developer and entitled tier, keyed by developer id and tier', () => {
+    const [profiles] = Object.values(resources(s, 'aws_bedrock_inference_profile'));
+    const keys = Object.keys(profiles.for_each as Record<string, unknown>);
+    const expected = c.developers.flatMap((d) =>
+      ['sonnet', 'opus', 'haiku']
+        .filter((t) => t !== 'opus' || (d.groups?.includes('opus-users') && !d.models))
+        .filter((t) => !d.models || d.models.includes(t) || t === c.fastModel)
+        .map((t) => `${d.id}/${t}`),
+    );
+    expect(keys.sort()).toEqual(expected.sort());
   });
 
   it('tags every taggable resource through the provider default_tags', () => {
@@ -63,16 +68,11 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
     expect(tags).toMatchObject(c.tags);
   });
 
-  it('holds every developer profile ARN in one local keyed by developer id and tier', () => {
-    const local = (
-      s.tf as unknown as { locals: Record<string, Record<string, Record<string, string>>> }
-    ).locals.profile_arns;
-    expect(Object.keys(local).sort()).toEqual(c.developers.map((d) => d.id).sort());
-    for (const byTier of Object.values(local)) {
-      for (const arn of Object.values(byTier)) {
-        expect(arn).toMatch(/^\$\{aws_bedrock_inference_profile\.[\w-]+\.arn\}$/);
-      }
-    }
+  it('groups every profile ARN by developer and tier in one local, from the profiles themselves', () => {
+    const locals = (s.tf as unknown as { locals: Record<string, string> }).locals;
+    expect(locals.profile_arns).toMatch(
+      /^\$\{ \{ for dev, ps in \{ for p in values\(aws_bedrock_inference_profile\.[\w-]+\) : p\.tags\["User"\] => p\.\.\. \} : dev => \{ for p in ps : p\.tags\["Tier"\] => p\.arn \} \} \}$/,
+    );
   });
 
   it('derives the per-developer outputs from that local with for expressions', () => {

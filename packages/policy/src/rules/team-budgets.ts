@@ -18,11 +18,20 @@ export function tagKeyValues(budget: TfElement): string[] {
 
 /** Teams the stack must budget for: the given ids plus the `Team` tags of inference profiles. */
 export function requiredTeams(model: StackModel, teams: readonly string[] = []): string[] {
-  const tagged = model
-    .ofType('aws_bedrock_inference_profile')
-    .map((p) => tagsOf(p).Team)
-    .filter((t): t is string => typeof t === 'string' && t !== '' && !isExpression(t));
-  return [...new Set([...teams, ...tagged])].sort();
+  const tagged = model.ofType('aws_bedrock_inference_profile').flatMap((p) => {
+    const team = tagsOf(p).Team;
+    if (typeof team !== 'string' || team === '') return [];
+    if (!isExpression(team)) return [team];
+    // for_each profiles: `Team = "${each.value.<attr>}"`, read <attr> from every for_each entry.
+    const attr = /^\$\{each\.value\.(\w+)\}$/.exec(team)?.[1];
+    const entries = block(p.config.for_each);
+    if (!attr || !entries) return [];
+    return Object.values(entries).map((e) => block(e)?.[attr]);
+  });
+  const literal = tagged.filter(
+    (t): t is string => typeof t === 'string' && t !== '' && !isExpression(t),
+  );
+  return [...new Set([...teams, ...literal])].sort();
 }
 
 /** Every team has a monthly budget filtered on its cost-allocation tag. */
