@@ -155,12 +155,20 @@ function installExitHook() {
 }
 
 /**
- * Starts a private emulator attached to this process (it also stops itself if this process dies).
- * @param {{ port?: number, logFile?: string }} [options] port 0 (default) picks a free port
+ * Starts an emulator. By default it is private and attached to this process: it is stopped when
+ * this process exits (and stops itself if this process is killed). With `background: true` it is
+ * the detached, recorded server of `emulator.mjs start` instead: it outlives this process and
+ * `npm run emulator -- stop` stops it (fails if one is already running).
+ * @param {{ port?: number, logFile?: string, background?: boolean }} [options] port 0 (default)
+ *   picks a free port; logFile defaults to a temporary file (.emulator/server.log in background)
  * @returns {Promise<{ endpoint: string, port: number, pid: number, stop: () => Promise<void> }>}
  */
 export async function startEmulator(options = {}) {
   const port = parsePort(options.port ?? 0);
+  if (options.background) {
+    const state = await startBackground(port, { reuse: false });
+    return { endpoint: state.endpoint, port: state.port, pid: state.pid, stop: stopBackground };
+  }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccb-emulator-'));
   const portFile = path.join(tmp, 'port');
   const logFile = options.logFile ?? path.join(tmp, 'server.log');
@@ -189,8 +197,7 @@ export async function startEmulator(options = {}) {
     stopped ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) await killAndWait(child.pid);
       liveChildren.delete(child);
-      if (!options.logFile) rmSync(tmp, { recursive: true, force: true });
-      else rmSync(portFile, { force: true });
+      rmSync(tmp, { recursive: true, force: true }); // port file, and the log unless logFile was given
     })();
     return stopped;
   };
@@ -225,11 +232,13 @@ export async function backgroundStatus() {
   return undefined;
 }
 
-async function startBackground(port) {
+async function startBackground(port, { reuse = true } = {}) {
   const running = await backgroundStatus();
   if (running) {
-    if (port && port !== running.port) {
-      throw new Error(`emulator already running on port ${running.port}; stop it first`);
+    if (!reuse || (port && port !== running.port)) {
+      throw new Error(
+        `an emulator is already running at ${running.endpoint}; stop it first (npm run emulator -- stop)`,
+      );
     }
     return running;
   }
@@ -260,7 +269,8 @@ async function startBackground(port) {
   }
 }
 
-async function stopBackground() {
+/** Stops the background emulator; resolves false when none was running. */
+export async function stopBackground() {
   const state = readState();
   if (!state || !Number.isInteger(state.pid) || !isAlive(state.pid)) {
     rmSync(STATE_FILE, { force: true });

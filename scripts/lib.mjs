@@ -75,7 +75,10 @@ export function summarize(stackDir) {
     Object.fromEntries(
       Object.entries(block ?? {}).map(([type, byName]) => [
         type,
-        Object.values(byName).reduce((n, r) => n + (r.for_each ? Object.keys(r.for_each).length : 1), 0),
+        Object.values(byName).reduce(
+          (n, r) => n + (r.for_each ? Object.keys(r.for_each).length : 1),
+          0,
+        ),
       ]),
     );
   const resources = count(tf.resource);

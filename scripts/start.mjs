@@ -28,7 +28,8 @@ if (values['synth-only']) {
 
 const { startEmulator } = await import('./emulator.mjs');
 step('starting the local AWS emulator');
-const emulator = await startEmulator();
+// With --keep the emulator runs in the background and outlives this command.
+const emulator = await startEmulator({ background: values.keep });
 console.error(`  emulator at ${emulator.endpoint}`);
 let exitCode = 1;
 try {

@@ -38,11 +38,19 @@ function measure(cmd, args, { cwd = ROOT, env = process.env, times = runs } = {}
   for (let i = 0; i < times; i++) {
     const out = execFileSync(
       'python3',
-      [join(ROOT, 'scripts', 'bench', 'measure.py'), '--log', join(WORK, 'commands.log'), '--', cmd, ...args],
+      [
+        join(ROOT, 'scripts', 'bench', 'measure.py'),
+        '--log',
+        join(WORK, 'commands.log'),
+        '--',
+        cmd,
+        ...args,
+      ],
       { cwd, env, encoding: 'utf8' },
     );
     const m = JSON.parse(out);
-    if (m.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${m.status} (see ${WORK}/commands.log)`);
+    if (m.status !== 0)
+      throw new Error(`${cmd} ${args.join(' ')} exited ${m.status} (see ${WORK}/commands.log)`);
     samples.push(m);
   }
   return {
@@ -64,10 +72,15 @@ function writeHclBaseline(tf, dir, config) {
   const fixed = structuredClone(tf);
   const [[profileName, profiles]] = Object.entries(fixed.resource.aws_bedrock_inference_profile);
   delete fixed.resource.aws_bedrock_inference_profile;
-  const [budgetName, budgets] = Object.entries(fixed.resource.aws_budgets_budget).find(([, b]) => b.for_each);
+  const [budgetName, budgets] = Object.entries(fixed.resource.aws_budgets_budget).find(
+    ([, b]) => b.for_each,
+  );
   delete fixed.resource.aws_budgets_budget[budgetName];
   const renamed = JSON.stringify(fixed)
-    .replaceAll(`aws_bedrock_inference_profile.${profileName}`, 'aws_bedrock_inference_profile.developer')
+    .replaceAll(
+      `aws_bedrock_inference_profile.${profileName}`,
+      'aws_bedrock_inference_profile.developer',
+    )
     .replaceAll(`aws_budgets_budget.${budgetName}`, 'aws_budgets_budget.developer');
   writeFileSync(join(dir, 'fixed.tf.json'), renamed);
 
@@ -104,7 +117,9 @@ variable "developer_budgets" {
 }
 
 locals {
-  copy_from = ${JSON.stringify(copyFrom, null, 2).replace(/"(\w+)":/g, '$1 =').replace(/,\n/g, '\n')}
+  copy_from = ${JSON.stringify(copyFrom, null, 2)
+    .replace(/"(\w+)":/g, '$1 =')
+    .replace(/,\n/g, '\n')}
 }
 
 resource "aws_bedrock_inference_profile" "developer" {
@@ -219,7 +234,12 @@ async function main() {
       const tfPath = join(stackDir, 'cdk.tf.json');
       const tf = JSON.parse(readFileSync(tfPath, 'utf8'));
       const resources = Object.values(tf.resource).reduce(
-        (n, byName) => n + Object.values(byName).reduce((m, r) => m + (r.for_each ? Object.keys(r.for_each).length : 1), 0),
+        (n, byName) =>
+          n +
+          Object.values(byName).reduce(
+            (m, r) => m + (r.for_each ? Object.keys(r.for_each).length : 1),
+            0,
+          ),
         0,
       );
       log(`  ${resources} resources; terraform validate + plan (ours)`);
@@ -229,7 +249,8 @@ async function main() {
       const hcl = terraformFigures(hclDir, tfEnv);
       const row = {
         developers: size,
-        profiles: Object.keys(Object.values(tf.resource.aws_bedrock_inference_profile)[0].for_each).length,
+        profiles: Object.keys(Object.values(tf.resource.aws_bedrock_inference_profile)[0].for_each)
+          .length,
         resources,
         cdkTfJsonBytes: statSync(tfPath).size,
         synthWallS: synth.wall,
@@ -286,7 +307,9 @@ async function main() {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(widths[i])).join(' | ')} |`;
-  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, terraform ${machine.terraform}; median of ${runs} runs`);
+  console.log(
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, terraform ${machine.terraform}; median of ${runs} runs`,
+  );
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
@@ -295,7 +318,10 @@ async function main() {
     `IAM policy documents identical in size at every roster size: ${policySizes.every((p) => p === policySizes[0])}`,
   );
   mkdirSync(join(values.out, '..'), { recursive: true });
-  writeFileSync(values.out, JSON.stringify({ generatedAt: new Date().toISOString(), machine, results }, null, 2) + '\n');
+  writeFileSync(
+    values.out,
+    JSON.stringify({ generatedAt: new Date().toISOString(), machine, results }, null, 2) + '\n',
+  );
   log(`wrote ${values.out}`);
 }
 

@@ -253,7 +253,8 @@ def create_named_query(self: AthenaResponse) -> Resp:
     name = self._get_param("Name")
     database = self._get_param("Database")
     query_string = self._get_param("QueryString")
-    for field, value, limit in (("Name", name, 128), ("Database", database, 255), ("QueryString", query_string, 262144)):
+    limits = (("Name", name, 128), ("Database", database, 255), ("QueryString", query_string, 262144))
+    for field, value, limit in limits:
         if not isinstance(value, str) or not 1 <= len(value) <= limit:
             raise InvalidRequest(f"{field} must be between 1 and {limit} characters.")
     workgroup = _workgroup(backend, self._get_param("WorkGroup") or "primary")

@@ -12,7 +12,6 @@ the operation in snake_case.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any
@@ -130,6 +129,12 @@ def validation(message: str) -> AwsError:
     return error("ValidationException", message)
 
 
+def constraint(field: str, value: Any, rule: str = "") -> AwsError:
+    """ValidationException worded like AWS's model-validation errors."""
+    message = f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint"
+    return validation(f"{message}: {rule}" if rule else message)
+
+
 def not_found(message: str) -> AwsError:
     return error("ResourceNotFoundException", message)
 
@@ -211,9 +216,9 @@ def _validate_tags(tags: Any) -> list[dict[str, str]]:
     for tag in tags:
         key, value = tag.get("key"), tag.get("value")
         if not isinstance(key, str) or not 1 <= len(key) <= 128 or not full_match(TAG_PATTERN, key):
-            raise validation(f"1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint")
+            raise constraint("tags.member.key", key)
         if not isinstance(value, str) or len(value) > 256 or not full_match(TAG_PATTERN, value):
-            raise validation(f"1 validation error detected: Value '{value}' at 'tags.member.value' failed to satisfy constraint")
+            raise constraint("tags.member.value", value)
     return tags
 
 
@@ -242,7 +247,8 @@ def _find_profile(backend: BedrockBackend, identifier: str) -> dict[str, Any]:
     if not full_match(PROFILE_IDENTIFIER_PATTERN, identifier) or len(identifier) > 2048:
         raise validation(
             f"1 validation error detected: Value '{identifier}' at 'inferenceProfileIdentifier' "
-            f"failed to satisfy constraint: Member must satisfy regular expression pattern: {PROFILE_IDENTIFIER_PATTERN}"
+            "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+            f"{PROFILE_IDENTIFIER_PATTERN}"
         )
     for profile in backend.inference_profiles.values():
         if identifier in (profile["inferenceProfileId"], profile["inferenceProfileArn"]):
@@ -261,7 +267,8 @@ def _find_profile(backend: BedrockBackend, identifier: str) -> dict[str, Any]:
 
 
 def _application_summary(profile: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in profile.items() if k != "clientRequestToken"}
+    """A copy of the stored profile: the GetInferenceProfile / summary shape."""
+    return dict(profile)
 
 
 # --------------------------------------------------------------------------- inference profiles
@@ -291,7 +298,7 @@ def create_inference_profile(self: BedrockResponse) -> Resp:
             f"constraint: Member must satisfy regular expression pattern: {PROFILE_DESCRIPTION_PATTERN}"
         )
     if token is not None and not full_match(CLIENT_TOKEN_PATTERN, token):
-        raise validation(f"1 validation error detected: Value '{token}' at 'clientRequestToken' failed to satisfy constraint")
+        raise constraint("clientRequestToken", token)
     copy_from = source.get("copyFrom")
     if not isinstance(copy_from, str) or not full_match(COPY_FROM_PATTERN, copy_from):
         raise validation(
@@ -311,7 +318,8 @@ def create_inference_profile(self: BedrockResponse) -> Resp:
     if len(backend.inference_profiles) >= APPLICATION_PROFILE_QUOTA:
         raise error(
             "ServiceQuotaExceededException",
-            f"The number of application inference profiles in this account and region exceeds the quota of {APPLICATION_PROFILE_QUOTA}.",
+            "The number of application inference profiles in this account and region "
+            f"exceeds the quota of {APPLICATION_PROFILE_QUOTA}.",
         )
     models = _resolve_copy_from(backend, copy_from)
 
@@ -439,7 +447,7 @@ def untag_resource(self: BedrockResponse) -> Resp:
     _check_taggable(backend, arn)
     keys = params.get("tagKeys")
     if not isinstance(keys, list):
-        raise validation("1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must not be null")
+        raise constraint("tagKeys", keys, "Member must not be null")
     backend.untag_resource(arn, keys)
     return ok()
 
@@ -466,15 +474,15 @@ def put_model_invocation_logging_configuration(self: BedrockResponse) -> Resp:
     params = json_body(self)
     config = params.get("loggingConfig")
     if not isinstance(config, dict):
-        raise validation("1 validation error detected: Value null at 'loggingConfig' failed to satisfy constraint: Member must not be null")
+        raise constraint("loggingConfig", config, "Member must not be null")
     for key in ("cloudWatchConfig", "s3Config"):
         dest = config.get(key)
         if dest is None:
             continue
         if key == "s3Config" and not dest.get("bucketName"):
-            raise validation("1 validation error detected: Value null at 'loggingConfig.s3Config.bucketName' failed to satisfy constraint")
+            raise constraint("loggingConfig.s3Config.bucketName", None, "Member must not be null")
         if key == "cloudWatchConfig" and (not dest.get("logGroupName") or not dest.get("roleArn")):
-            raise validation("1 validation error detected: 'loggingConfig.cloudWatchConfig' requires logGroupName and roleArn")
+            raise constraint("loggingConfig.cloudWatchConfig", dest, "logGroupName and roleArn are required")
     self.bedrock_backend.put_model_invocation_logging_configuration(logging_config=config)
     return ok()
 
@@ -512,8 +520,10 @@ def _guardrail_policies(params: dict[str, Any]) -> dict[str, Any]:
     if cross_region:
         ident = cross_region.get("guardrailProfileIdentifier", "")
         profile_id = ident.split("/")[-1]
-        policies["crossRegionDetails"] = {"guardrailProfileId": profile_id, "guardrailProfileArn": ident if ident.startswith("arn:") else None}
-        policies["crossRegionDetails"] = {k: v for k, v in policies["crossRegionDetails"].items() if v}
+        details = {"guardrailProfileId": profile_id}
+        if ident.startswith("arn:"):
+            details["guardrailProfileArn"] = ident
+        policies["crossRegionDetails"] = details
     return policies
 
 
@@ -527,10 +537,10 @@ def _validate_guardrail(params: dict[str, Any], creating: bool) -> None:
     for key in ("blockedInputMessaging", "blockedOutputsMessaging"):
         value = params.get(key)
         if not isinstance(value, str) or not 1 <= len(value) <= 500:
-            raise validation(f"1 validation error detected: Value '{value}' at '{key}' failed to satisfy constraint: Member must have length between 1 and 500")
+            raise constraint(key, value, "Member must have length between 1 and 500")
     description = params.get("description")
     if description is not None and not 1 <= len(description) <= 200:
-        raise validation("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length between 1 and 200")
+        raise constraint("description", description, "Member must have length between 1 and 200")
     if not any(params.get(k) for k in _POLICY_RENAMES):
         raise validation("At least one policy must be configured for the guardrail.")
     if creating:
@@ -616,7 +626,7 @@ def get_guardrail(self: BedrockResponse) -> Resp:
     if version == "DRAFT":
         return ok(guardrail["draft"])
     if not full_match(r"[1-9][0-9]{0,7}", version):
-        raise validation(f"1 validation error detected: Value '{version}' at 'guardrailVersion' failed to satisfy constraint")
+        raise constraint("guardrailVersion", version)
     if version not in guardrail["versions"]:
         raise not_found(f"Guardrail version {version} of {guardrail['draft']['guardrailId']} not found.")
     return ok(guardrail["versions"][version])
@@ -664,7 +674,7 @@ def create_guardrail_version(self: BedrockResponse) -> Resp:
     params = json_body(self)
     description = params.get("description")
     if description is not None and not 1 <= len(description) <= 200:
-        raise validation("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length between 1 and 200")
+        raise constraint("description", description, "Member must have length between 1 and 200")
     version = str(guardrail["next_version"])
     guardrail["next_version"] += 1
     snapshot = dict(guardrail["draft"])
@@ -686,7 +696,7 @@ def delete_guardrail(self: BedrockResponse) -> Resp:
     version = query_param(self, "guardrailVersion")
     if version:
         if not full_match(r"[1-9][0-9]{0,7}", version):
-            raise validation(f"1 validation error detected: Value '{version}' at 'guardrailVersion' failed to satisfy constraint")
+            raise constraint("guardrailVersion", version)
         if version not in guardrail["versions"]:
             raise not_found(f"Guardrail version {version} of {guardrail['draft']['guardrailId']} not found.")
         del guardrail["versions"][version]
@@ -705,9 +715,10 @@ def list_guardrails(self: BedrockResponse) -> Resp:
         items = [guardrail["draft"]] + [guardrail["versions"][v] for v in sorted(guardrail["versions"], key=int)]
     else:
         items = [g["draft"] for g in backend.guardrails.values()]
-    summary_keys = ("guardrailId", "guardrailArn", "status", "name", "description", "version", "createdAt", "updatedAt", "crossRegionDetails")
+    summary_keys = ("status", "name", "description", "version", "createdAt", "updatedAt", "crossRegionDetails")
     summaries = [
-        {"id": g["guardrailId"], "arn": g["guardrailArn"], **{k: g[k] for k in summary_keys[2:] if k in g}} for g in items
+        {"id": g["guardrailId"], "arn": g["guardrailArn"], **{k: g[k] for k in summary_keys if k in g}}
+        for g in items
     ]
     max_results = query_param(self, "maxResults")
     page = paginate(summaries, query_param(self, "nextToken"), int(max_results) if max_results else None, default=20)
@@ -717,7 +728,3 @@ def list_guardrails(self: BedrockResponse) -> Resp:
     if page[1]:
         result["nextToken"] = page[1]
     return ok(result)
-
-
-def install() -> None:
-    """Importing this module patches moto; kept for an explicit call site."""

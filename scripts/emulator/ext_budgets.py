@@ -213,7 +213,7 @@ def update_budget(self: BudgetsResponse) -> Resp:
     account_id = _account(self)
     new_budget = _validate_budget(self._get_param("NewBudget"))
     existing = _budget(backend, account_id, new_budget["BudgetName"], "update budget")
-    if "BudgetLimit" not in new_budget and "PlannedBudgetLimits" not in new_budget and "AutoAdjustData" not in new_budget:
+    if not any(k in new_budget for k in ("BudgetLimit", "PlannedBudgetLimits", "AutoAdjustData")):
         raise invalid(
             "Unable to create/update budget - please provide one of the followings: "
             "Budget Limit/ Planned Budget Limit/ Auto Adjust Data"

@@ -32,15 +32,12 @@ def service_model(service: str) -> Any:
 
 @functools.cache
 def error_status(service: str, code: str) -> int:
-    """HTTP status of a modelled error (e.g. 404 for Bedrock ResourceNotFound)."""
-    model = service_model(service)
-    for shape_name in model.shape_names:
-        if shape_name == code:
-            shape = model.shape_for(shape_name)
-            status = shape.metadata.get("error", {}).get("httpStatusCode")
-            if status:
-                return int(status)
-    return 400
+    """HTTP status of a modelled error (e.g. 404 for Bedrock ResourceNotFoundException)."""
+    try:
+        shape = service_model(service).shape_for(code)
+    except Exception:  # not a modelled error: AWS answers 400 for client errors
+        return 400
+    return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
 
 
 class AwsError(JsonRESTError):
@@ -133,7 +130,9 @@ def decode_token(token: str | None) -> int | None:
     return offset if offset >= 0 else None
 
 
-def paginate(items: list[Any], token: str | None, max_results: int | None, default: int) -> tuple[list[Any], str | None] | None:
+def paginate(
+    items: list[Any], token: str | None, max_results: int | None, default: int
+) -> tuple[list[Any], str | None] | None:
     """Slice ``items``; returns None when the token is invalid."""
     offset = decode_token(token)
     if offset is None:

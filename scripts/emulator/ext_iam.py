@@ -241,7 +241,9 @@ def _managed_guard(document: str) -> None:
 
 
 @patch(IAMBackend)
-def create_policy(self: IAMBackend, description: str, path: str, policy_document: str, policy_name: str, tags: Any) -> Any:
+def create_policy(
+    self: IAMBackend, description: str, path: str, policy_document: str, policy_name: str, tags: Any
+) -> Any:
     _managed_guard(policy_document)
     return _original_create_policy(self, description, path, policy_document, policy_name, tags)
 

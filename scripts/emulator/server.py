@@ -36,6 +36,8 @@ EXTENSIONS = [
     "ext_cloudtrail",
     "ext_iam",
     "ext_logs",
+    "ext_ssoadmin",
+    "ext_policy",
 ]
 
 

@@ -8,7 +8,6 @@ stopped at the end; every test case resets moto's state first.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -721,6 +720,140 @@ class IamTest(EmulatorTestCase):
         # A managed policy may hold 6,144 characters.
         self.assertError("LimitExceeded", self.iam.create_policy, PolicyName="managed", PolicyDocument=document(6200))
         self.iam.create_policy(PolicyName="managed", PolicyDocument=document(6100))
+
+
+# --------------------------------------------------------------------------- CloudWatch Logs
+
+
+class LogsQueryDefinitionTest(EmulatorTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.logs = client("logs")
+
+    def put(self, name: str, **kwargs: Any) -> str:
+        return self.logs.put_query_definition(name=name, queryString="fields @timestamp | limit 5", **kwargs)[
+            "queryDefinitionId"
+        ]
+
+    def test_put_describe_update_delete(self) -> None:
+        definition_id = self.put("bedrock/usage-by-caller", logGroupNames=["/aws/bedrock/invocations"])
+        found = self.logs.describe_query_definitions(queryDefinitionNamePrefix="bedrock/")["queryDefinitions"]
+        self.assertEqual([d["queryDefinitionId"] for d in found], [definition_id])
+        self.assertEqual(found[0]["logGroupNames"], ["/aws/bedrock/invocations"])
+        self.assertEqual(self.put("bedrock/renamed", queryDefinitionId=definition_id), definition_id)
+        found = self.logs.describe_query_definitions(queryDefinitionNamePrefix="bedrock/")["queryDefinitions"]
+        self.assertEqual([d["name"] for d in found], ["bedrock/renamed"])
+        self.assertTrue(self.logs.delete_query_definition(queryDefinitionId=definition_id)["success"])
+        self.assertEqual(self.logs.describe_query_definitions()["queryDefinitions"], [])
+
+    def test_unknown_definition_raises_resource_not_found(self) -> None:
+        self.assertError("ResourceNotFoundException", self.logs.delete_query_definition, queryDefinitionId="nope")
+        self.assertError("ResourceNotFoundException", self.put, "x", queryDefinitionId="nope")
+
+    def test_describe_filters_by_prefix_and_paginates(self) -> None:
+        ids = {self.put(f"team/q{i}") for i in range(3)}
+        self.put("other/q")
+        first = self.logs.describe_query_definitions(queryDefinitionNamePrefix="team/", maxResults=2)
+        second = self.logs.describe_query_definitions(
+            queryDefinitionNamePrefix="team/", maxResults=2, nextToken=first["nextToken"]
+        )
+        self.assertNotIn("nextToken", second)
+        found = {d["queryDefinitionId"] for d in first["queryDefinitions"] + second["queryDefinitions"]}
+        self.assertEqual(found, ids)
+
+
+# --------------------------------------------------------------------------- SSO Admin
+
+
+class SsoAdminTest(EmulatorTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.sso = client("sso-admin")
+        self.instance = self.sso.list_instances()["Instances"][0]["InstanceArn"]
+
+    def create(self, **kwargs: Any) -> str:
+        return self.sso.create_permission_set(Name="Developer", InstanceArn=self.instance, **kwargs)["PermissionSet"][
+            "PermissionSetArn"
+        ]
+
+    def test_permission_set_arn_has_the_aws_format(self) -> None:
+        instance_id = self.instance.split("/")[-1]
+        self.assertRegex(self.create(), rf"^arn:aws:sso:::permissionSet/{instance_id}/ps-[0-9a-f]{{16}}$")
+
+    def test_tags_round_trip_and_unknown_resource(self) -> None:
+        arn = self.create(Tags=[{"Key": "Project", "Value": "x"}])
+        args = {"InstanceArn": self.instance, "ResourceArn": arn}
+        self.assertEqual(self.sso.list_tags_for_resource(**args)["Tags"], [{"Key": "Project", "Value": "x"}])
+        self.sso.tag_resource(**args, Tags=[{"Key": "Team", "Value": "platform"}])
+        self.sso.untag_resource(**args, TagKeys=["Project"])
+        self.assertEqual(self.sso.list_tags_for_resource(**args)["Tags"], [{"Key": "Team", "Value": "platform"}])
+        self.sso.delete_permission_set(InstanceArn=self.instance, PermissionSetArn=arn)
+        self.assertError("ResourceNotFoundException", self.sso.list_tags_for_resource, **args)
+
+    def test_provisioning_status_by_request_id(self) -> None:
+        arn = self.create()
+        status = self.sso.provision_permission_set(InstanceArn=self.instance, PermissionSetArn=arn, TargetType="ALL_PROVISIONED_ACCOUNTS")[
+            "PermissionSetProvisioningStatus"
+        ]
+        described = self.sso.describe_permission_set_provisioning_status(
+            InstanceArn=self.instance, ProvisionPermissionSetRequestId=status["RequestId"]
+        )["PermissionSetProvisioningStatus"]
+        self.assertEqual((described["Status"], described["PermissionSetArn"]), ("SUCCEEDED", arn))
+        self.assertError(
+            "ResourceNotFoundException",
+            self.sso.describe_permission_set_provisioning_status,
+            InstanceArn=self.instance,
+            ProvisionPermissionSetRequestId="00000000-0000-0000-0000-000000000000",
+        )
+
+
+# --------------------------------------------------------------------------- S3 bucket policies
+
+
+class S3BucketPolicyTest(EmulatorTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.s3 = client("s3")
+        self.s3.create_bucket(Bucket="logs")
+
+    def policy(self, *statements: dict[str, Any]) -> None:
+        import json
+
+        self.s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
+
+    def test_tls_only_deny_does_not_block_requests(self) -> None:
+        self.policy(
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        )
+        self.s3.put_object(Bucket="logs", Key="a.json", Body=b"{}")
+        self.assertEqual(self.s3.get_object(Bucket="logs", Key="a.json")["Body"].read(), b"{}")
+
+    def test_deny_with_negated_operator_on_an_absent_key_applies(self) -> None:
+        # AWS: a negated condition operator matches when the key is absent from the request.
+        self.policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::logs/*",
+                "Condition": {"StringNotEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            }
+        )
+        with self.assertRaises(ClientError):
+            self.s3.put_object(Bucket="logs", Key="a.json", Body=b"{}")
+
+    def test_unconditional_deny_still_blocks_uploads(self) -> None:
+        self.policy({"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"})
+        with self.assertRaises(ClientError) as ctx:
+            self.s3.put_object(Bucket="logs", Key="a.json", Body=b"{}")
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
 
 
 # --------------------------------------------------------------------------- server lifecycle

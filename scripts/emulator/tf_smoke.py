@@ -5,9 +5,11 @@ Usage:
     python3 scripts/emulator/tf_smoke.py [NAME ...] [--endpoint URL] [--keep]
 
 Each directory under ``tf-smoke/`` (except ``_shared``) is a small Terraform
-configuration. The runner runs ``terraform init``, ``apply``, ``plan
--detailed-exitcode`` (exit 0 required: no perpetual diff) and ``destroy``
-against the emulator, in a temporary directory:
+configuration. The runner runs ``terraform init``, ``apply`` (``revision=1``),
+``plan -detailed-exitcode`` (exit 0 required: no perpetual diff), ``apply``
+with ``revision=2`` (configs change updatable attributes with it, so the
+provider's Update calls run), ``plan`` again, and ``destroy`` against the
+emulator, in a temporary directory:
 
 * by default (combined) once, with every selected config as a module of one
   root configuration (``_shared/provider.tf`` at the root, ``_shared/data.tf``
@@ -95,14 +97,16 @@ def prepare_combined(names: list[str], root: Path) -> Path:
         module_dir = work / "modules" / name
         shutil.copytree(SMOKE_DIR / name, module_dir)
         shutil.copy(SHARED / "data.tf", module_dir / "data.tf")
-        blocks.append(f'module "{name}" {{\n  source = "./modules/{name}"\n}}\n')
-    (work / "main.tf").write_text("\n".join(blocks))
+        blocks.append(f'module "{name}" {{\n  source   = "./modules/{name}"\n  revision = var.revision\n}}\n')
+    revision = 'variable "revision" {\n  type    = number\n  default = 1\n}\n'
+    (work / "main.tf").write_text("\n".join([revision, *blocks]))
     return work
 
 
 def run_config(work: Path, endpoint: str, env: dict[str, str]) -> tuple[bool, str]:
     log = open(work / "terraform.log", "w")
-    var = ["-var", f"endpoint={endpoint}"]
+    var = ["-var", f"endpoint={endpoint}", "-var", "revision=1"]
+    var2 = ["-var", f"endpoint={endpoint}", "-var", "revision=2"]
 
     def tf(*args: str) -> int:
         log.write(f"\n$ terraform {' '.join(args)}\n")
@@ -113,13 +117,15 @@ def run_config(work: Path, endpoint: str, env: dict[str, str]) -> tuple[bool, st
         ("init", ["init", "-input=false", "-no-color"], {0}),
         ("apply", ["apply", "-input=false", "-auto-approve", "-no-color", *var], {0}),
         ("plan", ["plan", "-input=false", "-detailed-exitcode", "-no-color", *var], {0}),
-        ("destroy", ["destroy", "-input=false", "-auto-approve", "-no-color", *var], {0}),
+        ("update", ["apply", "-input=false", "-auto-approve", "-no-color", *var2], {0}),
+        ("re-plan", ["plan", "-input=false", "-detailed-exitcode", "-no-color", *var2], {0}),
+        ("destroy", ["destroy", "-input=false", "-auto-approve", "-no-color", *var2], {0}),
     ]
     for step, args, expected in steps:
         code = tf(*args)
         if code not in expected:
-            if step in ("apply", "plan"):
-                tf("destroy", "-input=false", "-auto-approve", "-no-color", *var)
+            if step != "init" and step != "destroy":
+                tf("destroy", "-input=false", "-auto-approve", "-no-color", *var2)
             log.close()
             return False, f"{step} exited {code}"
     log.close()

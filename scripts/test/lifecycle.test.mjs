@@ -92,7 +92,12 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
     const arns = outputs.inference_profile_arns.value;
     assert.deepEqual(Object.keys(arns).sort(), baseConfig.developers.map((d) => d.id).sort());
     for (const arn of Object.values(arns)) {
-      assert.match(arn, new RegExp(`^arn:aws:bedrock:us-east-1:${ACCOUNT}:application-inference-profile/[a-z0-9]{12}$`));
+      assert.match(
+        arn,
+        new RegExp(
+          `^arn:aws:bedrock:us-east-1:${ACCOUNT}:application-inference-profile/[a-z0-9]{12}$`,
+        ),
+      );
     }
     assert.equal(new Set(Object.values(arns)).size, baseConfig.developers.length);
   });
@@ -100,28 +105,43 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
   it('creates the resources the aws CLI can see, with their settings', () => {
     const listed = aws(['bedrock', 'list-inference-profiles', '--type-equals', 'APPLICATION']);
     const profiles = listed.inferenceProfileSummaries;
-    const expected = Object.values(outputs.inference_profiles.value).flatMap((t) => Object.values(t));
+    const expected = Object.values(outputs.inference_profiles.value).flatMap((t) =>
+      Object.values(t),
+    );
     assert.equal(profiles.length, expected.length);
     const jane = outputs.inference_profiles.value['jane.doe@example.com'].opus;
     const tags = aws(['bedrock', 'list-tags-for-resource', '--resource-arn', jane]).tags;
     assert.deepEqual(
-      Object.fromEntries(tags.filter((t) => ['User', 'Team', 'Project', 'CostCenter'].includes(t.key)).map((t) => [t.key, t.value])),
-      { User: 'jane.doe@example.com', Team: 'platform', Project: 'acme-claude', CostCenter: 'CC-100' },
+      Object.fromEntries(
+        tags
+          .filter((t) => ['User', 'Team', 'Project', 'CostCenter'].includes(t.key))
+          .map((t) => [t.key, t.value]),
+      ),
+      {
+        User: 'jane.doe@example.com',
+        Team: 'platform',
+        Project: 'acme-claude',
+        CostCenter: 'CC-100',
+      },
     );
 
     const bucket = outputs.invocation_logs_bucket.value;
     const sse = aws(['s3api', 'get-bucket-encryption', '--bucket', bucket]);
     assert.equal(
-      sse.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm,
+      sse.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault
+        .SSEAlgorithm,
       'AES256',
     );
     assert.equal(aws(['s3api', 'get-bucket-versioning', '--bucket', bucket]).Status, 'Enabled');
-    assert.deepEqual(aws(['s3api', 'get-public-access-block', '--bucket', bucket]).PublicAccessBlockConfiguration, {
-      BlockPublicAcls: true,
-      IgnorePublicAcls: true,
-      BlockPublicPolicy: true,
-      RestrictPublicBuckets: true,
-    });
+    assert.deepEqual(
+      aws(['s3api', 'get-public-access-block', '--bucket', bucket]).PublicAccessBlockConfiguration,
+      {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    );
 
     const logging = aws(['bedrock', 'get-model-invocation-logging-configuration']).loggingConfig;
     assert.equal(logging.textDataDeliveryEnabled, true);
@@ -133,7 +153,12 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
     assert.ok(team, `team budget missing among ${budgets.map((b) => b.BudgetName)}`);
     assert.deepEqual(team.CostFilters, { TagKeyValue: ['user:Team$platform'] });
 
-    const wg = aws(['athena', 'get-work-group', '--work-group', outputs.athena_workgroup.value]).WorkGroup;
+    const wg = aws([
+      'athena',
+      'get-work-group',
+      '--work-group',
+      outputs.athena_workgroup.value,
+    ]).WorkGroup;
     assert.equal(wg.Configuration.EnforceWorkGroupConfiguration, true);
     const table = aws([
       'glue',
@@ -148,7 +173,11 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
 
   it('is idempotent: a second plan reports no changes', () => {
     const res = tf(stackDir, ['plan', '-detailed-exitcode', '-input=false']);
-    assert.equal(res.status, 0, `expected no changes, got exit ${res.status}:\n${res.stdout.slice(-3000)}`);
+    assert.equal(
+      res.status,
+      0,
+      `expected no changes, got exit ${res.status}:\n${res.stdout.slice(-3000)}`,
+    );
   });
 
   it('reordering the roster changes nothing', () => {
@@ -158,7 +187,10 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
   });
 
   it('adding a developer adds only their resources', () => {
-    synth(dir, withDevelopers([...baseConfig.developers, { id: 'erin.new@example.com', team: 'payments' }]));
+    synth(
+      dir,
+      withDevelopers([...baseConfig.developers, { id: 'erin.new@example.com', team: 'payments' }]),
+    );
     const changes = plannedChanges(stackDir);
     const created = changes.filter(([, a]) => a === 'create').map(([addr]) => addr);
     const others = changes.filter(([, a]) => a !== 'create');
@@ -190,7 +222,19 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
     const bucket = outputs.invocation_logs_bucket.value;
     const key = `bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/us-east-1/2026/11/02/14/record.json.gz`;
     const file = join(WORK, 'record.json');
-    writeFileSync(file, readFileSync(join(ROOT, 'packages', 'logging', 'test', 'fixtures', 'bedrock-invocation-log-sample.jsonl')));
+    writeFileSync(
+      file,
+      readFileSync(
+        join(
+          ROOT,
+          'packages',
+          'logging',
+          'test',
+          'fixtures',
+          'bedrock-invocation-log-sample.jsonl',
+        ),
+      ),
+    );
     aws(['s3api', 'put-object', '--bucket', bucket, '--key', key, '--body', file]);
     const res = tf(stackDir, ['destroy', '-auto-approve', '-input=false']);
     assert.notEqual(res.status, 0, 'destroy should fail while the log bucket holds objects');
@@ -203,7 +247,12 @@ describe('dev environment on the emulator', { concurrency: false }, () => {
 describe('interrupted apply', { concurrency: false }, () => {
   it('converges after SIGINT with nothing duplicated or lost', async () => {
     const dir = join(WORK, 'interrupt');
-    const config = { ...baseConfig, project: 'acme-intr', bucketPrefix: 'acme-intr-dev', logging: { ...baseConfig.logging, manageInvocationLogging: false } };
+    const config = {
+      ...baseConfig,
+      project: 'acme-intr',
+      bucketPrefix: 'acme-intr-dev',
+      logging: { ...baseConfig.logging, manageInvocationLogging: false },
+    };
     const stackDir = synth(dir, config);
     must('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv });
     const child = spawn('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], {
@@ -215,18 +264,28 @@ describe('interrupted apply', { concurrency: false }, () => {
     await new Promise((resolve) => {
       child.stdout.on('data', (d) => {
         out += d;
-        if ((out.match(/Creation complete/g) ?? []).length >= 10 && !child.killed) child.kill('SIGINT');
+        if ((out.match(/Creation complete/g) ?? []).length >= 10 && !child.killed)
+          child.kill('SIGINT');
       });
       child.on('exit', resolve);
     });
-    assert.ok((out.match(/Creation complete/g) ?? []).length >= 10, 'apply ended before the interrupt');
+    assert.ok(
+      (out.match(/Creation complete/g) ?? []).length >= 10,
+      'apply ended before the interrupt',
+    );
     apply(stackDir);
     const res = tf(stackDir, ['plan', '-detailed-exitcode', '-input=false']);
     assert.equal(res.status, 0, res.stdout.slice(-2000));
-    const profiles = aws(['bedrock', 'list-inference-profiles', '--type-equals', 'APPLICATION'])
-      .inferenceProfileSummaries.filter((p) => p.inferenceProfileName.startsWith('acme-intr-'));
+    const profiles = aws([
+      'bedrock',
+      'list-inference-profiles',
+      '--type-equals',
+      'APPLICATION',
+    ]).inferenceProfileSummaries.filter((p) => p.inferenceProfileName.startsWith('acme-intr-'));
     const state = JSON.parse(tf(stackDir, ['show', '-json']).stdout);
-    const inState = state.values.root_module.resources.filter((r) => r.type === 'aws_bedrock_inference_profile');
+    const inState = state.values.root_module.resources.filter(
+      (r) => r.type === 'aws_bedrock_inference_profile',
+    );
     assert.equal(profiles.length, inState.length, 'every profile in AWS is in state, once');
     assert.equal(new Set(profiles.map((p) => p.inferenceProfileName)).size, profiles.length);
   });
@@ -265,11 +324,15 @@ describe('S3 backend with native locking', { concurrency: false }, () => {
     });
     const start = () =>
       new Promise((resolve) => {
-        const child = spawn('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=0s'], {
-          cwd: stackDir,
-          env: tfEnv,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawn(
+          'terraform',
+          ['apply', '-auto-approve', '-input=false', '-no-color', '-lock-timeout=0s'],
+          {
+            cwd: stackDir,
+            env: tfEnv,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         child.stderr.on('data', (d) => (out += d));

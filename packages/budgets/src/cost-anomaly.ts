@@ -70,7 +70,15 @@ export class CostAnomalyDetection extends Construct {
         : new CeAnomalyMonitor(this, 'Monitor', {
             name: `${props.project}-project-spend`,
             monitorType: 'CUSTOM',
+            // The provider reads the specification back with every expression key present
+            // (unused ones as null) and compares JSON literally: listing them as null avoids a
+            // replacement on every plan.
             monitorSpecification: JSON.stringify({
+              And: null,
+              CostCategories: null,
+              Dimensions: null,
+              Not: null,
+              Or: null,
               Tags: {
                 Key: 'Project',
                 Values: [props.projectTagValue ?? props.project],

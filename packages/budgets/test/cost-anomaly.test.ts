@@ -27,7 +27,13 @@ describe('CostAnomalyDetection', () => {
   test('monitors the spend tagged with the project by default', () => {
     const monitor = only('aws_ce_anomaly_monitor');
     expect(monitor).toMatchObject({ name: 'acme-project-spend', monitor_type: 'CUSTOM' });
+    // Unused expression keys are explicit nulls, as the provider reads them back (no perpetual diff).
     expect(JSON.parse(monitor.monitor_specification as string)).toEqual({
+      And: null,
+      CostCategories: null,
+      Dimensions: null,
+      Not: null,
+      Or: null,
       Tags: { Key: 'Project', Values: ['acme'], MatchOptions: ['EQUALS'] },
     });
   });

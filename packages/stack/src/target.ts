@@ -15,7 +15,7 @@ export const EMULATED_SERVICES = [
   'ce',
   'cloudtrail',
   'cloudwatch',
-  'cloudwatchlogs',
+  'logs',
   'glue',
   'iam',
   'kms',

@@ -1,8 +1,11 @@
 # Guardrail with content, topic, word and PII policies, plus a published version.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_bedrock_guardrail" "this" {
   name                      = "smoke-guardrail"
-  description               = "Smoke test guardrail"
+  description               = "Smoke test guardrail revision ${var.revision}"
   blocked_input_messaging   = "Sorry, this request is blocked."
   blocked_outputs_messaging = "Sorry, this response is blocked."
 
@@ -58,6 +61,7 @@ resource "aws_bedrock_guardrail" "this" {
 resource "aws_bedrock_guardrail_version" "v1" {
   guardrail_arn = aws_bedrock_guardrail.this.guardrail_arn
   description   = "first"
+  skip_destroy  = false
 }
 
 output "guardrail_id" {

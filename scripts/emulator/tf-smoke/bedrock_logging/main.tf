@@ -1,4 +1,7 @@
 # Model invocation logging to CloudWatch Logs and S3.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_s3_bucket" "logs" {
   bucket        = "smoke-bedrock-invocation-logs"
@@ -49,7 +52,7 @@ resource "aws_bedrock_model_invocation_logging_configuration" "this" {
   logging_config {
     embedding_data_delivery_enabled = false
     image_data_delivery_enabled     = false
-    text_data_delivery_enabled      = true
+    text_data_delivery_enabled      = var.revision == 1
     video_data_delivery_enabled     = false
 
     cloudwatch_config {
@@ -64,7 +67,7 @@ resource "aws_bedrock_model_invocation_logging_configuration" "this" {
 
     s3_config {
       bucket_name = aws_s3_bucket.logs.id
-      key_prefix  = "invocations"
+      key_prefix  = "invocations-${var.revision}"
     }
   }
 }

@@ -1,4 +1,7 @@
 # Monthly team budget filtered by cost allocation tag, alerting SNS and e-mail.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_sns_topic" "alerts" {
   name = "smoke-budget-alerts"
@@ -29,7 +32,7 @@ resource "aws_sns_topic_policy" "alerts" {
 resource "aws_budgets_budget" "team" {
   name         = "smoke-team-platform"
   budget_type  = "COST"
-  limit_amount = "500"
+  limit_amount = var.revision == 1 ? "500" : "750"
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 
@@ -40,10 +43,10 @@ resource "aws_budgets_budget" "team" {
 
   notification {
     comparison_operator        = "GREATER_THAN"
-    threshold                  = 80
+    threshold                  = var.revision == 1 ? 80 : 85
     threshold_type             = "PERCENTAGE"
     notification_type          = "ACTUAL"
-    subscriber_email_addresses = ["finops@example.com", "platform-team@example.com"]
+    subscriber_email_addresses = var.revision == 1 ? ["finops@example.com", "platform-team@example.com"] : ["finops@example.com", "cfo@example.com"]
     subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]
   }
 
@@ -58,6 +61,7 @@ resource "aws_budgets_budget" "team" {
   tags = {
     Team    = "platform"
     Project = "smoke"
+    Rev     = tostring(var.revision)
   }
 
   depends_on = [aws_sns_topic_policy.alerts]

@@ -1,7 +1,10 @@
 # Cost anomaly monitor (per service) with a daily e-mail subscription.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_ce_anomaly_monitor" "service" {
-  name              = "smoke-service-monitor"
+  name              = "smoke-service-monitor-${var.revision}"
   monitor_type      = "DIMENSIONAL"
   monitor_dimension = "SERVICE"
 
@@ -30,7 +33,7 @@ resource "aws_ce_anomaly_monitor" "team" {
 
 resource "aws_ce_anomaly_subscription" "daily" {
   name      = "smoke-anomaly-daily"
-  frequency = "DAILY"
+  frequency = var.revision == 1 ? "DAILY" : "WEEKLY"
 
   monitor_arn_list = [
     aws_ce_anomaly_monitor.service.arn,
@@ -46,7 +49,7 @@ resource "aws_ce_anomaly_subscription" "daily" {
     dimension {
       key           = "ANOMALY_TOTAL_IMPACT_ABSOLUTE"
       match_options = ["GREATER_THAN_OR_EQUAL"]
-      values        = ["100"]
+      values        = [var.revision == 1 ? "100" : "250"]
     }
   }
 

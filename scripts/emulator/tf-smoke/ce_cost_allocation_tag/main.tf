@@ -1,4 +1,7 @@
 # Activate user-defined cost allocation tags (payer account).
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_ce_cost_allocation_tag" "team" {
   tag_key = "Team"
@@ -7,5 +10,5 @@ resource "aws_ce_cost_allocation_tag" "team" {
 
 resource "aws_ce_cost_allocation_tag" "user" {
   tag_key = "User"
-  status  = "Active"
+  status  = var.revision == 1 ? "Active" : "Inactive"
 }

@@ -1,4 +1,7 @@
 # Multi-region trail with log file validation into a locked-down bucket.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_s3_bucket" "trail" {
   bucket        = "smoke-cloudtrail-logs"
@@ -69,6 +72,7 @@ resource "aws_cloudtrail" "this" {
 
   tags = {
     Project = "smoke"
+    Rev     = tostring(var.revision)
   }
 
   depends_on = [aws_s3_bucket_policy.trail]

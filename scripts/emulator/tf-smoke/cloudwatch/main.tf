@@ -1,4 +1,7 @@
 # Log group, metric filter on nested token fields, metric-math alarm, Logs Insights query.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_sns_topic" "alarms" {
   name = "smoke-alarms"
@@ -6,7 +9,7 @@ resource "aws_sns_topic" "alarms" {
 
 resource "aws_cloudwatch_log_group" "invocations" {
   name              = "/aws/bedrock/smoke-cw-invocations"
-  retention_in_days = 30
+  retention_in_days = var.revision == 1 ? 30 : 90
   tags = {
     Project = "smoke"
   }
@@ -42,7 +45,7 @@ resource "aws_cloudwatch_metric_alarm" "tokens" {
   alarm_description   = "Input + output tokens per hour above 2M"
   comparison_operator = "GreaterThanThreshold"
   evaluation_periods  = 1
-  threshold           = 2000000
+  threshold           = var.revision == 1 ? 2000000 : 3000000
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alarms.arn]
 
@@ -93,5 +96,6 @@ resource "aws_cloudwatch_query_definition" "usage_by_caller" {
     fields identity.arn as caller, input.inputTokenCount as inTokens, output.outputTokenCount as outTokens
     | stats sum(inTokens) as input, sum(outTokens) as output by caller
     | sort output desc
+    | limit ${var.revision * 10}
   EOT
 }

@@ -1,8 +1,11 @@
 # Glue table over Bedrock invocation logs: nested structs, JSON SerDe, partition projection.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_glue_catalog_database" "logs" {
   name        = "smoke_glue_logs"
-  description = "Smoke test database"
+  description = "Smoke test database revision ${var.revision}"
 }
 
 resource "aws_glue_catalog_table" "invocations" {
@@ -15,7 +18,7 @@ resource "aws_glue_catalog_table" "invocations" {
     classification             = "json"
     "projection.enabled"       = "true"
     "projection.region.type"   = "enum"
-    "projection.region.values" = "us-east-1,us-east-2,us-west-2"
+    "projection.region.values" = var.revision == 1 ? "us-east-1,us-east-2,us-west-2" : "us-east-1,us-east-2,us-west-1,us-west-2"
     "projection.dt.type"       = "date"
     "projection.dt.format"     = "yyyy/MM/dd/HH"
     "projection.dt.range"      = "2025/01/01/00,NOW"

@@ -1,4 +1,7 @@
 # Role with a trust policy, an inline policy and an attached customer-managed policy.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 data "aws_iam_policy_document" "trust" {
   statement {
@@ -13,7 +16,7 @@ data "aws_iam_policy_document" "trust" {
 resource "aws_iam_role" "developer" {
   name                 = "smoke-developer"
   assume_role_policy   = data.aws_iam_policy_document.trust.json
-  max_session_duration = 43200
+  max_session_duration = var.revision == 1 ? 43200 : 3600
   tags = {
     Project = "smoke"
   }
@@ -46,7 +49,7 @@ resource "aws_iam_role_policy" "invoke" {
 
 data "aws_iam_policy_document" "read" {
   statement {
-    actions   = ["bedrock:GetInferenceProfile", "bedrock:ListInferenceProfiles"]
+    actions   = var.revision == 1 ? ["bedrock:GetInferenceProfile", "bedrock:ListInferenceProfiles"] : ["bedrock:GetInferenceProfile", "bedrock:ListInferenceProfiles", "bedrock:ListTagsForResource"]
     resources = ["*"]
   }
 }
@@ -54,10 +57,22 @@ data "aws_iam_policy_document" "read" {
 resource "aws_iam_policy" "read" {
   name        = "smoke-bedrock-read"
   description = "Read inference profiles"
+  tags = {
+    Rev = tostring(var.revision)
+  }
   policy      = data.aws_iam_policy_document.read.json
 }
 
 resource "aws_iam_role_policy_attachment" "read" {
   role       = aws_iam_role.developer.name
+  policy_arn = aws_iam_policy.read.arn
+}
+
+resource "aws_iam_group" "opus_users" {
+  name = "smoke-opus-users"
+}
+
+resource "aws_iam_group_policy_attachment" "read" {
+  group      = aws_iam_group.opus_users.name
   policy_arn = aws_iam_policy.read.arn
 }

@@ -1,4 +1,7 @@
 # Invocation-log bucket: Object Lock, versioning, SSE-S3, public access block,
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 # bucket-owner-enforced ownership, lifecycle (IA then expiry), TLS-only policy.
 
 resource "aws_s3_bucket" "logs" {
@@ -23,7 +26,7 @@ resource "aws_s3_bucket_object_lock_configuration" "logs" {
   rule {
     default_retention {
       mode = "GOVERNANCE"
-      days = 30
+      days = var.revision == 1 ? 30 : 60
     }
   }
   depends_on = [aws_s3_bucket_versioning.logs]
@@ -64,7 +67,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "logs" {
     filter {}
 
     transition {
-      days          = 90
+      days          = var.revision == 1 ? 90 : 60
       storage_class = "STANDARD_IA"
     }
 

@@ -1,7 +1,11 @@
 # Alert topic with a service policy and an e-mail subscription.
+#
+# Uses var.revision (see _shared/provider.tf): tf_smoke.py applies with revision 1, then 2
+# (an in-place update of the attributes that depend on it), re-planning after each apply.
 
 resource "aws_sns_topic" "alerts" {
-  name = "smoke-alerts"
+  name         = "smoke-alerts"
+  display_name = "Smoke alerts ${var.revision}"
   tags = {
     Project = "smoke"
   }

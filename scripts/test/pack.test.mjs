@@ -1,0 +1,125 @@
+// Reuse by other teams: packs every publishable package with `npm pack`, checks each tarball holds
+// only dist/, README.md and package.json, installs the tarballs into a scratch project outside the
+// workspace (with cdktf, constructs and @cdktf/provider-aws as its own dependencies), synthesizes a
+// small stack using foundation + allocation from the tarballs and runs `terraform validate` on it.
+// A missing `files` entry, a broken `exports` map or a dependency that should be a peer fails here.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, must, terraformEnv } from '../lib.mjs';
+
+const WORK = join(os.tmpdir(), `ccb-pack-${process.pid}`);
+const PACKAGES = readdirSync(join(ROOT, 'packages')).filter(
+  (p) => !JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8')).private,
+);
+const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const pinned = (name) => rootPkg.devDependencies[name];
+const tarballs = {};
+
+before(() => {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(join(WORK, 'tarballs'), { recursive: true });
+  must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+  for (const p of PACKAGES) {
+    const out = must('npm', ['pack', '--json', '--pack-destination', join(WORK, 'tarballs')], {
+      cwd: join(ROOT, 'packages', p),
+    }).stdout;
+    const [info] = JSON.parse(out);
+    tarballs[p] = info;
+  }
+});
+
+after(() => rmSync(WORK, { recursive: true, force: true }));
+
+describe('published packages', () => {
+  it('contain only dist/, README.md and package.json', () => {
+    for (const [p, info] of Object.entries(tarballs)) {
+      const files = info.files.map((f) => f.path);
+      for (const f of files) {
+        assert.match(f, /^(dist\/.+|README\.md|package\.json)$/, `${p} ships ${f}`);
+      }
+      assert.ok(files.includes('dist/index.js'), `${p} has no dist/index.js`);
+      assert.ok(files.includes('dist/index.d.ts'), `${p} has no dist/index.d.ts`);
+      assert.ok(files.includes('README.md'), `${p} has no README.md`);
+    }
+  });
+
+  it('declare cdktf, constructs and the provider as peers, never as dependencies', () => {
+    for (const p of PACKAGES) {
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8'));
+      for (const peer of ['cdktf', 'constructs', '@cdktf/provider-aws']) {
+        assert.equal(pkg.dependencies?.[peer], undefined, `${p} depends on ${peer}`);
+      }
+      if (p !== 'core') assert.ok(pkg.peerDependencies?.cdktf, `${p} lacks the cdktf peer`);
+    }
+  });
+
+  it('install outside the workspace and synthesize a valid stack from foundation + allocation', () => {
+    const app = join(WORK, 'consumer');
+    mkdirSync(app, { recursive: true });
+    const deps = Object.fromEntries(
+      Object.entries(tarballs).map(([p, info]) => [
+        `@claude-code-bedrock/${p}`,
+        `file:${join(WORK, 'tarballs', info.filename)}`,
+      ]),
+    );
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'consumer',
+        private: true,
+        dependencies: {
+          ...deps,
+          cdktf: pinned('cdktf'),
+          constructs: pinned('constructs'),
+          '@cdktf/provider-aws': pinned('@cdktf/provider-aws'),
+        },
+      }),
+    );
+    must('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+      cwd: app,
+    });
+    writeFileSync(
+      join(app, 'main.js'),
+      `
+const { App, TerraformStack } = require('cdktf');
+const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
+const { DeveloperRole } = require('@claude-code-bedrock/foundation');
+const { DeveloperProfiles } = require('@claude-code-bedrock/allocation');
+const { resolveTiers } = require('@claude-code-bedrock/core');
+
+const app = new App({ outdir: 'out' });
+const stack = new TerraformStack(app, 'consumer');
+new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+const tiers = resolveTiers({ models: { sonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } });
+new DeveloperRole(stack, 'developers', {
+  project: 'consumer',
+  accountId: '123456789012',
+  region: 'us-east-1',
+  trust: { principals: ['arn:aws:iam::123456789012:root'] },
+  tiers,
+});
+new DeveloperProfiles(stack, 'profiles', {
+  project: 'consumer',
+  accountId: '123456789012',
+  region: 'us-east-1',
+  tiers,
+  developers: [{ id: 'jane.doe@example.com', team: 'platform', costCenter: 'CC-1', tiers: ['sonnet'] }],
+});
+app.synth();
+`,
+    );
+    must('node', ['main.js'], { cwd: app });
+    const stackDir = join(app, 'out', 'stacks', 'consumer');
+    const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    assert.ok(tf.resource.aws_iam_role, 'role synthesized');
+    assert.ok(tf.resource.aws_bedrock_inference_profile, 'profiles synthesized');
+    must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+      cwd: stackDir,
+      env: terraformEnv(),
+    });
+    must('terraform', ['validate', '-no-color'], { cwd: stackDir, env: terraformEnv() });
+  });
+});
