@@ -107,3 +107,30 @@ def delete_trail(self: CloudTrailResponse) -> Resp:
     del backend.trails[trail.trail_name]
     backend.tagging_service.delete_all_tags_for_resource(trail.arn)
     return ok({})
+
+
+@patch(CloudTrailResponse)
+def describe_trails(self: CloudTrailResponse) -> Resp:
+    """``trailNameList`` filters by name or ARN (moto ignored it and listed every trail).
+
+    As on AWS: names and ARNs that match no trail are left out (no error); with no list, the
+    trails of the current region plus, unless ``includeShadowTrails`` is false, the multi-region
+    trails of other regions.
+    """
+    backend: CloudTrailBackend = self.cloudtrail_backend
+    include_shadow = self._get_bool_param("includeShadowTrails", True)
+    names = self._get_param("trailNameList") or []
+    if not names:
+        trails = list(backend.describe_trails(include_shadow))
+    else:
+        trails = []
+        for name in names:
+            try:
+                trail = resolve_trail(backend, name, home_only=False)
+            except (TrailNotFoundException, AwsError):
+                continue
+            if trail.region_name != backend.region_name and not include_shadow:
+                continue
+            if trail not in trails:
+                trails.append(trail)
+    return ok({"trailList": [t.description(include_region=True) for t in trails]})

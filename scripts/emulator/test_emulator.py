@@ -650,6 +650,16 @@ class CloudTrailTest(EmulatorTestCase):
     def test_duplicate_trail_raises_already_exists(self) -> None:
         self.assertError("TrailAlreadyExistsException", self.cloudtrail.create_trail, Name="audit", S3BucketName="trail-logs")
 
+    def test_describe_trails_filters_by_name_or_arn(self) -> None:
+        other = self.cloudtrail.create_trail(Name="other", S3BucketName="trail-logs")["TrailARN"]
+        by_arn = self.cloudtrail.describe_trails(trailNameList=[self.arn])["trailList"]
+        self.assertEqual([t["TrailARN"] for t in by_arn], [self.arn])
+        by_name = self.cloudtrail.describe_trails(trailNameList=["other"])["trailList"]
+        self.assertEqual([t["TrailARN"] for t in by_name], [other])
+        self.assertEqual(self.cloudtrail.describe_trails(trailNameList=["nope"])["trailList"], [])
+        everything = self.cloudtrail.describe_trails()["trailList"]
+        self.assertEqual(sorted(t["Name"] for t in everything), ["audit", "other"])
+
     def test_start_logging_outside_home_region_raises_invalid_home_region(self) -> None:
         west = client("cloudtrail", "us-west-2")
         self.assertFalse(west.get_trail_status(Name=self.arn)["IsLogging"])

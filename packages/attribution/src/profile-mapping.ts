@@ -57,9 +57,22 @@ export class ProfileMappingTable extends Construct {
   constructor(scope: Construct, id: string, props: ProfileMappingTableProps) {
     super(scope, id);
     // Each part carries its own header; Athena skips `skip.header.line.count` lines per file.
+    // Rows sorted by developer id and tier: the objects' content (and so the plan) must not
+    // change when the roster is merely reordered.
+    const rows = [...props.profiles].sort((a, b) =>
+      a.developerId !== b.developerId
+        ? a.developerId < b.developerId
+          ? -1
+          : 1
+        : a.tier < b.tier
+          ? -1
+          : a.tier > b.tier
+            ? 1
+            : 0,
+    );
     const parts: (readonly ProfileMapping[])[] = [];
-    for (let i = 0; i === 0 || i < props.profiles.length; i += PROFILE_ROWS_PER_OBJECT) {
-      parts.push(props.profiles.slice(i, i + PROFILE_ROWS_PER_OBJECT));
+    for (let i = 0; i === 0 || i < rows.length; i += PROFILE_ROWS_PER_OBJECT) {
+      parts.push(rows.slice(i, i + PROFILE_ROWS_PER_OBJECT));
     }
     this.objects = parts.map((rows, i) => {
       const part = String(i + 1).padStart(4, '0');

@@ -15,6 +15,13 @@ describe('profile mapping', () => {
     );
   });
 
+  test('orders rows by developer id and tier, so reordering the roster changes nothing', () => {
+    const a = only(synth({ profiles: PROFILES }), 'aws_s3_object').content as string;
+    const b = only(synth({ profiles: [...PROFILES].reverse() }), 'aws_s3_object').content as string;
+    expect(b).toBe(a);
+    expect(a.split('\n')[1]).toContain(',bob.smith,');
+  });
+
   test('is stored under reference/profiles/ in the results bucket (outside the expiring results/ prefix)', () => {
     const object = only(synth(), 'aws_s3_object');
     expect(object).toEqual(

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfigFile } from '@claude-code-bedrock/core';
 import { App } from 'cdktf';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'fs';
-import { dirname } from 'path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'fs';
+import { dirname, join } from 'path';
 import { ClaudeCodeBedrockStack } from './stack';
 import { parseTarget } from './target';
 
@@ -45,6 +45,7 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
       });
       app.synth();
     });
+    keepTerraformWorkingFiles(options.outdir, scratch);
     if (existsSync(options.outdir)) rmSync(options.outdir, { recursive: true, force: true });
     renameSync(scratch, options.outdir);
     return 0;
@@ -75,5 +76,24 @@ function withoutStackCapture(enabled: boolean, fn: () => void): void {
     fn();
   } finally {
     Error.prepareStackTrace = previous;
+  }
+}
+
+/** Files `terraform init` leaves in a stack directory; they survive a re-synth. */
+const TERRAFORM_WORKING_FILES = ['.terraform', '.terraform.lock.hcl'];
+
+/**
+ * Moves each stack's Terraform working files (providers, backend settings, lock file) from the
+ * previous output into the new one, so a re-synth does not force a new `terraform init`.
+ */
+function keepTerraformWorkingFiles(previous: string, next: string): void {
+  const stacks = join(previous, 'stacks');
+  if (!existsSync(stacks)) return;
+  for (const stack of readdirSync(stacks)) {
+    if (!existsSync(join(next, 'stacks', stack))) continue;
+    for (const file of TERRAFORM_WORKING_FILES) {
+      const from = join(stacks, stack, file);
+      if (existsSync(from)) renameSync(from, join(next, 'stacks', stack, file));
+    }
   }
 }

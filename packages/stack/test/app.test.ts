@@ -23,6 +23,27 @@ describe('runEnvironmentApp', () => {
     expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'))).toBe(true);
   });
 
+  it('keeps terraform working files of each stack across a re-synth', () => {
+    const dir = scratch();
+    const outdir = join(dir, 'cdktf.out');
+    const options = {
+      configPath: join(APPS_DIR, 'dev', 'config.yaml'),
+      outdir,
+      stateDir: dir,
+      log: () => {},
+    };
+    expect(runEnvironmentApp(options)).toBe(0);
+    const stackDir = join(outdir, 'stacks', 'dev');
+    mkdirSync(join(stackDir, '.terraform'));
+    writeFileSync(join(stackDir, '.terraform', 'terraform.tfstate'), 'backend settings');
+    writeFileSync(join(stackDir, '.terraform.lock.hcl'), 'locks');
+    expect(runEnvironmentApp(options)).toBe(0);
+    expect(readFileSync(join(stackDir, '.terraform', 'terraform.tfstate'), 'utf8')).toBe(
+      'backend settings',
+    );
+    expect(readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8')).toBe('locks');
+  });
+
   it('lists every problem of a broken config, exits 1 and leaves the previous output untouched', () => {
     const dir = scratch();
     const outdir = join(dir, 'cdktf.out');

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Adopts application inference profiles that exist in AWS but not in Terraform state.
+//
+// An interrupted `terraform apply` (Ctrl-C, a killed CI job) can cancel a create after AWS has made
+// the profile but before Terraform recorded it; the next apply then fails with ConflictException
+// ("name already exists") instead of converging. Profile names are deterministic (project,
+// developer id, tier), so each orphan is matched to its for_each key by name and imported.
+// Nothing is created or deleted. Other resource types with fixed names (buckets, roles, the trail)
+// are reported by Terraform itself on the next apply and can be adopted with `terraform import`.
+//
+// Usage: node scripts/reconcile.mjs --dir <synthesized stack dir> [--dry-run]
+//   (talks to the emulator when CCB_EMULATOR_ENDPOINT is set, else to AWS with your credentials)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { must, run, terraformEnv } from './lib.mjs';
+
+const { values } = parseArgs({
+  options: { dir: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+});
+if (!values.dir) {
+  console.error('usage: node scripts/reconcile.mjs --dir <stack dir> [--dry-run]');
+  process.exit(2);
+}
+const dir = values.dir;
+const env = terraformEnv();
+const tf = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+
+/** Desired profiles: Terraform address -> profile name, from the for_each locals. */
+function desiredProfiles() {
+  const out = new Map();
+  for (const [name, r] of Object.entries(tf.resource?.aws_bedrock_inference_profile ?? {})) {
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(r.for_each ?? '')?.[1];
+    const entries = local ? tf.locals?.[local] : r.for_each;
+    if (!entries || typeof entries !== 'object') continue;
+    for (const [key, entry] of Object.entries(entries)) {
+      out.set(`aws_bedrock_inference_profile.${name}[${JSON.stringify(key)}]`, entry.name);
+    }
+  }
+  return out;
+}
+
+/** Application profiles that exist remotely: name -> id. */
+function remoteProfiles() {
+  const endpoint = process.env.CCB_EMULATOR_ENDPOINT;
+  const base = [
+    'bedrock',
+    'list-inference-profiles',
+    '--type-equals',
+    'APPLICATION',
+    '--output',
+    'json',
+  ];
+  const args = endpoint ? [...base, '--endpoint-url', endpoint] : base;
+  const byName = new Map();
+  let token;
+  do {
+    const res = must('aws', token ? [...args, '--next-token', token] : args, { env });
+    const page = JSON.parse(res.stdout);
+    for (const p of page.inferenceProfileSummaries ?? []) {
+      byName.set(p.inferenceProfileName, p.inferenceProfileId);
+    }
+    token = page.nextToken;
+  } while (token);
+  return byName;
+}
+
+const state = run('terraform', ['state', 'list'], { cwd: dir, env, capture: true });
+const inState = new Set(state.status === 0 ? state.stdout.split('\n').filter(Boolean) : []);
+const remote = remoteProfiles();
+let adopted = 0;
+for (const [address, name] of desiredProfiles()) {
+  if (inState.has(address) || !remote.has(name)) continue;
+  const id = remote.get(name);
+  console.log(`${values['dry-run'] ? 'would import' : 'importing'} ${address} <- ${name} (${id})`);
+  if (!values['dry-run']) {
+    must('terraform', ['import', '-input=false', '-no-color', address, id], { cwd: dir, env });
+  }
+  adopted++;
+}
+console.log(`${adopted} orphaned profile(s) ${values['dry-run'] ? 'found' : 'adopted'}`);
