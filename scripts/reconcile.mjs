@@ -5,12 +5,15 @@
 // the profile but before Terraform recorded it; the next apply then fails with ConflictException
 // ("name already exists") instead of converging. Profile names are deterministic (project,
 // developer id, tier), so each orphan is matched to its for_each key by name and imported.
-// Nothing is created or deleted. Other resource types with fixed names (buckets, roles, the trail)
+// It writes Terraform `import` blocks (reconcile-imports.tf.json next to cdk.tf.json); the next
+// `terraform apply` adopts the profiles while planning (unlike `terraform import`, import blocks
+// cope with values still unknown in a half-applied stack). Nothing is created or deleted.
+// Other resource types with fixed names (buckets, roles, the trail)
 // are reported by Terraform itself on the next apply and can be adopted with `terraform import`.
 //
 // Usage: node scripts/reconcile.mjs --dir <synthesized stack dir> [--dry-run]
 //   (talks to the emulator when CCB_EMULATOR_ENDPOINT is set, else to AWS with your credentials)
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { must, run, terraformEnv } from './lib.mjs';
@@ -68,14 +71,19 @@ function remoteProfiles() {
 const state = run('terraform', ['state', 'list'], { cwd: dir, env, capture: true });
 const inState = new Set(state.status === 0 ? state.stdout.split('\n').filter(Boolean) : []);
 const remote = remoteProfiles();
-let adopted = 0;
+const imports = [];
 for (const [address, name] of desiredProfiles()) {
   if (inState.has(address) || !remote.has(name)) continue;
-  const id = remote.get(name);
-  console.log(`${values['dry-run'] ? 'would import' : 'importing'} ${address} <- ${name} (${id})`);
-  if (!values['dry-run']) {
-    must('terraform', ['import', '-input=false', '-no-color', address, id], { cwd: dir, env });
-  }
-  adopted++;
+  console.log(`adopt ${address} <- ${name} (${remote.get(name)})`);
+  imports.push({ to: address, id: remote.get(name) });
 }
-console.log(`${adopted} orphaned profile(s) ${values['dry-run'] ? 'found' : 'adopted'}`);
+const file = join(dir, 'reconcile-imports.tf.json');
+if (imports.length > 0 && !values['dry-run']) {
+  writeFileSync(file, JSON.stringify({ import: imports }, null, 2) + '\n');
+  console.log(
+    `${imports.length} orphaned profile(s): wrote ${file}; run terraform apply to adopt them`,
+  );
+} else {
+  if (!values['dry-run']) rmSync(file, { force: true });
+  console.log(`${imports.length} orphaned profile(s)${values['dry-run'] ? ' found' : ''}`);
+}

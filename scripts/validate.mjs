@@ -2,7 +2,10 @@
 // Synthesizes every environment app and runs `terraform init` + `terraform validate` on each
 // stack, offline (provider from the filesystem mirror, no backend). Exits non-zero on any error.
 // Usage: node scripts/validate.mjs [app ...]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { ROOT, listApps, must, run, synthApp, terraformEnv } from './lib.mjs';
 
 const apps = process.argv.slice(2).length > 0 ? process.argv.slice(2) : listApps();
@@ -39,6 +42,32 @@ for (const app of apps) {
   } catch (err) {
     failed++;
     console.error(`✗ ${app}: ${err.message}`);
+  }
+}
+// The dev app once more with allocation sharded by team (one extra stack per team).
+if (process.argv.slice(2).length === 0) {
+  const dir = mkdtempSync(join(tmpdir(), 'ccb-validate-sharded-'));
+  const config = parse(readFileSync(join(ROOT, 'apps', 'dev', 'config.yaml'), 'utf8'));
+  config.allocation = { ...(config.allocation ?? {}), shardBy: 'team' };
+  writeFileSync(join(dir, 'config.yaml'), stringify(config));
+  try {
+    const dirs = synthApp('dev', {
+      outdir: join(dir, 'cdktf.out'),
+      env: { CCB_CONFIG: join(dir, 'config.yaml'), CCB_STATE_DIR: dir },
+    });
+    for (const stackDir of dirs) {
+      must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+        cwd: stackDir,
+        env: terraformEnv(),
+      });
+      must('terraform', ['validate', '-no-color'], { cwd: stackDir, env: terraformEnv() });
+    }
+    console.log(`✓ dev sharded by team: ${dirs.length} stacks valid`);
+  } catch (err) {
+    failed++;
+    console.error(`✗ dev sharded by team: ${err.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 process.exit(failed > 0 ? 1 : 0);

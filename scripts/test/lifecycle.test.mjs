@@ -274,7 +274,8 @@ describe('interrupted apply', { concurrency: false }, () => {
       'apply ended before the interrupt',
     );
     // Creates cancelled by the interrupt may have happened in AWS without reaching the state:
-    // adopt those profiles (matched by their deterministic names), then apply again.
+    // reconcile writes import blocks for those profiles (matched by their deterministic names),
+    // and the next apply adopts them.
     must('node', [join(ROOT, 'scripts', 'reconcile.mjs'), '--dir', stackDir], {
       env: { ...tfEnv, CCB_EMULATOR_ENDPOINT: emulator.endpoint },
     });

@@ -35,28 +35,30 @@ export function profileMappingCsv(profiles: readonly ProfileMapping[]): string {
   return [PROFILE_COLUMNS.join(','), ...lines].join('\n') + '\n';
 }
 
-export interface ProfileMappingTableProps {
-  readonly database: GlueCatalogDatabase;
-  /** Bucket that holds the mapping object (the Athena results bucket). */
+export interface ProfileMappingObjectsProps {
+  /** Bucket that holds the mapping (the Athena results bucket). */
   readonly bucket: S3Bucket;
   readonly profiles: readonly ProfileMapping[];
-  /** Resources that must exist before the object is written (e.g. the bucket's encryption). */
+  /**
+   * File-name prefix of the CSV objects under `reference/profiles/`. Stacks that each write part
+   * of the mapping (allocation shards) use distinct prefixes.
+   * @default 'profiles'
+   */
+  readonly fileNamePrefix?: string;
+  /** Resources that must exist before the objects are written (e.g. the bucket's encryption). */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
- * The profile → developer/team/cost center/tier mapping the cost queries join on: a CSV object
- * under `reference/profiles/` and the Glue table `developer_profiles` over it.
+ * The profile mapping as CSV objects under `reference/profiles/` (`<prefix>-0001.csv`, ...), each
+ * at most {@link PROFILE_ROWS_PER_OBJECT} rows with its own header, rows sorted by developer id
+ * and tier. The `developer_profiles` table reads every object under the prefix.
  */
-export class ProfileMappingTable extends Construct {
-  /** The CSV objects, `profiles-0001.csv`, ... (at most {@link PROFILE_ROWS_PER_OBJECT} rows each). */
+export class ProfileMappingObjects extends Construct {
   public readonly objects: readonly S3Object[];
-  public readonly resource: GlueCatalogTable;
-  public readonly tableName: string;
 
-  constructor(scope: Construct, id: string, props: ProfileMappingTableProps) {
+  constructor(scope: Construct, id: string, props: ProfileMappingObjectsProps) {
     super(scope, id);
-    // Each part carries its own header; Athena skips `skip.header.line.count` lines per file.
     // Rows sorted by developer id and tier: the objects' content (and so the plan) must not
     // change when the roster is merely reordered.
     const rows = [...props.profiles].sort((a, b) =>
@@ -70,21 +72,52 @@ export class ProfileMappingTable extends Construct {
             ? 1
             : 0,
     );
+    const prefix = props.fileNamePrefix ?? 'profiles';
     const parts: (readonly ProfileMapping[])[] = [];
     for (let i = 0; i === 0 || i < rows.length; i += PROFILE_ROWS_PER_OBJECT) {
       parts.push(rows.slice(i, i + PROFILE_ROWS_PER_OBJECT));
     }
-    this.objects = parts.map((rows, i) => {
-      const part = String(i + 1).padStart(4, '0');
-      return new S3Object(this, `Part${part}`, {
+    this.objects = parts.map((part, i) => {
+      const n = String(i + 1).padStart(4, '0');
+      return new S3Object(this, `Part${n}`, {
         bucket: props.bucket.bucket,
-        key: `${PROFILE_PREFIX}profiles-${part}.csv`,
-        content: profileMappingCsv(rows),
+        key: `${PROFILE_PREFIX}${prefix}-${n}.csv`,
+        content: profileMappingCsv(part),
         contentType: 'text/csv',
         serverSideEncryption: 'AES256',
         dependsOn: props.dependsOn,
       });
     });
+  }
+}
+
+export interface ProfileMappingTableProps {
+  readonly database: GlueCatalogDatabase;
+  /** Bucket that holds the mapping object (the Athena results bucket). */
+  readonly bucket: S3Bucket;
+  readonly profiles: readonly ProfileMapping[];
+  /** Resources that must exist before the object is written (e.g. the bucket's encryption). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The profile → developer/team/cost center/tier mapping the cost queries join on: CSV objects
+ * under `reference/profiles/` ({@link ProfileMappingObjects}) and the Glue table
+ * `developer_profiles` over the prefix.
+ */
+export class ProfileMappingTable extends Construct {
+  /** The CSV objects, `profiles-0001.csv`, ... (at most {@link PROFILE_ROWS_PER_OBJECT} rows each). */
+  public readonly objects: readonly S3Object[];
+  public readonly resource: GlueCatalogTable;
+  public readonly tableName: string;
+
+  constructor(scope: Construct, id: string, props: ProfileMappingTableProps) {
+    super(scope, id);
+    this.objects = new ProfileMappingObjects(this, 'Objects', {
+      bucket: props.bucket,
+      profiles: props.profiles,
+      dependsOn: props.dependsOn,
+    }).objects;
     this.resource = new GlueCatalogTable(this, 'Resource', {
       name: PROFILE_TABLE,
       databaseName: props.database.name,

@@ -4,7 +4,11 @@ import { AdminRole, DeveloperRole, ScpDocument } from '@claude-code-bedrock/foun
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
 import { applyChecks } from '@claude-code-bedrock/policy';
 import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
-import { CostAttribution } from '@claude-code-bedrock/attribution';
+import {
+  CostAttribution,
+  ProfileMapping,
+  ProfileMappingObjects,
+} from '@claude-code-bedrock/attribution';
 import {
   BedrockGuardrail,
   BudgetAlertTopic,
@@ -14,6 +18,7 @@ import {
 } from '@claude-code-bedrock/budgets';
 import {
   EnvironmentConfig,
+  ResolvedDeveloper,
   commonTags,
   defaultTierName,
   resolveDevelopers,
@@ -43,6 +48,12 @@ export interface ClaudeCodeBedrockStackProps {
    * @default - the working directory, as cdktf does
    */
   readonly localStateDir?: string;
+  /**
+   * Where the developers' inference profiles live: in this stack, or in one
+   * {@link AllocationShardStack} per team (`allocation.shardBy: team`), each with its own state.
+   * @default - from `config.allocation.shardBy`
+   */
+  readonly allocation?: 'inline' | 'sharded';
 }
 
 /**
@@ -54,7 +65,8 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
   readonly adminRole: AdminRole;
   readonly scp: ScpDocument;
   readonly logging: BedrockAuditLogging;
-  readonly profiles: DeveloperProfiles;
+  /** The developers' profiles; undefined when allocation is sharded across team stacks. */
+  readonly profiles?: DeveloperProfiles;
   readonly attribution: CostAttribution;
   readonly alertTopic: BudgetAlertTopic;
   readonly budgets: PlatformBudgets;
@@ -68,26 +80,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     const target = props.target ?? { kind: 'aws' };
     const { project, region, bucketPrefix } = config;
 
-    new AwsProvider(this, 'aws', {
-      region,
-      defaultTags: [{ tags: commonTags(project, config.environment, config.tags) }],
-      ...providerSettingsFor(target),
-    });
-    if (config.backend?.s3) {
-      const s3 = config.backend.s3;
-      new S3Backend(this, {
-        bucket: s3.bucket,
-        key: s3.key ?? `${project}/${config.environment}/terraform.tfstate`,
-        region: s3.region ?? region,
-        encrypt: true,
-      });
-      // Terraform >= 1.10 native S3 locking; cdktf 0.21's S3BackendConfig predates the option.
-      if (s3.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
-    } else {
-      new LocalBackend(this, {
-        path: join(props.localStateDir ?? process.cwd(), `terraform.${config.environment}.tfstate`),
-      });
-    }
+    configureStack(this, config, target, config.environment, props.localStateDir);
 
     const accountId = config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
     const tiers = resolveTiers(config);
@@ -139,14 +132,19 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     this.logging.grantRead(this.adminRole.role);
 
     // allocation -----------------------------------------------------------------------------
-    this.profiles = new DeveloperProfiles(this, 'allocation', {
-      project,
-      region,
-      accountId,
-      tiers,
-      developers,
-      quota: config.allocation.quota,
-    });
+    const sharded =
+      (props.allocation ?? (config.allocation.shardBy === 'team' ? 'sharded' : 'inline')) ===
+      'sharded';
+    if (!sharded) {
+      this.profiles = new DeveloperProfiles(this, 'allocation', {
+        project,
+        region,
+        accountId,
+        tiers,
+        developers,
+        quota: config.allocation.quota,
+      });
+    }
 
     // attribution ----------------------------------------------------------------------------
     const a = config.attribution;
@@ -159,15 +157,8 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       logKeyPrefix: this.logging.s3KeyPrefix,
       prices: config.prices,
       tiers,
-      profiles: developers.flatMap((d) =>
-        d.tiers.map((tier) => ({
-          developerId: d.id,
-          team: d.team,
-          costCenter: d.costCenter,
-          tier,
-          profileArn: this.profiles.profiles[d.id][tier].arn,
-        })),
-      ),
+      // Sharded: each team stack writes its part of the mapping (see AllocationShardStack).
+      profiles: this.profiles ? profileMappings(developers, this.profiles) : [],
       projectionStartDate: a.projectionStartDate,
       bytesScannedCutoffPerQuery: a.bytesScannedCutoffPerQuery,
       resultsExpirationDays: a.resultsExpirationDays,
@@ -225,6 +216,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     }
 
     this.addOutputs(config);
+    if (this.profiles) addDeveloperOutputs(this, config, this.profiles);
     // Policy checks run at synth: error findings fail synthesis (see @claude-code-bedrock/policy).
     applyChecks(this, { teams: config.teams.map((t) => t.id) });
   }
@@ -232,27 +224,6 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
   private addOutputs(config: EnvironmentConfig): void {
     const out = (id: string, value: unknown, description: string, sensitive = false) =>
       new TerraformOutput(this, id, { value, description, sensitive });
-    const defaultTier = defaultTierName(config);
-    // One local holds every profile ARN (developer -> tier -> ARN); the per-developer outputs are
-    // Terraform `for` expressions over it, which keeps synthesis linear and small at any roster.
-    const r = this.profiles.resource;
-    const instances = `values(${r.terraformResourceType}.${r.friendlyUniqueId})`;
-    const profiles = new TerraformLocal(
-      this,
-      'profile_arns',
-      `\${ { for dev, ps in { for p in ${instances} : p.tags["User"] => p... } : dev => { for p in ps : p.tags["Tier"] => p.arn } } }`,
-    );
-    const forEachDeveloper = (body: string) =>
-      `\${ { for dev, arns in local.${profiles.friendlyUniqueId} : dev => ${body} } }`;
-    const env = developerEnvExpression(config, 'arns');
-    const settings = [
-      `"$schema" = "https://json.schemastore.org/claude-code-settings.json"`,
-      `env = ${env}`,
-      ...(config.claudeCode.awsAuthRefresh
-        ? [`awsAuthRefresh = ${JSON.stringify(config.claudeCode.awsAuthRefresh)}`]
-        : []),
-    ].join(', ');
-
     out(
       'developer_role_arn',
       this.developerRole.roleArn,
@@ -278,16 +249,6 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       'cloudtrail_arn',
       this.logging.trail?.arn ?? Token.nullValue(),
       'ARN of the CloudTrail trail recording Bedrock API calls (null when disabled).',
-    );
-    out(
-      'inference_profile_arns',
-      forEachDeveloper(mainModelExpression(config, 'arns')),
-      `Map of developer id to the ARN of their application inference profile for the default tier (${defaultTier}).`,
-    );
-    out(
-      'inference_profiles',
-      profiles.expression,
-      'Map of developer id to a map of model tier to application inference profile ARN.',
     );
     out(
       'sso_permission_set_arn',
@@ -330,19 +291,161 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       'Bedrock guardrail id (null when the guardrail is off).',
     );
     out(
-      'developer_env_config',
-      forEachDeveloper(env),
-      'Map of developer id to the environment variables Claude Code needs (CLAUDE_CODE_USE_BEDROCK, AWS_REGION, AWS_PROFILE, ANTHROPIC_MODEL, ...).',
-    );
-    out(
-      'claude_settings',
-      forEachDeveloper(`{ ${settings} }`),
-      'Map of developer id to the complete ~/.claude/settings.json for that developer.',
-    );
-    out(
       'managed_settings',
       managedSettings(config),
       'Organization managed-settings.json for Claude Code (bypass mode disabled, secret paths denied).',
     );
+  }
+}
+
+/**
+ * The per-developer outputs (`inference_profile_arns`, `inference_profiles`,
+ * `developer_env_config`, `claude_settings`) of a stack holding developer profiles. One local holds
+ * every profile ARN (developer -> tier -> ARN), computed by Terraform from the profiles; the other
+ * outputs are `for` expressions over it, which keeps synthesis linear and small at any roster.
+ */
+function addDeveloperOutputs(
+  stack: TerraformStack,
+  config: EnvironmentConfig,
+  developerProfiles: DeveloperProfiles,
+): void {
+  const out = (id: string, value: unknown, description: string) =>
+    new TerraformOutput(stack, id, { value, description });
+  const defaultTier = defaultTierName(config);
+  const r = developerProfiles.resource;
+  const instances = `values(${r.terraformResourceType}.${r.friendlyUniqueId})`;
+  const profiles = new TerraformLocal(
+    stack,
+    'profile_arns',
+    `\${ { for dev, ps in { for p in ${instances} : p.tags["User"] => p... } : dev => { for p in ps : p.tags["Tier"] => p.arn } } }`,
+  );
+  const forEachDeveloper = (body: string) =>
+    `\${ { for dev, arns in local.${profiles.friendlyUniqueId} : dev => ${body} } }`;
+  const env = developerEnvExpression(config, 'arns');
+  const settings = [
+    `"$schema" = "https://json.schemastore.org/claude-code-settings.json"`,
+    `env = ${env}`,
+    ...(config.claudeCode.awsAuthRefresh
+      ? [`awsAuthRefresh = ${JSON.stringify(config.claudeCode.awsAuthRefresh)}`]
+      : []),
+  ].join(', ');
+
+  out(
+    'inference_profile_arns',
+    forEachDeveloper(mainModelExpression(config, 'arns')),
+    `Map of developer id to the ARN of their application inference profile for the default tier (${defaultTier}).`,
+  );
+  out(
+    'inference_profiles',
+    profiles.expression,
+    'Map of developer id to a map of model tier to application inference profile ARN.',
+  );
+  out(
+    'developer_env_config',
+    forEachDeveloper(env),
+    'Map of developer id to the environment variables Claude Code needs (CLAUDE_CODE_USE_BEDROCK, AWS_REGION, AWS_PROFILE, ANTHROPIC_MODEL, ...).',
+  );
+  out(
+    'claude_settings',
+    forEachDeveloper(`{ ${settings} }`),
+    'Map of developer id to the complete ~/.claude/settings.json for that developer.',
+  );
+}
+
+/** The profile -> developer/team/cost center/tier rows the attribution queries join on. */
+function profileMappings(
+  developers: readonly ResolvedDeveloper[],
+  profiles: DeveloperProfiles,
+): ProfileMapping[] {
+  return developers.flatMap((d) =>
+    d.tiers.map((tier) => ({
+      developerId: d.id,
+      team: d.team,
+      costCenter: d.costCenter,
+      tier,
+      profileArn: profiles.profiles[d.id][tier].arn,
+    })),
+  );
+}
+
+/** Provider (region, common tags, target endpoints) and backend of one stack. */
+function configureStack(
+  stack: TerraformStack,
+  config: EnvironmentConfig,
+  target: DeployTarget,
+  stateName: string,
+  localStateDir: string | undefined,
+): void {
+  const { project, region } = config;
+  new AwsProvider(stack, 'aws', {
+    region,
+    defaultTags: [{ tags: commonTags(project, config.environment, config.tags) }],
+    ...providerSettingsFor(target),
+  });
+  if (config.backend?.s3) {
+    const s3 = config.backend.s3;
+    const key = s3.key ?? `${project}/${config.environment}/terraform.tfstate`;
+    new S3Backend(stack, {
+      bucket: s3.bucket,
+      // Shards keep their own state next to the environment's: <key>, <key>-<team>.
+      key:
+        stateName === config.environment
+          ? key
+          : key.replace(/(\.tfstate)?$/, `-${stateName.slice(config.environment.length + 1)}$1`),
+      region: s3.region ?? region,
+      encrypt: true,
+    });
+    // Terraform >= 1.10 native S3 locking; cdktf 0.21's S3BackendConfig predates the option.
+    if (s3.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  } else {
+    new LocalBackend(stack, {
+      path: join(localStateDir ?? process.cwd(), `terraform.${stateName}.tfstate`),
+    });
+  }
+}
+
+export interface AllocationShardStackProps {
+  /** The validated environment configuration. */
+  readonly config: EnvironmentConfig;
+  /** The team whose developers' profiles this stack holds. */
+  readonly team: string;
+  /** The environment stack (results bucket for the profile mapping). */
+  readonly platform: ClaudeCodeBedrockStack;
+  /** @default - real AWS */
+  readonly target?: DeployTarget;
+  /** @default - the working directory */
+  readonly localStateDir?: string;
+}
+
+/**
+ * One team's share of a sharded environment (`allocation.shardBy: team`): the team's application
+ * inference profiles, its part of the Athena profile mapping and the per-developer outputs, in a
+ * stack of its own (its own state), so a roster too large for one state is split by team. cdktf
+ * wires the reference to the environment stack's results bucket through remote state.
+ */
+export class AllocationShardStack extends TerraformStack {
+  readonly profiles: DeveloperProfiles;
+
+  constructor(scope: Construct, id: string, props: AllocationShardStackProps) {
+    super(scope, id);
+    const { config, team } = props;
+    configureStack(this, config, props.target ?? { kind: 'aws' }, id, props.localStateDir);
+    const accountId = config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
+    const developers = resolveDevelopers(config).filter((d) => d.team === team);
+    this.profiles = new DeveloperProfiles(this, 'allocation', {
+      project: config.project,
+      region: config.region,
+      accountId,
+      tiers: resolveTiers(config),
+      developers,
+      // The account-wide quota was checked for the whole roster when the config was validated.
+      quota: config.allocation.quota,
+    });
+    new ProfileMappingObjects(this, 'profile-mapping', {
+      bucket: props.platform.attribution.resultsBucket,
+      profiles: profileMappings(developers, this.profiles),
+      fileNamePrefix: `profiles-${team}`,
+    });
+    addDeveloperOutputs(this, config, this.profiles);
   }
 }

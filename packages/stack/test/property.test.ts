@@ -83,7 +83,7 @@ describe('random valid configs', () => {
         const app = Testing.app();
         const stack = new ClaudeCodeBedrockStack(app, 'prop', { config, localStateDir: '/tmp' });
         const tf = JSON.parse(Testing.synth(stack, true));
-        const profiles = stack.profiles.profileCount;
+        const profiles = stack.profiles!.profileCount;
         const expected = config.developers.reduce(
           (n, d) =>
             n +

@@ -1,0 +1,103 @@
+import { App, Testing } from 'cdktf';
+import { AllocationShardStack, ClaudeCodeBedrockStack } from '../src';
+import { config } from './helpers';
+
+type Tf = {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  locals?: Record<string, unknown>;
+  output?: Record<string, unknown>;
+  terraform?: { backend?: Record<string, { path?: string; key?: string }> };
+};
+
+/** for_each entries of every aws_bedrock_inference_profile in a synthesized stack. */
+function profileEntries(tf: Tf): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const r of Object.values(tf.resource?.aws_bedrock_inference_profile ?? {})) {
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(String(r.for_each))?.[1];
+    Object.assign(out, local ? tf.locals![local] : r.for_each);
+  }
+  return out;
+}
+
+function synthAll(shardBy: 'none' | 'team', env = 'prod') {
+  const c = config(env, (raw) => {
+    raw.allocation = { ...(raw.allocation ?? {}), shardBy };
+  });
+  const app = Testing.app();
+  const platform = new ClaudeCodeBedrockStack(app, c.environment, {
+    config: c,
+    localStateDir: '/state',
+  });
+  const shards =
+    shardBy === 'team'
+      ? c.teams.map(
+          (t) =>
+            new AllocationShardStack(app as App, `${c.environment}-${t.id}`, {
+              config: c,
+              team: t.id,
+              platform,
+              localStateDir: '/state',
+            }),
+        )
+      : [];
+  const parse = (s: ClaudeCodeBedrockStack | AllocationShardStack) =>
+    JSON.parse(Testing.synth(s)) as Tf;
+  return { c, platform: parse(platform), shards: shards.map(parse) };
+}
+
+describe('allocation.shardBy: team', () => {
+  const single = synthAll('none');
+  const sharded = synthAll('team');
+
+  it('yields exactly the same profiles as the single stack', () => {
+    const merged = Object.assign({}, ...sharded.shards.map(profileEntries));
+    expect(merged).toEqual(profileEntries(single.platform));
+    expect(Object.keys(merged).length).toBeGreaterThan(50);
+  });
+
+  it('puts each team in its own stack with its own state', () => {
+    expect(sharded.shards).toHaveLength(sharded.c.teams.length);
+    sharded.shards.forEach((tf, i) => {
+      const team = sharded.c.teams[i].id;
+      const teams = new Set(Object.values(profileEntries(tf)).map((e) => e.team));
+      expect([...teams]).toEqual([team]);
+      expect(tf.terraform?.backend?.s3?.key).toBe(
+        `claude-code-bedrock/prod/terraform-${team}.tfstate`,
+      );
+    });
+    expect(sharded.platform.terraform?.backend?.s3?.key).toBe(
+      'claude-code-bedrock/prod/terraform.tfstate',
+    );
+  });
+
+  it('keeps no profiles in the environment stack and moves the per-developer outputs to the shards', () => {
+    expect(sharded.platform.resource?.aws_bedrock_inference_profile).toBeUndefined();
+    expect(sharded.platform.output?.inference_profile_arns).toBeUndefined();
+    for (const tf of sharded.shards) {
+      for (const name of [
+        'inference_profile_arns',
+        'inference_profiles',
+        'developer_env_config',
+        'claude_settings',
+      ]) {
+        expect(tf.output?.[name]).toBeDefined();
+      }
+    }
+  });
+
+  it('writes each team part of the profile mapping into the shared results bucket', () => {
+    for (const [i, tf] of sharded.shards.entries()) {
+      const objects = Object.values(tf.resource?.aws_s3_object ?? {});
+      expect(objects.map((o) => o.key)).toEqual([
+        `reference/profiles/profiles-${sharded.c.teams[i].id}-0001.csv`,
+      ]);
+    }
+  });
+
+  it('uses local state files per shard by default', () => {
+    const dev = synthAll('team', 'dev');
+    expect(dev.shards.map((tf) => tf.terraform?.backend?.local?.path)).toEqual(
+      dev.c.teams.map((t) => `/state/terraform.dev-${t.id}.tfstate`),
+    );
+  });
+});
