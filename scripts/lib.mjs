@@ -70,15 +70,17 @@ export function synthApp(app, { outdir = join(ROOT, 'apps', app, 'cdktf.out'), e
 /** Counts resources (and data sources) by type in a cdk.tf.json. */
 export function summarize(stackDir) {
   const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-  // Resource instances: a for_each resource counts once per key.
+  // Resource instances: a for_each resource counts once per key (its map may live in a local).
+  const instances = (r) => {
+    if (!r.for_each) return 1;
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(r.for_each)?.[1];
+    return Object.keys(local ? (tf.locals?.[local] ?? {}) : r.for_each).length;
+  };
   const count = (block) =>
     Object.fromEntries(
       Object.entries(block ?? {}).map(([type, byName]) => [
         type,
-        Object.values(byName).reduce(
-          (n, r) => n + (r.for_each ? Object.keys(r.for_each).length : 1),
-          0,
-        ),
+        Object.values(byName).reduce((n, r) => n + instances(r), 0),
       ]),
     );
   const resources = count(tf.resource);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { ROOT, must, terraformEnv } from '../lib.mjs';
+import { ROOT, must, summarize, terraformEnv } from '../lib.mjs';
 import { benchConfig } from './roster.mjs';
 
 const { values } = parseArgs({
@@ -76,6 +76,18 @@ function writeHclBaseline(tf, dir, config) {
     ([, b]) => b.for_each,
   );
   delete fixed.resource.aws_budgets_budget[budgetName];
+  // The for_each maps live in locals; the baseline takes them from tfvars instead.
+  const fromLocal = (r) => {
+    const name = /^\$\{local\.([\w-]+)\}$/.exec(r.for_each)?.[1];
+    if (!name) return r.for_each;
+    const value = fixed.locals[name];
+    delete fixed.locals[name];
+    return value;
+  };
+  profiles.for_each = fromLocal(profiles);
+  budgets.for_each = fromLocal(budgets);
+  const modelSources = /local\.([\w-]+)/.exec(profiles.model_source[0].copy_from)?.[1];
+  if (modelSources) delete fixed.locals[modelSources];
   const renamed = JSON.stringify(fixed)
     .replaceAll(
       `aws_bedrock_inference_profile.${profileName}`,
@@ -233,15 +245,7 @@ async function main() {
       const stackDir = join(outdir, 'stacks', 'bench');
       const tfPath = join(stackDir, 'cdk.tf.json');
       const tf = JSON.parse(readFileSync(tfPath, 'utf8'));
-      const resources = Object.values(tf.resource).reduce(
-        (n, byName) =>
-          n +
-          Object.values(byName).reduce(
-            (m, r) => m + (r.for_each ? Object.keys(r.for_each).length : 1),
-            0,
-          ),
-        0,
-      );
+      const { resources: byType, resourceTotal: resources } = summarize(stackDir);
       log(`  ${resources} resources; terraform validate + plan (ours)`);
       const ours = terraformFigures(stackDir, tfEnv);
       log('  terraform validate + plan (plain HCL, for_each)');
@@ -249,8 +253,7 @@ async function main() {
       const hcl = terraformFigures(hclDir, tfEnv);
       const row = {
         developers: size,
-        profiles: Object.keys(Object.values(tf.resource.aws_bedrock_inference_profile)[0].for_each)
-          .length,
+        profiles: byType.aws_bedrock_inference_profile,
         resources,
         cdkTfJsonBytes: statSync(tfPath).size,
         synthWallS: synth.wall,

@@ -1,0 +1,93 @@
+// Shared set-up of the end-to-end tests: a private emulator per test file, a scratch directory,
+// and helpers to synthesize the dev app for it and drive terraform and the aws CLI.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { startEmulator } from '../emulator.mjs';
+import { ROOT, must, run, synthApp, terraformEnv } from '../lib.mjs';
+
+export const ACCOUNT = '123456789012';
+export const baseConfig = parse(readFileSync(join(ROOT, 'apps', 'dev', 'config.yaml'), 'utf8'));
+
+/** Registers before/after hooks and returns the helpers (valid once the hooks ran). */
+export function e2e(name) {
+  const ctx = {
+    WORK: join(os.tmpdir(), `ccb-${name}-${process.pid}`),
+    emulator: undefined,
+    tfEnv: undefined,
+  };
+  before(async () => {
+    rmSync(ctx.WORK, { recursive: true, force: true });
+    mkdirSync(ctx.WORK, { recursive: true });
+    ctx.emulator = await startEmulator({ logFile: join(ctx.WORK, 'emulator.log') });
+    ctx.tfEnv = terraformEnv({
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_REGION: 'us-east-1',
+      AWS_PAGER: '',
+    });
+  });
+  after(async () => {
+    await ctx.emulator?.stop();
+  });
+
+  ctx.aws = (args) => {
+    const res = must(
+      'aws',
+      [...args, '--endpoint-url', ctx.emulator.endpoint, '--output', 'json'],
+      {
+        env: ctx.tfEnv,
+      },
+    );
+    return res.stdout.trim() ? JSON.parse(res.stdout) : {};
+  };
+
+  /** Synthesizes the dev app for the emulator with `config` into `dir`; returns the stack dir. */
+  ctx.synth = (dir, config) => {
+    mkdirSync(dir, { recursive: true });
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, stringify(config));
+    const [stackDir] = synthApp('dev', {
+      outdir: join(dir, 'cdktf.out'),
+      env: {
+        CCB_CONFIG: configPath,
+        CCB_TARGET: 'local',
+        CCB_EMULATOR_ENDPOINT: ctx.emulator.endpoint,
+        CCB_STATE_DIR: dir,
+      },
+    });
+    return stackDir;
+  };
+
+  ctx.tf = (stackDir, args, opts = {}) =>
+    run('terraform', [...args, '-no-color'], {
+      cwd: stackDir,
+      env: ctx.tfEnv,
+      capture: true,
+      ...opts,
+    });
+
+  ctx.apply = (stackDir) => {
+    const res = ctx.tf(stackDir, ['apply', '-auto-approve', '-input=false', '-parallelism=20']);
+    assert.equal(
+      res.status,
+      0,
+      `terraform apply failed:\n${res.stdout.slice(-3000)}\n${res.stderr}`,
+    );
+  };
+
+  /** Planned changes as [address, actions] pairs, no-ops left out. */
+  ctx.plannedChanges = (stackDir) => {
+    const p = ctx.tf(stackDir, ['plan', '-input=false', '-out=plan.bin']);
+    assert.equal(p.status, 0, `terraform plan failed:\n${p.stderr}`);
+    const shown = JSON.parse(ctx.tf(stackDir, ['show', '-json', 'plan.bin']).stdout);
+    return (shown.resource_changes ?? [])
+      .filter((c) => !(c.change.actions.length === 1 && c.change.actions[0] === 'no-op'))
+      .map((c) => [c.address, c.change.actions.join('+')]);
+  };
+  return ctx;
+}
