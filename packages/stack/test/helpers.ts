@@ -53,3 +53,22 @@ export function synth(c: EnvironmentConfig, target?: DeployTarget): Synthesized 
 export function resources(s: Synthesized, type: string): Record<string, Record<string, unknown>> {
   return s.tf.resource[type] ?? {};
 }
+
+/**
+ * The for_each entries of every aws_bedrock_inference_profile, keyed "<developer id>/<tier>"
+ * (the maps live in locals; an inline map is read as is). Fails on anything else.
+ */
+export function profileEntries(tf: {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  locals?: Record<string, unknown>;
+}): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const r of Object.values(tf.resource?.aws_bedrock_inference_profile ?? {})) {
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(String(r.for_each))?.[1];
+    const entries = local ? tf.locals?.[local] : r.for_each;
+    if (!entries || typeof entries !== 'object')
+      throw new Error(`unexpected for_each ${String(r.for_each)}`);
+    Object.assign(out, entries);
+  }
+  return out;
+}

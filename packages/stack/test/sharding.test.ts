@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdktf';
 import { AllocationShardStack, ClaudeCodeBedrockStack } from '../src';
-import { config } from './helpers';
+import { config, profileEntries } from './helpers';
 
 type Tf = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
@@ -8,16 +8,6 @@ type Tf = {
   output?: Record<string, unknown>;
   terraform?: { backend?: Record<string, { path?: string; key?: string }> };
 };
-
-/** for_each entries of every aws_bedrock_inference_profile in a synthesized stack. */
-function profileEntries(tf: Tf): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const r of Object.values(tf.resource?.aws_bedrock_inference_profile ?? {})) {
-    const local = /^\$\{local\.([\w-]+)\}$/.exec(String(r.for_each))?.[1];
-    Object.assign(out, local ? tf.locals![local] : r.for_each);
-  }
-  return out;
-}
 
 function synthAll(shardBy: 'none' | 'team', env = 'prod') {
   const c = config(env, (raw) => {

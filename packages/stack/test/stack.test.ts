@@ -1,7 +1,7 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Testing } from 'cdktf';
 import './helpers';
-import { config, resources, synth } from './helpers';
+import { config, profileEntries, resources, synth } from './helpers';
 
 const BASELINE_OUTPUTS = [
   'developer_role_arn',
@@ -47,8 +47,7 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
   });
 
   it('creates one profile per developer and entitled tier, keyed by developer id and tier', () => {
-    const [profiles] = Object.values(resources(s, 'aws_bedrock_inference_profile'));
-    const keys = Object.keys(profiles.for_each as Record<string, unknown>);
+    const keys = Object.keys(profileEntries(s.tf as Parameters<typeof profileEntries>[0]));
     const expected = c.developers.flatMap((d) =>
       ['sonnet', 'opus', 'haiku']
         .filter((t) => t !== 'opus' || (d.groups?.includes('opus-users') && !d.models))
