@@ -41,7 +41,7 @@ describe('interrupted apply', { concurrency: false }, () => {
     // reconcile writes import blocks for those profiles (matched by their deterministic names),
     // and the next apply adopts them.
     must('node', [join(ROOT, 'scripts', 'reconcile.mjs'), '--dir', stackDir], {
-      env: { ...tfEnv, CCB_EMULATOR_ENDPOINT: ctx.emulator.endpoint },
+      env: { ...ctx.tfEnv, CCB_EMULATOR_ENDPOINT: ctx.emulator.endpoint },
     });
     ctx.apply(stackDir);
     const res = ctx.tf(stackDir, ['plan', '-detailed-exitcode', '-input=false']);
