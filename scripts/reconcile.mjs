@@ -77,13 +77,40 @@ for (const [address, name] of desiredProfiles()) {
   console.log(`adopt ${address} <- ${name} (${remote.get(name)})`);
   imports.push({ to: address, id: remote.get(name) });
 }
+// Fixed-name resources whose import id is their name: adopt the ones that exist but are not in
+// state (a create cancelled after AWS made the resource).
+const endpointArgs = process.env.CCB_EMULATOR_ENDPOINT
+  ? ['--endpoint-url', process.env.CCB_EMULATOR_ENDPOINT]
+  : [];
+const exists = (args) =>
+  run('aws', [...args, ...endpointArgs], { env, capture: true }).status === 0;
+const FIXED_NAME = {
+  aws_s3_bucket: (r) =>
+    r.bucket && exists(['s3api', 'head-bucket', '--bucket', r.bucket]) && r.bucket,
+  aws_iam_role: (r) => r.name && exists(['iam', 'get-role', '--role-name', r.name]) && r.name,
+};
+for (const [type, probe] of Object.entries(FIXED_NAME)) {
+  for (const [name, r] of Object.entries(tf.resource?.[type] ?? {})) {
+    const address = `${type}.${name}`;
+    if (
+      inState.has(address) ||
+      typeof (r.bucket ?? r.name) !== 'string' ||
+      (r.bucket ?? r.name).includes('${')
+    )
+      continue;
+    const id = probe(r);
+    if (!id) continue;
+    console.log(`adopt ${address} <- ${id}`);
+    imports.push({ to: address, id });
+  }
+}
 const file = join(dir, 'reconcile-imports.tf.json');
 if (imports.length > 0 && !values['dry-run']) {
   writeFileSync(file, JSON.stringify({ import: imports }, null, 2) + '\n');
   console.log(
-    `${imports.length} orphaned profile(s): wrote ${file}; run terraform apply to adopt them`,
+    `${imports.length} orphaned resource(s): wrote ${file}; run terraform apply to adopt them`,
   );
 } else {
   if (!values['dry-run']) rmSync(file, { force: true });
-  console.log(`${imports.length} orphaned profile(s)${values['dry-run'] ? ' found' : ''}`);
+  console.log(`${imports.length} orphaned resource(s)${values['dry-run'] ? ' found' : ''}`);
 }
