@@ -1,5 +1,9 @@
 import {
+  DEVELOPER_GROUPS,
   PROFILE_NAME_MAX_LENGTH,
+  compareCodeUnits,
+  developerGroup,
+  groupByDeveloper,
   PROFILE_NAME_PATTERN,
   findSlugCollisions,
   glueName,
@@ -78,5 +82,58 @@ describe('identifiers', () => {
 
   it('makes Glue names lowercase with underscores', () => {
     expect(glueName('Acme-Claude')).toBe('acme_claude');
+  });
+});
+
+describe('developer groups', () => {
+  const ids = Array.from({ length: 5000 }, (_, i) => `dev${i}@example.com`);
+
+  it('depends on the developer id alone', () => {
+    // Pinned values: the group is part of every per-developer Terraform address, so a change
+    // to the hash or the group count would move deployed instances.
+    expect(developerGroup('jane.doe@example.com')).toBe(developerGroup('jane.doe@example.com'));
+    expect(ids.slice(0, 4).map(developerGroup)).toEqual([33, 47, 44, 56]);
+    expect(DEVELOPER_GROUPS).toBe(64);
+  });
+
+  it('spreads 5,000 developers evenly (every group within 40% of the mean)', () => {
+    const counts = new Array<number>(DEVELOPER_GROUPS).fill(0);
+    for (const id of ids) counts[developerGroup(id)]++;
+    const mean = ids.length / DEVELOPER_GROUPS;
+    expect(Math.min(...counts)).toBeGreaterThan(mean * 0.6);
+    expect(Math.max(...counts)).toBeLessThan(mean * 1.4);
+  });
+
+  it('groups items in group order, keeps input order within a group, skips empty groups', () => {
+    const items = ['c', 'a', 'b', 'a2'].map((id) => ({ id }));
+    const groups = groupByDeveloper(items, (i) => i.id);
+    expect(groups.map(([label]) => label)).toEqual(
+      [...new Set(items.map((i) => developerGroup(i.id)))]
+        .sort((x, y) => x - y)
+        .map((g) => `G${String(g).padStart(2, '0')}`),
+    );
+    expect(groups.flatMap(([, list]) => list)).toHaveLength(4);
+    for (const [, list] of groups) {
+      const order = list.map((i) => items.indexOf(i));
+      expect(order).toEqual([...order].sort((x, y) => x - y));
+    }
+    expect(groupByDeveloper([], (i: string) => i)).toEqual([]);
+  });
+
+  it('reordering or removing other developers never moves a developer to another group', () => {
+    const before = new Map(
+      groupByDeveloper(ids.slice(0, 300), (i) => i).flatMap(([g, l]) => l.map((i) => [i, g])),
+    );
+    const shuffled = [...ids.slice(0, 300)].reverse().filter((_, i) => i % 3 !== 0);
+    for (const [g, list] of groupByDeveloper(shuffled, (i) => i)) {
+      for (const id of list) expect(before.get(id)).toBe(g);
+    }
+  });
+});
+
+describe('compareCodeUnits', () => {
+  it('sorts by UTF-16 code units, not locale', () => {
+    expect(['b', 'B', 'a', 'é', 'A'].sort(compareCodeUnits)).toEqual(['A', 'B', 'a', 'b', 'é']);
+    expect(compareCodeUnits('x', 'x')).toBe(0);
   });
 });
