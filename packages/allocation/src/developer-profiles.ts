@@ -1,5 +1,11 @@
 import { BedrockInferenceProfile } from '@cdktf/provider-aws/lib/bedrock-inference-profile';
-import { ResolvedTier, profileName, validateWith } from '@claude-code-bedrock/core';
+import {
+  ResolvedTier,
+  compareCodeUnits,
+  groupByDeveloper,
+  profileName,
+  validateWith,
+} from '@claude-code-bedrock/core';
 import {
   Fn,
   IResolvable,
@@ -73,7 +79,7 @@ export interface InferenceProfileRef {
   readonly name: string;
   readonly tier: string;
   /**
-   * The construct's single `for_each` resource; this profile is its instance
+   * The `for_each` resource of the developer's instance group; this profile is its instance
    * `profileKey(developer id, tier)`.
    */
   readonly resource: BedrockInferenceProfile;
@@ -147,25 +153,25 @@ class ProfileRef implements InferenceProfileRef {
   }
 }
 
-/** Code-unit order: the same on every machine and locale, unlike `localeCompare`. */
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * One Bedrock application inference profile per developer and entitled model tier, copied from the
  * tier's system cross-region profile and tagged for cost attribution.
  *
- * All profiles are instances of one `aws_bedrock_inference_profile` resource (construct id
- * `Resource`) with `for_each` over a map keyed `"<developer id>/<tier>"`, so reordering the roster
- * changes nothing and adding or removing a developer touches only their instances. Name,
- * description and model source (which force replacement) depend only on the project, developer id
- * and tier (and the tier's system profile).
+ * Profiles are instances of `aws_bedrock_inference_profile` resources with `for_each` over maps
+ * keyed `"<developer id>/<tier>"`: one resource per non-empty developer instance group (construct
+ * ids `G00` .. `G63`, see `developerGroup` in core), because Terraform re-evaluates a resource's
+ * whole `for_each` value for each instance it plans, which makes one map of n profiles cost O(n²)
+ * in `terraform plan`. The group depends on the developer id alone, so reordering the roster
+ * changes nothing and adding or removing a developer touches only their instances and their
+ * group's map. Name, description and model source (which force replacement) depend only on the
+ * project, developer id and tier (and the tier's system profile).
  */
 export class DeveloperProfiles extends Construct {
   /**
-   * The single `for_each` resource holding every profile; its instances are keyed
-   * `profileKey(developer id, tier)`.
+   * The `for_each` resources holding the profiles, one per non-empty developer instance group, in
+   * group order; instances are keyed `profileKey(developer id, tier)`.
    */
-  public readonly resource: BedrockInferenceProfile;
+  public readonly resources: readonly BedrockInferenceProfile[];
   /** developer id -> tier -> profile. */
   public readonly profiles: Readonly<Record<string, Readonly<Record<string, InferenceProfileRef>>>>;
   /** Number of profiles created (developers x their tiers). */
@@ -184,36 +190,39 @@ export class DeveloperProfiles extends Construct {
 
     // Developers sorted by id and their tiers in definition order: nothing the construct produces
     // (the for_each map, `profiles`, the maps of ARNs) depends on the order of the roster.
-    const developers = [...p.developers].sort((a, b) => byCodeUnits(a.id, b.id));
+    const developers = [...p.developers].sort((a, b) => compareCodeUnits(a.id, b.id));
     const tierOrder = (tiers: readonly string[]) => this.tierNames.filter((t) => tiers.includes(t));
 
-    const instances: [string, ProfileInstance][] = [];
-    const refs: [string, string, string, string][] = [];
+    const rows: {
+      readonly developerId: string;
+      readonly tier: string;
+      readonly key: string;
+      readonly entry: ProfileInstance;
+    }[] = [];
     for (const developer of developers) {
       for (const tier of tierOrder(developer.tiers)) {
-        const key = profileKey(developer.id, tier);
-        const name = profileName(p.project, developer.id, tier);
-        instances.push([
-          key,
-          {
-            name,
+        rows.push({
+          developerId: developer.id,
+          tier,
+          key: profileKey(developer.id, tier),
+          entry: {
+            name: profileName(p.project, developer.id, tier),
             description: profileDescription(p.project, developer.id, tier),
             user: developer.id,
             team: developer.team,
             cost_center: developer.costCenter,
             tier,
           },
-        ]);
-        refs.push([developer.id, tier, name, key]);
+        });
       }
     }
-    // Keys sorted so the map (and the JSON) is byte-identical whatever the roster order. No key is
+    // Keys sorted so each map (and the JSON) is byte-identical whatever the roster order. No key is
     // an array index (each contains `/`), so objects keep this insertion order.
-    instances.sort(([a], [b]) => byCodeUnits(a, b));
+    rows.sort((a, b) => compareCodeUnits(a.key, b.key));
 
     // The model source depends on the tier only: one ARN per tier (the account id may be a token),
     // looked up by the instance's tier, keeps the per-instance data free of tokens.
-    // Both maps live in locals: Terraform evaluates a resource's for_each and arguments several
+    // The maps live in locals: Terraform evaluates a resource's for_each and arguments several
     // times while planning, and a large literal map inline in the resource makes `terraform plan`
     // about twice as slow as the same map in a local (measured at 100-5,000 developers).
     const copyFrom = new TerraformLocal(
@@ -223,50 +232,62 @@ export class DeveloperProfiles extends Construct {
         p.tiers.map((t) => [t.name, systemProfileArn(p.region, props.accountId, t.profileId)]),
       ),
     );
-    const entries = new TerraformLocal(this, 'Entries', Object.fromEntries(instances));
-    const each = TerraformIterator.fromMap(entries.asAnyMap);
-    this.resource = new BedrockInferenceProfile(this, 'Resource', {
-      forEach: each,
-      name: each.getString('name'),
-      description: each.getString('description'),
-      modelSource: [
-        { copyFrom: Token.asString(Fn.lookup(copyFrom.asStringMap, each.getString('tier'))) },
-      ],
-      tags: {
-        ...p.tags,
-        User: each.getString('user'),
-        Team: each.getString('team'),
-        Project: p.project,
-        CostCenter: each.getString('cost_center'),
-        Tier: each.getString('tier'),
-      },
-    });
-
-    // One reference to the resource (`aws_bedrock_inference_profile.<logical id>`) shared by every
-    // instance attribute, made on first use like the resource's own attribute tokens.
-    let address: IResolvable | undefined;
-    const addressOf = (): IResolvable =>
-      (address ??= ref(
-        `${this.resource.terraformResourceType}.${this.resource.friendlyUniqueId}`,
-        TerraformStack.of(this),
-      ));
+    const stack = TerraformStack.of(this);
+    const resources: BedrockInferenceProfile[] = [];
     // Built through Maps and Object.fromEntries: developer ids such as `__proto__` or
     // `constructor` must become own properties, never touch the prototype.
     const byDeveloper = new Map<string, [string, InferenceProfileRef][]>();
-    for (const [developerId, tier, name, key] of refs) {
-      const list = byDeveloper.get(developerId) ?? [];
-      list.push([tier, new ProfileRef(name, tier, this.resource, addressOf, key)]);
-      byDeveloper.set(developerId, list);
+    for (const [label, group] of groupByDeveloper(rows, (r) => r.developerId)) {
+      const entries = new TerraformLocal(
+        this,
+        `Entries${label}`,
+        Object.fromEntries(group.map((r) => [r.key, r.entry])),
+      );
+      const each = TerraformIterator.fromMap(entries.asAnyMap);
+      const resource = new BedrockInferenceProfile(this, label, {
+        forEach: each,
+        name: each.getString('name'),
+        description: each.getString('description'),
+        modelSource: [
+          { copyFrom: Token.asString(Fn.lookup(copyFrom.asStringMap, each.getString('tier'))) },
+        ],
+        tags: {
+          ...p.tags,
+          User: each.getString('user'),
+          Team: each.getString('team'),
+          Project: p.project,
+          CostCenter: each.getString('cost_center'),
+          Tier: each.getString('tier'),
+        },
+      });
+      resources.push(resource);
+      // One reference to the resource (`aws_bedrock_inference_profile.<logical id>`) shared by
+      // every instance attribute of the group, made on first use like the resource's own tokens.
+      let address: IResolvable | undefined;
+      const addressOf = (): IResolvable =>
+        (address ??= ref(`${resource.terraformResourceType}.${resource.friendlyUniqueId}`, stack));
+      for (const r of group) {
+        const list = byDeveloper.get(r.developerId) ?? [];
+        list.push([r.tier, new ProfileRef(r.entry.name, r.tier, resource, addressOf, r.key)]);
+        byDeveloper.set(r.developerId, list);
+      }
     }
+    this.resources = resources;
+    // Tiers in definition order within each developer, developers sorted by id.
+    const tierIndex = new Map(this.tierNames.map((t, i) => [t, i]));
+    for (const list of byDeveloper.values()) {
+      list.sort(([a], [b]) => tierIndex.get(a)! - tierIndex.get(b)!);
+    }
+    const sortedDevelopers = [...byDeveloper.keys()].sort(compareCodeUnits);
     this.profiles = Object.freeze(
       Object.fromEntries(
-        [...byDeveloper].map(([developerId, list]) => [
+        sortedDevelopers.map((developerId) => [
           developerId,
-          Object.freeze(Object.fromEntries(list)),
+          Object.freeze(Object.fromEntries(byDeveloper.get(developerId)!)),
         ]),
       ),
     );
-    this.profileCount = instances.length;
+    this.profileCount = rows.length;
   }
 
   /** developer id -> ARN of the given tier (developers without that tier are left out). */
