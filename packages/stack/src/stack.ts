@@ -312,8 +312,12 @@ function addDeveloperOutputs(
   const out = (id: string, value: unknown, description: string) =>
     new TerraformOutput(stack, id, { value, description });
   const defaultTier = defaultTierName(config);
-  const r = developerProfiles.resource;
-  const instances = `values(${r.terraformResourceType}.${r.friendlyUniqueId})`;
+  // Every profile object of every instance-group resource (same stack, so plain addresses).
+  const groups = developerProfiles.resources.map(
+    (r) => `values(${r.terraformResourceType}.${r.friendlyUniqueId})`,
+  );
+  const instances =
+    groups.length === 0 ? '[]' : groups.length === 1 ? groups[0] : `concat(${groups.join(', ')})`;
   const profiles = new TerraformLocal(
     stack,
     'profile_arns',

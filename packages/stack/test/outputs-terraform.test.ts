@@ -10,6 +10,8 @@ import { config, profileEntries, synth } from './helpers';
  * real Terraform (no provider needed: the profile ARNs are replaced by literal strings) and
  * compares the result with the TypeScript settings generator used by the onboarding command.
  */
+type Entry = { user: string; tier: string };
+
 describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   const c = config(env);
   const s = synth(c);
@@ -23,6 +25,28 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
       [e.tier]: `arn:aws:bedrock:${c.region}:123456789012:application-inference-profile/${e.user.length}${e.tier}`,
     };
   }
+  // The profile_arns local as synthesized, with each instance-group resource replaced by a local
+  // holding its instances (tags and a stand-in ARN), so Terraform evaluates the real expression
+  // that gathers the ARNs from every group resource.
+  const profileArns = (s.tf as unknown as { locals: Record<string, string> }).locals.profile_arns;
+  const groups = Object.entries(s.tf.resource.aws_bedrock_inference_profile);
+  expect(groups.length).toBeGreaterThan(1);
+  const fakes: Record<string, Record<string, unknown>> = {};
+  let gathered = profileArns;
+  for (const [id, r] of groups) {
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(String(r.for_each))![1];
+    const group = (s.tf as unknown as { locals: Record<string, Record<string, Entry>> }).locals[
+      local
+    ];
+    fakes[`fake_${id}`] = Object.fromEntries(
+      Object.entries(group).map(([key, e]) => [
+        key,
+        { tags: { User: e.user, Tier: e.tier }, arn: arns[e.user][e.tier] },
+      ]),
+    );
+    gathered = gathered.replaceAll(`aws_bedrock_inference_profile.${id})`, `local.fake_${id})`);
+  }
+  expect(gathered).not.toContain('aws_bedrock_inference_profile');
   const dir = mkdtempSync(join(tmpdir(), 'ccb-outputs-'));
   const outputs = Object.fromEntries(
     ['inference_profile_arns', 'developer_env_config', 'claude_settings', 'inference_profiles'].map(
@@ -31,7 +55,10 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   );
   writeFileSync(
     join(dir, 'main.tf.json'),
-    JSON.stringify({ locals: { profile_arns: arns }, output: outputs }),
+    JSON.stringify({
+      locals: { profile_arns: arns, ...fakes, gathered },
+      output: { ...outputs, gathered: { value: '${local.gathered}' } },
+    }),
   );
   const env_ = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
   execFileSync('terraform', ['init', '-input=false'], { cwd: dir, env: env_, stdio: 'pipe' });
@@ -58,6 +85,10 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
       expect(value[dev].ANTHROPIC_MODEL).toBe(a[c.defaultModel!] ?? Object.values(a)[0]);
       expect(Object.keys(value[dev])).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
     }
+  });
+
+  it('profile_arns gathers developer -> tier -> ARN from every instance-group resource', () => {
+    expect(result.gathered.value).toEqual(arns);
   });
 
   it('inference_profile_arns maps every developer to their default-tier ARN', () => {

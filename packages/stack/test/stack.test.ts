@@ -70,7 +70,7 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
   it('groups every profile ARN by developer and tier in one local, from the profiles themselves', () => {
     const locals = (s.tf as unknown as { locals: Record<string, string> }).locals;
     expect(locals.profile_arns).toMatch(
-      /^\$\{ \{ for dev, ps in \{ for p in values\(aws_bedrock_inference_profile\.[\w-]+\) : p\.tags\["User"\] => p\.\.\. \} : dev => \{ for p in ps : p\.tags\["Tier"\] => p\.arn \} \} \}$/,
+      /^\$\{ \{ for dev, ps in \{ for p in concat\(values\(aws_bedrock_inference_profile\.[\w-]+\)(, values\(aws_bedrock_inference_profile\.[\w-]+\))+\) : p\.tags\["User"\] => p\.\.\. \} : dev => \{ for p in ps : p\.tags\["Tier"\] => p\.arn \} \} \}$/,
     );
   });
 
