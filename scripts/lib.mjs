@@ -103,3 +103,68 @@ export function summarize(stackDir) {
     backend: Object.keys(tf.terraform?.backend ?? {})[0] ?? 'local',
   };
 }
+
+/**
+ * Merges the `terraform output -json` of an environment's stacks (the environment stack first,
+ * then the team shards of `allocation.shardBy: team`) into one object of the same shape. Map
+ * outputs are merged key by key (a key present in two stacks is an error: each developer lives in
+ * one shard), list outputs are concatenated, and any other output must be equal in every stack
+ * that has it.
+ */
+export function mergeOutputs(outputsByStack) {
+  const isMap = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const merged = {};
+  for (const [stack, outputs] of outputsByStack) {
+    for (const [name, output] of Object.entries(outputs)) {
+      const prev = merged[name];
+      if (!prev) {
+        merged[name] = structuredClone(output);
+        continue;
+      }
+      if (isMap(prev.value) && isMap(output.value)) {
+        const twice = Object.keys(output.value).filter((k) => Object.hasOwn(prev.value, k));
+        if (twice.length > 0) {
+          throw new Error(`output ${name}: ${twice.join(', ')} also in another stack (${stack})`);
+        }
+        Object.assign(prev.value, structuredClone(output.value));
+      } else if (Array.isArray(prev.value) && Array.isArray(output.value)) {
+        prev.value.push(...structuredClone(output.value));
+      } else if (JSON.stringify(prev.value) !== JSON.stringify(output.value)) {
+        throw new Error(`output ${name} differs between stacks (${stack})`);
+      }
+    }
+  }
+  return merged;
+}
+
+/**
+ * The stacks of a synthesized app (`<outdir>/manifest.json`): `[name, directory]` pairs, stacks
+ * that others depend on (the environment stack) before their dependents (the team shards).
+ */
+export function appStacks(outdir) {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  return Object.values(manifest.stacks)
+    .sort(
+      (a, b) =>
+        (a.dependencies?.length ?? 0) - (b.dependencies?.length ?? 0) || (a.name < b.name ? -1 : 1),
+    )
+    .map((s) => [s.name, join(outdir, s.workingDirectory)]);
+}
+
+/**
+ * The applied outputs of every stack of an environment, merged (see `mergeOutputs`). Stacks not
+ * initialised or applied yet are listed in `missing`.
+ */
+export function environmentOutputs(outdir, env = terraformEnv()) {
+  const found = [];
+  const missing = [];
+  for (const [name, dir] of appStacks(outdir)) {
+    const res = existsSync(join(dir, '.terraform'))
+      ? run('terraform', ['output', '-json'], { cwd: dir, env, capture: true })
+      : { status: 1, stdout: '' };
+    const outputs = res.status === 0 ? JSON.parse(res.stdout || '{}') : {};
+    if (Object.keys(outputs).length === 0) missing.push(name);
+    else found.push([name, outputs]);
+  }
+  return { outputs: mergeOutputs(found), stacks: found.map(([n]) => n), missing };
+}

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, run, terraformEnv } from './lib.mjs';
+import { ROOT, environmentOutputs } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
@@ -37,18 +37,16 @@ try {
   process.exit(1);
 }
 
+/** Outputs of the environment stack and, when sharded, of every team stack, merged. */
 function appliedOutputs() {
   if (values.outputs) return JSON.parse(readFileSync(values.outputs, 'utf8'));
-  const stackDir = join(appDir, 'cdktf.out', 'stacks', config.environment);
-  if (!existsSync(join(stackDir, '.terraform'))) return undefined;
-  const res = run('terraform', ['output', '-json'], {
-    cwd: stackDir,
-    env: terraformEnv(),
-    capture: true,
-  });
-  if (res.status !== 0) return undefined;
-  const parsed = JSON.parse(res.stdout || '{}');
-  return Object.keys(parsed).length > 0 ? parsed : undefined;
+  const outdir = join(appDir, 'cdktf.out');
+  if (!existsSync(join(outdir, 'manifest.json'))) return undefined;
+  const { outputs, missing } = environmentOutputs(outdir);
+  if (missing.length > 0 && Object.keys(outputs).length > 0) {
+    console.log(`not applied yet: ${missing.join(', ')}`);
+  }
+  return Object.keys(outputs).length > 0 ? outputs : undefined;
 }
 
 const outputs = appliedOutputs();

@@ -100,10 +100,17 @@ function writeHclBaseline(tf, dir, config) {
   const modelSources = /local\.([\w-]+)/.exec(profiles.first.model_source[0].copy_from)?.[1];
   if (modelSources) delete fixed.locals[modelSources];
   const profileList = profiles.names.map((name) => `values(aws_bedrock_inference_profile.${name})`);
-  const renamed = JSON.stringify(fixed).replace(
+  let renamed = JSON.stringify(fixed).replace(
     profileList.length > 1 ? `concat(${profileList.join(', ')})` : profileList[0],
     'values(aws_bedrock_inference_profile.developer)',
   );
+  // Instance references (the profile mapping's ARNs): keys are unique across groups.
+  for (const name of profiles.names) {
+    renamed = renamed.replaceAll(
+      `aws_bedrock_inference_profile.${name}[`,
+      'aws_bedrock_inference_profile.developer[',
+    );
+  }
   for (const name of [...profiles.names, ...budgets.names]) {
     if (renamed.includes(`.${name}`)) throw new Error(`baseline still refers to ${name}`);
   }
