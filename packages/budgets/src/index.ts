@@ -1,7 +1,9 @@
 export * from './alert-topic';
 export * from './cost-anomaly';
+export * from './developer-budgets';
 export * from './guardrail';
 export * from './naming';
+export type { Thresholds } from './notifications';
 export * from './platform-budgets';
 export * from './usage-alarms';
 export {

@@ -86,6 +86,83 @@ export const BudgetAlertTopicPropsSchema = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
+// DeveloperBudgets
+// ---------------------------------------------------------------------------------------------
+
+// Objects are not strict: callers may pass roster entries (with team, groups, ...) directly.
+const DeveloperBudget = z.object({
+  id: DEVELOPER_ID,
+  monthlyBudgetUsd: USD,
+});
+
+type Issue = (path: (string | number)[], input: unknown, message: string) => void;
+
+/** Reads a possibly invalid array field defensively: cross-field checks also run on bad input. */
+function list<T>(v: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * Cross-entry checks of a developer roster at `developers`: duplicate ids, ids whose budget names
+ * collide after sanitisation, and the one id cdktf cannot write as a map key. Shared by
+ * DeveloperBudgets and PlatformBudgets.
+ */
+function checkDevelopers(developers: readonly { id?: unknown }[] | undefined, issue: Issue): void {
+  const devIndex = new Map<string, number>();
+  list(developers).forEach((d, i) => {
+    if (typeof d?.id !== 'string') return;
+    if (d.id === '__proto__') {
+      // cdktf builds every synthesized object by assignment, which sets the prototype for this
+      // key instead of adding it: the budget would be missing from the for_each map, silently.
+      issue(
+        ['developers', i, 'id'],
+        d.id,
+        'cannot be used with per-developer budgets: cdktf drops a `__proto__` key from the synthesized for_each map',
+      );
+    }
+    const first = devIndex.get(d.id);
+    if (first !== undefined) {
+      issue(['developers', i, 'id'], d.id, `duplicates developers[${first}].id`);
+    } else devIndex.set(d.id, i);
+  });
+  for (const { slug, ids } of findSlugCollisions([...devIndex.keys()])) {
+    const [first, ...others] = ids;
+    for (const other of others) {
+      issue(
+        ['developers', devIndex.get(other)!, 'id'],
+        other,
+        `collides with '${first}' (developers[${devIndex.get(first)}]) in budget names after sanitisation to '${slug}'`,
+      );
+    }
+  }
+}
+
+export const DeveloperBudgetsPropsSchema = z
+  .object({
+    project: PROJECT_NAME,
+    alertEmails: EMAILS,
+    developers: z.array(DeveloperBudget),
+    thresholds: ThresholdsSchema.optional(),
+  })
+  // Runs even when a field is invalid, so one error lists every problem.
+  .superRefine(
+    (p, ctx) => {
+      const issue: Issue = (path, input, message) =>
+        ctx.addIssue({ code: 'custom', path, input, message });
+      checkDevelopers(p.developers, issue);
+      const count = list(p.developers).length;
+      if (count > MAX_BUDGETS_PER_ACCOUNT) {
+        issue(
+          ['developers'],
+          `${count} developers`,
+          `needs ${count} budgets, more than the AWS Budgets quota of ${MAX_BUDGETS_PER_ACCOUNT} per account; split the roster across accounts`,
+        );
+      }
+    },
+    { when: () => true },
+  );
+
+// ---------------------------------------------------------------------------------------------
 // PlatformBudgets
 // ---------------------------------------------------------------------------------------------
 
@@ -94,11 +171,6 @@ const TeamBudget = z.object({
   id: TEAM_ID,
   monthlyBudgetUsd: USD,
   alertEmails: z.array(EMAIL).optional(),
-});
-
-const DeveloperBudget = z.object({
-  id: DEVELOPER_ID,
-  monthlyBudgetUsd: USD,
 });
 
 export const PlatformBudgetsPropsSchema = z
@@ -117,9 +189,8 @@ export const PlatformBudgetsPropsSchema = z
   // therefore read the input defensively.
   .superRefine(
     (p, ctx) => {
-      const issue = (path: (string | number)[], input: unknown, message: string) =>
+      const issue: Issue = (path, input, message) =>
         ctx.addIssue({ code: 'custom', path, input, message });
-      const list = <T>(v: readonly T[] | undefined): readonly T[] => (Array.isArray(v) ? v : []);
       const shared = list(p.alertEmails);
       const teams = list(p.teams);
       const developers = list(p.developers);
@@ -140,24 +211,7 @@ export const PlatformBudgetsPropsSchema = z
         }
       });
 
-      const devIndex = new Map<string, number>();
-      developers.forEach((d, i) => {
-        if (typeof d?.id !== 'string') return;
-        const first = devIndex.get(d.id);
-        if (first !== undefined) {
-          issue(['developers', i, 'id'], d.id, `duplicates developers[${first}].id`);
-        } else devIndex.set(d.id, i);
-      });
-      for (const { slug, ids } of findSlugCollisions([...devIndex.keys()])) {
-        const [first, ...others] = ids;
-        for (const other of others) {
-          issue(
-            ['developers', devIndex.get(other)!, 'id'],
-            other,
-            `collides with '${first}' (developers[${devIndex.get(first)}]) in budget names after sanitisation to '${slug}'`,
-          );
-        }
-      }
+      checkDevelopers(developers, issue);
 
       const count = 1 + teams.length + developers.length;
       if (count > MAX_BUDGETS_PER_ACCOUNT) {

@@ -18,11 +18,46 @@ export function synth(build: (scope: Construct) => void): Synthesized {
 export interface Synthesized {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
+  locals?: Record<string, unknown>;
 }
 
 /** Every resource of a type, keyed by logical id. */
 export function resources(out: Synthesized, type: string): Record<string, Record<string, unknown>> {
   return out.resource?.[type] ?? {};
+}
+
+/** A `for_each` resource whose `for_each` refers to a local, with that local's value. */
+export interface ForEachResource {
+  readonly logicalId: string;
+  /** Name of the local that `for_each` refers to. */
+  readonly local: string;
+  /** The local's value: the for_each map as Terraform evaluates it. */
+  readonly entries: Record<string, unknown>;
+  /** The resource as synthesized (`for_each` is still the reference). */
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Every `for_each` resource of a type, in logical-id order, with `for_each = "${local.<name>}"`
+ * resolved to `locals.<name>`. Throws on any other for_each form or a missing local.
+ */
+export function forEachResources(out: Synthesized, type: string): ForEachResource[] {
+  return Object.entries(resources(out, type))
+    .filter(([, body]) => body.for_each !== undefined)
+    .map(([logicalId, body]) => {
+      const match = /^\$\{local\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(String(body.for_each));
+      if (typeof body.for_each !== 'string' || !match) {
+        throw new Error(
+          `${logicalId}: for_each is not a reference to a local: ${JSON.stringify(body.for_each)}`,
+        );
+      }
+      const local = match[1];
+      if (!out.locals || !Object.prototype.hasOwnProperty.call(out.locals, local)) {
+        throw new Error(`${logicalId}: no local ${local}`);
+      }
+      return { logicalId, local, entries: out.locals[local] as Record<string, unknown>, body };
+    })
+    .sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
 }
 
 /** The single resource of a type whose `key` equals `value`. */

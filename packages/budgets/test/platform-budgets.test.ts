@@ -2,8 +2,14 @@ import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { TerraformOutput, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { PlatformBudgets, PlatformBudgetsProps, developerBudgetName } from '../src';
-import { Synthesized, dependencies, resourceWhere, resources, synth } from './helpers';
+import { developerGroup, developerGroupLabel } from '@claude-code-bedrock/core';
+import {
+  DeveloperBudgets,
+  PlatformBudgets,
+  PlatformBudgetsProps,
+  developerBudgetName,
+} from '../src';
+import { dependencies, forEachResources, resourceWhere, resources, synth } from './helpers';
 
 const TOPIC_ARN = '${aws_sns_topic.Topic.arn}';
 const EMAILS = ['finops@example.com', 'platform@example.com'];
@@ -162,104 +168,85 @@ describe('PlatformBudgets', () => {
       { id: 'bob.smith', monthlyBudgetUsd: 50.5 },
     ];
 
-    /** The synthesized configuration, with the locals the for_each resource refers to. */
-    type WithLocals = Synthesized & { locals?: Record<string, unknown> };
-
-    /** The single for_each budget of the developers as synthesized, and the configuration. */
-    function developerBudgetJson(props: Props): {
-      budget: Record<string, unknown>;
-      out: WithLocals;
-    } {
-      const out = synth((scope) => build(scope, props)) as WithLocals;
-      const all = Object.values(resources(out, 'aws_budgets_budget')).filter(
-        (b) => b.for_each !== undefined,
+    /** The developers' for_each budgets as synthesized, with their maps read from the locals. */
+    function developerGroups(props: Props) {
+      return forEachResources(
+        synth((scope) => build(scope, props)),
+        'aws_budgets_budget',
       );
-      expect(all).toHaveLength(1);
-      return { budget: all[0], out };
-    }
-
-    /**
-     * The single for_each budget of the developers with `for_each = "${local.<name>}"` resolved to
-     * the map in `locals.<name>`, as Terraform evaluates it. Throws on any other for_each form.
-     */
-    function developerBudget(props: Props): Record<string, unknown> {
-      const { budget, out } = developerBudgetJson(props);
-      const match = /^\$\{local\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(String(budget.for_each));
-      if (typeof budget.for_each !== 'string' || !match) {
-        throw new Error(
-          `for_each is not a reference to a local: ${JSON.stringify(budget.for_each)}`,
-        );
-      }
-      if (!out.locals || !Object.prototype.hasOwnProperty.call(out.locals, match[1])) {
-        throw new Error(`no local ${match[1]}`);
-      }
-      return { ...budget, for_each: out.locals[match[1]] };
     }
 
     test('are off by default', () => {
       const out = synth((scope) => build(scope, base));
       expect(Object.keys(resources(out, 'aws_budgets_budget'))).toHaveLength(3);
+      expect(out.locals).toBeUndefined();
     });
 
-    test('create no resource for an empty roster', () => {
+    test('create no resource and no local for an empty roster', () => {
       const out = synth((scope) => build(scope, { ...base, developers: [] }));
       expect(Object.keys(resources(out, 'aws_budgets_budget'))).toHaveLength(3);
+      expect(out.locals).toBeUndefined();
     });
 
-    test('are one resource whose for_each maps each developer id to name and amount', () => {
-      const budget = developerBudget({ ...base, developers });
-      expect(budget.for_each).toEqual({
+    test('are DeveloperBudgets with construct id Developers', () => {
+      Testing.synthScope((scope) => {
+        const budgets = build(scope, { ...base, developers });
+        expect(budgets.developerBudgets).toBeInstanceOf(DeveloperBudgets);
+        expect(budgets.developerBudgets!.node.id).toBe('Developers');
+        expect(budgets.developerBudgets!.budgetCount).toBe(2);
+      });
+    });
+
+    test('are for_each resources, one per developer group, mapping each id to name and amount', () => {
+      const groups = developerGroups({ ...base, developers });
+      const labels = [...new Set(developers.map((d) => developerGroupLabel(developerGroup(d.id))))];
+      expect(groups.map((g) => g.logicalId)).toEqual(
+        labels
+          .sort()
+          .map((label) =>
+            expect.stringMatching(new RegExp(`^Budgets_Developers_${label}_[0-9A-F]{8}$`)),
+          ),
+      );
+      expect(Object.assign({}, ...groups.map((g) => g.entries))).toEqual({
         'bob.smith': { name: 'acme-dev-bob-smith', amount: '50.5' },
         'jane.doe@example.com': { name: 'acme-dev-jane-doe-example-com', amount: '200' },
       });
-      expect(budget).toMatchObject({
-        name: '${each.value.name}',
-        limit_amount: '${each.value.amount}',
-        budget_type: 'COST',
-        time_unit: 'MONTHLY',
-        limit_unit: 'USD',
-      });
-    });
-
-    test('refer for_each to a local holding the map, not to an inline map', () => {
-      // Plan time: Terraform evaluates a resource's for_each and arguments several times while
-      // planning, and a large literal map inline in the resource made `terraform plan` about twice
-      // as slow as the same map in a local (36 s vs 17 s at 100 developers).
-      const { budget, out } = developerBudgetJson({ ...base, developers });
-      const match = /^\$\{local\.(Budgets_DeveloperEntries_[0-9A-F]{8})\}$/.exec(
-        String(budget.for_each),
-      );
-
-      expect(typeof budget.for_each).toBe('string');
-      expect(match).not.toBeNull();
-      expect(Object.keys(out.locals ?? {})).toEqual([match![1]]);
-      expect(Object.keys(out.locals![match![1]] as object)).toEqual([
-        'bob.smith',
-        'jane.doe@example.com',
-      ]);
-      // Nothing per developer is written into the resource itself.
-      expect(JSON.stringify(budget)).not.toMatch(/bob|jane|acme-dev/);
+      for (const { body } of groups) {
+        expect(body).toMatchObject({
+          name: '${each.value.name}',
+          limit_amount: '${each.value.amount}',
+          budget_type: 'COST',
+          time_unit: 'MONTHLY',
+          limit_unit: 'USD',
+        });
+        // Nothing per developer is written into the resource itself.
+        expect(JSON.stringify(body)).not.toMatch(/bob|jane|acme-dev/);
+      }
     });
 
     test('filter each developer on the User cost allocation tag of their id', () => {
       // `user:User$${each.key}` would be the literal text `${each.key}` (`$${` is an escape).
-      expect(developerBudget({ ...base, developers }).cost_filter).toEqual([
-        { name: 'TagKeyValue', values: ['${format("user:User$%s", each.key)}'] },
-      ]);
+      for (const { body } of developerGroups({ ...base, developers })) {
+        expect(body.cost_filter).toEqual([
+          { name: 'TagKeyValue', values: ['${format("user:User$%s", each.key)}'] },
+        ]);
+      }
     });
 
     test('notify the topic and e-mails at 100 % actual by default', () => {
-      expect(developerBudget({ ...base, developers }).notification).toEqual([
-        notification('ACTUAL', 100),
-      ]);
+      for (const { body } of developerGroups({ ...base, developers })) {
+        expect(body.notification).toEqual([notification('ACTUAL', 100)]);
+      }
     });
 
     test('use configured developer thresholds', () => {
       const props = { ...base, developers, developerThresholds: { actual: [80], forecast: [100] } };
-      expect(developerBudget(props).notification).toEqual([
-        notification('ACTUAL', 80),
-        notification('FORECASTED', 100),
-      ]);
+      for (const { body } of developerGroups(props)) {
+        expect(body.notification).toEqual([
+          notification('ACTUAL', 80),
+          notification('FORECASTED', 100),
+        ]);
+      }
     });
 
     test('synthesize byte-identical JSON whatever the order of the roster', () => {
@@ -279,38 +266,21 @@ describe('PlatformBudgets', () => {
       ).toBe(json(roster));
     });
 
-    test('change only that key of the for_each map when one developer is added or removed', () => {
-      const extra = { id: 'carol', monthlyBudgetUsd: 75 };
-      const before = developerBudget({ ...base, developers });
-      const after = developerBudget({ ...base, developers: [...developers, extra] });
-      const { for_each: beforeMap, ...beforeBody } = before;
-      const { for_each: afterMap, ...afterBody } = after;
-      expect(afterBody).toEqual(beforeBody);
-      expect(afterMap).toEqual({
-        ...(beforeMap as object),
-        carol: { name: 'acme-dev-carol', amount: '75' },
-      });
-      // Removing is the same diff the other way round.
-      expect(developerBudget({ ...base, developers: [developers[0]] }).for_each).toEqual({
-        'jane.doe@example.com': { name: 'acme-dev-jane-doe-example-com', amount: '200' },
-      });
-    });
-
-    test('are exposed as one resource and a map of developer id to budget name', () => {
+    test('are exposed with a map of developer id to budget name', () => {
       Testing.synthScope((scope) => {
         const budgets = build(scope, { ...base, developers });
-        expect(budgets.developerBudget).toBeInstanceOf(BudgetsBudget);
         expect(budgets.developerBudgetNames).toEqual({
           'bob.smith': 'acme-dev-bob-smith',
           'jane.doe@example.com': 'acme-dev-jane-doe-example-com',
         });
+        expect(budgets.developerBudgetNames).toBe(budgets.developerBudgets!.budgetNames);
       });
     });
 
-    test('leave developerBudget undefined when off', () => {
+    test('leave developerBudgets undefined when off', () => {
       Testing.synthScope((scope) => {
         const budgets = build(scope, base);
-        expect(budgets.developerBudget).toBeUndefined();
+        expect(budgets.developerBudgets).toBeUndefined();
         expect(budgets.developerBudgetNames).toEqual({});
       });
     });

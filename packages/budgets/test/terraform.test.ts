@@ -7,6 +7,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { compareCodeUnits, developerGroup, developerGroupLabel } from '@claude-code-bedrock/core';
 import {
   BedrockGuardrail,
   BudgetAlertTopic,
@@ -122,20 +123,28 @@ describe('the whole package in a stack', () => {
     const developers = plan.resource_changes
       .filter((r) => r.index !== undefined)
       .map((r) => ({
-        address: r.address.replace(/^aws_budgets_budget\.[^[]+/, ''),
+        address: r.address,
         name: r.change.after.name,
         amount: r.change.after.limit_amount,
         filter: r.change.after.cost_filter,
-      }));
+      }))
+      .sort((a, b) => compareCodeUnits(a.name, b.name));
+    // Each instance is in the for_each resource of its developer's group.
+    const address = (id: string) =>
+      expect.stringMatching(
+        new RegExp(
+          `^aws_budgets_budget\\.Budgets_Developers_${developerGroupLabel(developerGroup(id))}_[0-9A-F]{8}\\[${JSON.stringify(id).replace(/[.+/[\]]/g, '\\$&')}\\]$`,
+        ),
+      );
     expect(developers).toEqual([
       {
-        address: '["jane.doe@example.com"]',
+        address: address('jane.doe@example.com'),
         name: 'acme-dev-jane-doe-example-com',
         amount: '100',
         filter: [{ name: 'TagKeyValue', values: ['user:User$jane.doe@example.com'] }],
       },
       {
-        address: '["svc:ci/bot=1+x"]',
+        address: address('svc:ci/bot=1+x'),
         name: 'acme-dev-svc-ci-bot-1-x',
         amount: '12.5',
         filter: [{ name: 'TagKeyValue', values: ['user:User$svc:ci/bot=1+x'] }],
