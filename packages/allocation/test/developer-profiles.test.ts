@@ -5,16 +5,20 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fn, TerraformOutput, TerraformStack, Testing, Token } from 'cdktf';
 import { DeveloperProfiles, PROFILE_DESCRIPTION_PATTERN } from '../src';
 import {
-  LOGICAL_ID,
   ROSTER,
   SynthesizedConfig,
   TIERS,
+  developerOfKey,
+  forEachLocal,
+  groupLabelOf,
+  groupOf,
+  logicalIdFor,
   plan,
+  profileResources,
   props,
   resolveResource,
   synthJson,
   synthResource,
-  synthResources,
   synthProfiles,
 } from './helpers';
 
@@ -32,9 +36,15 @@ const ADVERSARIAL_IDS = [
   `${'x.'.repeat(63)}yz`,
 ];
 
-/** `${aws_bedrock_inference_profile.<logical id>["<key>"].<attribute>}` */
-const instanceRef = (key: string, attribute: string) =>
-  `\${aws_bedrock_inference_profile.${LOGICAL_ID}[${JSON.stringify(key)}].${attribute}}`;
+/**
+ * `${aws_bedrock_inference_profile.<logical id>["<key>"].<attribute>}`, the logical id being that
+ * of the key's developer's group resource in `json`.
+ */
+const instanceRef = (json: SynthesizedConfig, key: string, attribute: string) =>
+  `\${aws_bedrock_inference_profile.${logicalIdFor(json, developerOfKey(key))}[${JSON.stringify(key)}].${attribute}}`;
+
+/** The groups of the developers in ROSTER, pinned: G26 Carol, G35 dave, G37 jane, G59 bob. */
+const ROSTER_GROUPS = ['G26', 'G35', 'G37', 'G59'];
 
 describe('DeveloperProfiles', () => {
   test('refers for_each and the model source lookup to locals, not to inline maps', () => {
@@ -42,31 +52,76 @@ describe('DeveloperProfiles', () => {
     // planning, and a large literal map inline in the resource made `terraform plan` about twice
     // as slow as the same map in a local (36 s vs 17 s at 100 developers).
     const json = synthJson(props());
-    const resource = json.resource!.aws_bedrock_inference_profile![LOGICAL_ID];
-    const entries = /^\$\{local\.(profiles_Entries_[0-9A-F]{8})\}$/.exec(String(resource.for_each));
-    const sources = /^\$\{local\.(profiles_ModelSources_[0-9A-F]{8})\[each\.value\.tier\]\}$/.exec(
-      resource.model_source[0].copy_from,
+    const resources = Object.entries(profileResources(json));
+    const entries = resources.map(([logicalId, resource]) => {
+      const match = /^profiles_Entries(G[0-9]{2})_[0-9A-F]{8}$/.exec(
+        forEachLocal(resource.for_each),
+      );
+      expect(match?.[1]).toBe(groupLabelOf(logicalId));
+      return match![0];
+    });
+    const sources = new Set(
+      resources.map(
+        ([, resource]) =>
+          /^\$\{local\.(profiles_ModelSources_[0-9A-F]{8})\[each\.value\.tier\]\}$/.exec(
+            resource.model_source[0].copy_from,
+          )?.[1],
+      ),
     );
 
-    expect(typeof resource.for_each).toBe('string');
-    expect(entries).not.toBeNull();
-    expect(sources).not.toBeNull();
-    expect(Object.keys(json.locals ?? {}).sort()).toEqual([entries![1], sources![1]].sort());
-    expect(Object.keys(json.locals![entries![1]] as object)).toHaveLength(8);
-    // Nothing per developer or per tier is written into the resource itself.
-    expect(JSON.stringify(resource)).not.toMatch(/jane\.doe|bob\.smith|arn:|us\.anthropic/);
+    expect(resources).toHaveLength(4);
+    expect(new Set(entries).size).toBe(4);
+    expect(sources.size).toBe(1);
+    expect([...sources][0]).toBeDefined();
+    expect(Object.keys(json.locals ?? {}).sort()).toEqual([...entries, ...sources].sort());
+    expect(entries.map((name) => Object.keys(json.locals![name] as object).length)).toEqual([
+      1, 2, 3, 2,
+    ]);
+    // Nothing per developer or per tier is written into any resource itself.
+    for (const [, resource] of resources) {
+      expect(JSON.stringify(resource)).not.toMatch(/jane\.doe|bob\.smith|arn:|us\.anthropic/);
+    }
   });
 
-  test('creates one resource with construct id Resource', () => {
+  test('creates one resource per non-empty developer group, with the group label as construct id', () => {
     let profiles: DeveloperProfiles | undefined;
-    const resources = synthResources(props());
-    Testing.synthScope((scope) => {
-      profiles = new DeveloperProfiles(scope, 'profiles', props());
-    });
+    const json: SynthesizedConfig = JSON.parse(
+      Testing.synthScope((scope) => {
+        profiles = new DeveloperProfiles(scope, 'profiles', props());
+      }),
+    );
 
-    expect(Object.keys(resources)).toEqual([LOGICAL_ID]);
-    expect(profiles!.resource).toBeInstanceOf(BedrockInferenceProfile);
-    expect(profiles!.resource.node.id).toBe('Resource');
+    // Pinned: the group of a developer is part of their profiles' addresses.
+    expect(ROSTER.map((d) => groupOf(d.id)).sort()).toEqual(ROSTER_GROUPS);
+    expect(profiles!.resources.map((r) => r.node.id)).toEqual(ROSTER_GROUPS);
+    for (const resource of profiles!.resources) {
+      expect(resource).toBeInstanceOf(BedrockInferenceProfile);
+    }
+    expect(Object.keys(profileResources(json)).map(groupLabelOf)).toEqual(ROSTER_GROUPS);
+    expect(Object.keys(profileResources(json))).toEqual(
+      profiles!.resources.map((r) => r.friendlyUniqueId),
+    );
+  });
+
+  test('lists the resources in group order, not in roster or developer id order', () => {
+    // By developer id the groups come G26 (Carol), G59 (bob), G35 (dave), G02 (frank), G37 (jane).
+    const frank = {
+      id: 'frank@example.com',
+      team: 'platform',
+      costCenter: 'CC-100',
+      tiers: ['haiku'],
+    };
+    expect(groupOf(frank.id)).toBe('G02');
+
+    Testing.synthScope((scope) => {
+      const { resources } = new DeveloperProfiles(
+        scope,
+        'profiles',
+        props({ developers: [...ROSTER, frank] }),
+      );
+
+      expect(resources.map((r) => r.node.id)).toEqual(['G02', ...ROSTER_GROUPS]);
+    });
   });
 
   test('keys one for_each entry per developer and entitled tier by "<developer id>/<tier>"', () => {
@@ -233,19 +288,28 @@ describe('DeveloperProfiles', () => {
     expect(entry.name).toHaveLength(64);
   });
 
-  test('synthesizes an empty for_each map for an empty roster', () => {
-    let count = -1;
+  test('creates no profile resource and no entries local for an empty roster', () => {
+    let profiles: DeveloperProfiles | undefined;
     const json: SynthesizedConfig = JSON.parse(
       Testing.synthScope((scope) => {
-        count = new DeveloperProfiles(scope, 'profiles', props({ developers: [] })).profileCount;
+        profiles = new DeveloperProfiles(scope, 'profiles', props({ developers: [] }));
       }),
     );
 
-    expect(count).toBe(0);
-    expect(resolveResource(json).for_each).toEqual({});
+    expect(profiles!.profileCount).toBe(0);
+    expect(profiles!.resources).toEqual([]);
+    expect(profiles!.profiles).toEqual({});
+    expect(profiles!.arnsByDeveloper()).toEqual({});
+    expect(profileResources(json)).toEqual({});
+    expect(Object.keys(json.locals ?? {})).toEqual([
+      expect.stringMatching(/^profiles_ModelSources_[0-9A-F]{8}$/),
+    ]);
   });
 
-  /** Synthesizes the construct plus outputs built from it; returns the outputs' values. */
+  /**
+   * Synthesizes the construct plus outputs built from it; returns the outputs' values and
+   * `ref(key, attribute)`, the expected token of an instance attribute in that configuration.
+   */
   function outputsOf(build: (profiles: DeveloperProfiles) => Record<string, unknown>) {
     const json: SynthesizedConfig = JSON.parse(
       Testing.synthScope((scope) => {
@@ -255,15 +319,19 @@ describe('DeveloperProfiles', () => {
         }
       }),
     );
-    return Object.fromEntries(Object.entries(json.output ?? {}).map(([k, v]) => [k, v.value]));
+    return {
+      values: Object.fromEntries(Object.entries(json.output ?? {}).map(([k, v]) => [k, v.value])),
+      ref: (key: string, attribute: string) => instanceRef(json, key, attribute),
+    };
   }
 
   test('exposes developer -> tier -> profile references to for_each instances', () => {
     let count = 0;
-    const values = outputsOf((profiles) => {
+    const { values, ref } = outputsOf((profiles) => {
       count = profiles.profileCount;
       const jane = profiles.profiles['jane.doe@example.com'].opus;
-      expect(jane.resource).toBe(profiles.resource);
+      expect(jane.resource.node.id).toBe('G37');
+      expect(profiles.resources).toContain(jane.resource);
       return {
         developers: Object.keys(profiles.profiles),
         name: jane.name,
@@ -277,12 +345,39 @@ describe('DeveloperProfiles', () => {
     expect(values.developers).toEqual(ROSTER.map((d) => d.id).sort());
     expect(values.name).toBe('acme-claude-jane-doe-example-com-opus');
     expect(values.tier).toBe('opus');
-    expect(values.arn).toBe(instanceRef('jane.doe@example.com/opus', 'arn'));
-    expect(values.id).toBe(instanceRef('jane.doe@example.com/opus', 'id'));
+    expect(values.arn).toBe(ref('jane.doe@example.com/opus', 'arn'));
+    expect(values.id).toBe(ref('jane.doe@example.com/opus', 'id'));
+    expect(values.arn).toMatch(
+      /^\$\{aws_bedrock_inference_profile\.profiles_G37_[0-9A-F]{8}\["jane\.doe@example\.com\/opus"\]\.arn\}$/,
+    );
+  });
+
+  test("refers every profile to its developer's group resource", () => {
+    const developers = [
+      ...ROSTER,
+      // Same group (G59) as bob.smith.
+      { id: 'dan', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet', 'opus'] },
+    ];
+    expect(groupOf('dan')).toBe(groupOf('bob.smith'));
+
+    Testing.synthScope((scope) => {
+      const profiles = new DeveloperProfiles(scope, 'profiles', props({ developers }));
+
+      expect(profiles.resources).toHaveLength(4);
+      for (const [developerId, byTier] of Object.entries(profiles.profiles)) {
+        for (const profile of Object.values(byTier)) {
+          expect(profile.resource.node.id).toBe(groupOf(developerId));
+          expect(profiles.resources).toContain(profile.resource);
+        }
+      }
+      expect(profiles.profileFor('dan', 'opus').resource).toBe(
+        profiles.profileFor('bob.smith', 'haiku').resource,
+      );
+    });
   });
 
   test('profile ARNs are tokens that work in strings and Terraform functions', () => {
-    const values = outputsOf((profiles) => {
+    const { values, ref } = outputsOf((profiles) => {
       const arn = profiles.profileFor('bob.smith', 'haiku').arn;
       expect(Token.isUnresolved(arn)).toBe(true);
       return {
@@ -291,9 +386,12 @@ describe('DeveloperProfiles', () => {
       };
     });
 
-    expect(values.line).toBe(`${instanceRef('bob.smith/haiku', 'arn')},bob.smith,haiku`);
+    expect(values.line).toBe(`${ref('bob.smith/haiku', 'arn')},bob.smith,haiku`);
+    expect(values.joined).toMatch(
+      /^\$\{join\(",", \[aws_bedrock_inference_profile\.profiles_G59_[0-9A-F]{8}\["bob\.smith\/haiku"\]\.arn, aws_bedrock_inference_profile\.profiles_G59_[0-9A-F]{8}\["bob\.smith\/sonnet"\]\.arn\]\)\}$/,
+    );
     expect(values.joined).toBe(
-      `\${join(",", [aws_bedrock_inference_profile.${LOGICAL_ID}["bob.smith/haiku"].arn, aws_bedrock_inference_profile.${LOGICAL_ID}["bob.smith/sonnet"].arn])}`,
+      `\${join(",", [${ref('bob.smith/haiku', 'arn').slice(2, -1)}, ${ref('bob.smith/sonnet', 'arn').slice(2, -1)}])}`,
     );
   });
 
@@ -306,22 +404,25 @@ describe('DeveloperProfiles', () => {
     new TerraformOutput(consumer, 'arn', { value: profiles.profileFor('bob.smith', 'haiku').arn });
     app.synth();
 
-    const output = (stack: TerraformStack): SynthesizedConfig['output'] =>
-      JSON.parse(Testing.synth(stack)).output;
-    const shared = `cross-stack-output-aws_bedrock_inference_profile${LOGICAL_ID}`;
-    expect(output(origin)?.[shared].value).toBe(`\${aws_bedrock_inference_profile.${LOGICAL_ID}}`);
-    expect(output(consumer)?.arn.value).toBe(
+    const synth = (stack: TerraformStack): SynthesizedConfig => JSON.parse(Testing.synth(stack));
+    const origins = synth(origin);
+    const logicalId = logicalIdFor(origins, 'bob.smith');
+    const shared = `cross-stack-output-aws_bedrock_inference_profile${logicalId}`;
+    // Only the group resource that holds the profile is shared.
+    expect(Object.keys(origins.output ?? {})).toEqual([shared]);
+    expect(origins.output?.[shared].value).toBe(`\${aws_bedrock_inference_profile.${logicalId}}`);
+    expect(synth(consumer).output?.arn.value).toBe(
       `\${data.terraform_remote_state.cross-stack-reference-input-origin.outputs.${shared}["bob.smith/haiku"].arn}`,
     );
   });
 
   test('arnsForTier leaves out developers without the tier', () => {
-    const values = outputsOf((profiles) => ({ haiku: profiles.arnsForTier('haiku') }));
+    const { values, ref } = outputsOf((profiles) => ({ haiku: profiles.arnsForTier('haiku') }));
 
     expect(values.haiku).toEqual({
-      'bob.smith': instanceRef('bob.smith/haiku', 'arn'),
-      'dave.o-neil': instanceRef('dave.o-neil/haiku', 'arn'),
-      'jane.doe@example.com': instanceRef('jane.doe@example.com/haiku', 'arn'),
+      'bob.smith': ref('bob.smith/haiku', 'arn'),
+      'dave.o-neil': ref('dave.o-neil/haiku', 'arn'),
+      'jane.doe@example.com': ref('jane.doe@example.com/haiku', 'arn'),
     });
   });
 
@@ -336,17 +437,17 @@ describe('DeveloperProfiles', () => {
   });
 
   test('arnsByDeveloper maps every developer to their tiers', () => {
-    const values = outputsOf((profiles) => ({ all: profiles.arnsByDeveloper() }));
+    const { values, ref } = outputsOf((profiles) => ({ all: profiles.arnsByDeveloper() }));
 
     const all = values.all as Record<string, Record<string, string>>;
     expect(Object.keys(all).sort()).toEqual(ROSTER.map((d) => d.id).sort());
     expect(all['jane.doe@example.com']).toEqual({
-      sonnet: instanceRef('jane.doe@example.com/sonnet', 'arn'),
-      opus: instanceRef('jane.doe@example.com/opus', 'arn'),
-      haiku: instanceRef('jane.doe@example.com/haiku', 'arn'),
+      sonnet: ref('jane.doe@example.com/sonnet', 'arn'),
+      opus: ref('jane.doe@example.com/opus', 'arn'),
+      haiku: ref('jane.doe@example.com/haiku', 'arn'),
     });
     expect(all['Carol+ML@example.com']).toEqual({
-      sonnet: instanceRef('Carol+ML@example.com/sonnet', 'arn'),
+      sonnet: ref('Carol+ML@example.com/sonnet', 'arn'),
     });
   });
 

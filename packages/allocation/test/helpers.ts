@@ -1,6 +1,12 @@
 // Brings cdktf's Jest matcher types (toHaveResourceWithProperties, toBeValidTerraform...) into scope.
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { ResolvedTier, resolveTiers } from '@claude-code-bedrock/core';
+import {
+  ResolvedTier,
+  compareCodeUnits,
+  developerGroup,
+  developerGroupLabel,
+  resolveTiers,
+} from '@claude-code-bedrock/core';
 import { Testing } from 'cdktf';
 import { DeveloperProfileSpec, DeveloperProfiles, DeveloperProfilesProps } from '../src';
 
@@ -24,9 +30,6 @@ export const ROSTER: DeveloperProfileSpec[] = [
   { id: 'dave.o-neil', team: 'payments', costCenter: 'CC-210', tiers: ['sonnet', 'haiku'] },
 ];
 
-/** Logical id of the for_each resource of a `DeveloperProfiles` with construct id `profiles`. */
-export const LOGICAL_ID = 'profiles_FC7986CD';
-
 export function props(overrides: Partial<DeveloperProfilesProps> = {}): DeveloperProfilesProps {
   return {
     project: 'acme-claude',
@@ -38,7 +41,7 @@ export function props(overrides: Partial<DeveloperProfilesProps> = {}): Develope
   };
 }
 
-/** One value of the resource's `for_each` map. */
+/** One value of a group resource's `for_each` map. */
 export interface ProfileEntry {
   readonly name: string;
   readonly description: string;
@@ -49,8 +52,8 @@ export interface ProfileEntry {
 }
 
 /**
- * The `aws_bedrock_inference_profile` as synthesized: `for_each` is `${local.<Entries>}` and
- * `copy_from` looks the tier up in `local.<ModelSources>`. The maps themselves are in `locals`.
+ * One group's `aws_bedrock_inference_profile` as synthesized: `for_each` is `${local.<Entries>}`
+ * and `copy_from` looks the tier up in `local.<ModelSources>`. The maps themselves are in `locals`.
  */
 export interface SynthesizedResourceJson {
   readonly for_each: string;
@@ -61,9 +64,10 @@ export interface SynthesizedResourceJson {
 }
 
 /**
- * The for_each resource with its references to locals resolved as Terraform evaluates them: the
- * `for_each` map is the value of the Entries local and `model_sources` (tier -> ARN) the value of
- * the ModelSources local that `copy_from` looks up. Every other argument is as synthesized.
+ * The group resources merged into one, with their references to locals resolved as Terraform
+ * evaluates them: `for_each` is the union of every group's Entries local (keys sorted by code
+ * unit) and `model_sources` (tier -> ARN) the value of the ModelSources local that `copy_from`
+ * looks up. Every other argument is as synthesized (the same in every group resource).
  */
 export interface SynthesizedResource {
   readonly for_each: Record<string, ProfileEntry>;
@@ -94,6 +98,12 @@ export interface SynthesizedConfig {
 /** A local's name: what cdktf renders for a `TerraformLocal` id inside the construct. */
 const LOCAL_NAME = '[A-Za-z_][A-Za-z0-9_-]*';
 
+/**
+ * The logical id of a group resource, `<construct path>_<group label>_<hash>` (for example
+ * `profiles_G07_1A2B3C4D`); the first group is the label.
+ */
+const GROUP_LOGICAL_ID = /^[A-Za-z0-9_-]+_(G[0-9]{2})_[0-9A-F]{8}$/;
+
 /** The value of `locals[name]`; throws when the configuration has no such local. */
 function localValue(locals: SynthesizedConfig['locals'], name: string): unknown {
   if (!locals || !Object.prototype.hasOwnProperty.call(locals, name)) {
@@ -103,21 +113,30 @@ function localValue(locals: SynthesizedConfig['locals'], name: string): unknown 
 }
 
 /**
- * The map a whole-string `${local.<name>}` refers to (what cdktf renders for a `for_each` over a
- * `TerraformLocal`). Throws on any other form (an inline map included) or a non-map local.
+ * The name of the local a whole-string `${local.<name>}` refers to (what cdktf renders for a
+ * `for_each` over a `TerraformLocal`). Throws on any other form, an inline map included.
  */
-export function forEachMap(
-  forEach: unknown,
-  locals: SynthesizedConfig['locals'],
-): Record<string, unknown> {
+export function forEachLocal(forEach: unknown): string {
   const match =
     typeof forEach === 'string'
       ? new RegExp(`^\\$\\{local\\.(${LOCAL_NAME})\\}$`).exec(forEach)
       : null;
   if (!match) throw new Error(`for_each is not a reference to a local: ${JSON.stringify(forEach)}`);
-  const value = localValue(locals, match[1]);
+  return match[1];
+}
+
+/**
+ * The map a whole-string `${local.<name>}` refers to. Throws on any other form (an inline map
+ * included) or a non-map local.
+ */
+export function forEachMap(
+  forEach: unknown,
+  locals: SynthesizedConfig['locals'],
+): Record<string, unknown> {
+  const name = forEachLocal(forEach);
+  const value = localValue(locals, name);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`local ${match[1]} is not a map: ${JSON.stringify(value)}`);
+    throw new Error(`local ${name} is not a map: ${JSON.stringify(value)}`);
   }
   return value as Record<string, unknown>;
 }
@@ -149,21 +168,86 @@ export function tierSources(
   return value as Record<string, string>;
 }
 
+/** The `aws_bedrock_inference_profile` resources of a configuration by logical id (maybe none). */
+export function profileResources(json: SynthesizedConfig): Record<string, SynthesizedResourceJson> {
+  return json.resource?.aws_bedrock_inference_profile ?? {};
+}
+
+/** The group label (`G00` .. `G63`) in a group resource's logical id; throws on any other id. */
+export function groupLabelOf(logicalId: string): string {
+  const match = GROUP_LOGICAL_ID.exec(logicalId);
+  if (!match) throw new Error(`not the logical id of a group resource: ${logicalId}`);
+  return match[1];
+}
+
+/** The developer id of a for_each key `"<developer id>/<tier>"` (a tier never contains `/`). */
+export function developerOfKey(key: string): string {
+  const slash = key.lastIndexOf('/');
+  if (slash < 1) throw new Error(`not a "<developer id>/<tier>" key: ${key}`);
+  return key.slice(0, slash);
+}
+
+/** The label of a developer's instance group, as the construct derives it from the id alone. */
+export const groupOf = (developerId: string): string =>
+  developerGroupLabel(developerGroup(developerId));
+
 /**
- * The for_each resource `logicalId` of a synthesized configuration with its `for_each` and
- * `copy_from` references resolved into the configuration's locals.
+ * The logical id of the resource that holds a developer's profiles: the one resource of the
+ * configuration whose logical id carries the label of the developer's group. Throws when there is
+ * no such resource or more than one.
  */
-export function resolveResource(
-  json: SynthesizedConfig,
-  logicalId: string = LOGICAL_ID,
-): SynthesizedResource {
-  const resource = json.resource?.aws_bedrock_inference_profile?.[logicalId];
-  if (!resource) throw new Error(`no aws_bedrock_inference_profile.${logicalId}`);
-  expect(resource.model_source).toHaveLength(1);
+export function logicalIdFor(json: SynthesizedConfig, developerId: string): string {
+  const label = groupOf(developerId);
+  const ids = Object.keys(profileResources(json)).filter((id) => groupLabelOf(id) === label);
+  if (ids.length !== 1) {
+    throw new Error(`expected one resource of group ${label} for ${developerId}, got [${ids}]`);
+  }
+  return ids[0];
+}
+
+/** The name of the local that the resource holding a developer's profiles iterates over. */
+export function entriesLocalFor(json: SynthesizedConfig, developerId: string): string {
+  return forEachLocal(profileResources(json)[logicalIdFor(json, developerId)].for_each);
+}
+
+/**
+ * All group resources of a synthesized configuration merged into one resolved view, after
+ * checking the grouping: every resource has the same arguments apart from `for_each`, iterates
+ * over a non-empty local whose keys all belong to developers of the group in its logical id, and
+ * no key appears in two resources. Throws when there is no profile resource at all.
+ */
+export function resolveResource(json: SynthesizedConfig): SynthesizedResource {
+  // Each resource's for_each apart from its other arguments, without cdktf's `//` metadata (path
+  // and unique id), which `stack.toTerraform()` still holds.
+  const resources = Object.entries(profileResources(json)).map(
+    ([logicalId, { for_each: forEach, '//': _, ...args }]: [
+      string,
+      SynthesizedResourceJson & { '//'?: unknown },
+    ]) => ({ logicalId, forEach, args }),
+  );
+  if (resources.length === 0) throw new Error('no aws_bedrock_inference_profile resource');
+  const template = resources[0].args;
+  const merged = new Map<string, ProfileEntry>();
+  for (const { logicalId, forEach, args } of resources) {
+    expect(args).toEqual(template);
+    const label = groupLabelOf(logicalId);
+    const entries = Object.entries(
+      forEachMap(forEach, json.locals) as Record<string, ProfileEntry>,
+    );
+    if (entries.length === 0) throw new Error(`${logicalId} iterates over an empty map`);
+    for (const [key, entry] of entries) {
+      // Plain checks, not expect(): the scale test runs them for 10,000 keys.
+      const group = groupOf(developerOfKey(key));
+      if (group !== label) throw new Error(`key ${key} (group ${group}) is in ${logicalId}`);
+      if (merged.has(key)) throw new Error(`key ${key} is in more than one resource`);
+      merged.set(key, entry);
+    }
+  }
+  expect(template.model_source).toHaveLength(1);
   return {
-    ...resource,
-    for_each: forEachMap(resource.for_each, json.locals) as Record<string, ProfileEntry>,
-    model_sources: tierSources(resource.model_source[0].copy_from, json.locals),
+    ...template,
+    for_each: Object.fromEntries([...merged].sort(([a], [b]) => compareCodeUnits(a, b))),
+    model_sources: tierSources(template.model_source[0].copy_from, json.locals),
   };
 }
 
@@ -172,16 +256,44 @@ export function synthJson(p: DeveloperProfilesProps): SynthesizedConfig {
   return JSON.parse(Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', p)));
 }
 
-/** Synthesizes the construct and returns its resources by logical id, as synthesized. */
-export function synthResources(p: DeveloperProfilesProps): Record<string, SynthesizedResourceJson> {
-  return synthJson(p).resource?.aws_bedrock_inference_profile ?? {};
+/** Synthesizes the construct and returns its group resources merged, locals resolved. */
+export function synthResource(p: DeveloperProfilesProps): SynthesizedResource {
+  return resolveResource(synthJson(p));
 }
 
-/** Synthesizes the construct and returns its single for_each resource, locals resolved. */
-export function synthResource(p: DeveloperProfilesProps): SynthesizedResource {
-  const json = synthJson(p);
-  expect(Object.keys(json.resource?.aws_bedrock_inference_profile ?? {})).toEqual([LOGICAL_ID]);
-  return resolveResource(json);
+/**
+ * Every profile resource and every local of a configuration, as `resource.<logical id>` or
+ * `local.<name>` -> its JSON text.
+ */
+function configParts(json: SynthesizedConfig): Map<string, string> {
+  return new Map([
+    ...Object.entries(profileResources(json)).map(([id, r]): [string, string] => [
+      `resource.${id}`,
+      JSON.stringify(r),
+    ]),
+    ...Object.entries(json.locals ?? {}).map(([name, v]): [string, string] => [
+      `local.${name}`,
+      JSON.stringify(v),
+    ]),
+  ]);
+}
+
+/**
+ * Which profile resources and locals (`resource.<logical id>`, `local.<name>`) were added, removed
+ * or changed in any byte from one configuration to the other, each list sorted.
+ */
+export function configChanges(
+  before: SynthesizedConfig,
+  after: SynthesizedConfig,
+): { added: string[]; removed: string[]; changed: string[] } {
+  const a = configParts(before);
+  const b = configParts(after);
+  const sorted = (names: string[]) => names.sort(compareCodeUnits);
+  return {
+    added: sorted([...b.keys()].filter((k) => !a.has(k))),
+    removed: sorted([...a.keys()].filter((k) => !b.has(k))),
+    changed: sorted([...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k))),
+  };
 }
 
 /** Replaces a whole-string `${each.value.<field>}` with the entry's field; other strings as-is. */

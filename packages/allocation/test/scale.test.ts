@@ -1,11 +1,20 @@
+import { DEVELOPER_GROUPS } from '@claude-code-bedrock/core';
 import { TerraformLocal, TerraformStack, Testing } from 'cdktf';
 import { DeveloperProfiles, DeveloperProfileSpec } from '../src';
-import { LOGICAL_ID, SynthesizedConfig, props, resolveResource } from './helpers';
+import {
+  SynthesizedConfig,
+  forEachMap,
+  groupLabelOf,
+  groupOf,
+  profileResources,
+  props,
+  resolveResource,
+} from './helpers';
 
 const TEAMS = ['platform', 'payments', 'search', 'data', 'mobile'];
 
 describe('DeveloperProfiles at scale', () => {
-  test('synthesizes 5,000 developers x 2 tiers as one 10,000-entry for_each map', () => {
+  test('spreads 5,000 developers x 2 tiers over at most 64 evenly filled for_each maps', () => {
     const developers: DeveloperProfileSpec[] = Array.from({ length: 5000 }, (_, i) => ({
       id: `developer.${i}@example.com`,
       team: TEAMS[i % TEAMS.length],
@@ -18,16 +27,31 @@ describe('DeveloperProfiles at scale', () => {
     // Every ARN referenced, as the environment stack does for its outputs.
     new TerraformLocal(stack, 'arns', profiles.arnsByDeveloper());
     // stack.toTerraform() is what `cdktf synth` writes (Testing.synth adds slow post-processing).
-    const json = stack.toTerraform();
-    const resources = (json as SynthesizedConfig).resource?.aws_bedrock_inference_profile ?? {};
-    const entries = Object.values(resolveResource(json as SynthesizedConfig).for_each);
+    const json = stack.toTerraform() as SynthesizedConfig;
+    const resources = Object.values(profileResources(json));
+    // Also checks that each map holds only its group's developers and no key twice.
+    const entries = Object.values(resolveResource(json).for_each);
+    const sizes = resources.map((r) => Object.keys(forEachMap(r.for_each, json.locals)).length);
+    const mean = 10_000 / resources.length;
 
     expect(profiles.profileCount).toBe(10_000);
-    expect(Object.keys(resources)).toEqual([LOGICAL_ID]);
+    expect(profiles.resources).toHaveLength(resources.length);
+    expect(resources.length).toBeLessThanOrEqual(DEVELOPER_GROUPS);
+    // With 5,000 developers every group is all but certain to be used: a spread, not a few maps.
+    expect(resources.length).toBeGreaterThan(DEVELOPER_GROUPS / 2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * mean);
     expect(entries).toHaveLength(10_000);
     expect(new Set(entries.map((e) => e.name)).size).toBe(10_000);
-    expect(json.locals.arns['developer.4999@example.com'].haiku).toBe(
-      `\${aws_bedrock_inference_profile.${LOGICAL_ID}["developer.4999@example.com/haiku"].arn}`,
+    // Every ARN refers to the resource of its developer's group.
+    const logicalIds = new Map(
+      Object.keys(profileResources(json)).map((id) => [groupLabelOf(id), id]),
+    );
+    const arn = (id: string, tier: string) =>
+      `\${aws_bedrock_inference_profile.${logicalIds.get(groupOf(id))}[${JSON.stringify(`${id}/${tier}`)}].arn}`;
+    expect(json.locals?.arns).toEqual(
+      Object.fromEntries(
+        developers.map(({ id }) => [id, { sonnet: arn(id, 'sonnet'), haiku: arn(id, 'haiku') }]),
+      ),
     );
   }, 30_000);
 });

@@ -1,21 +1,39 @@
 import { resolveTiers } from '@claude-code-bedrock/core';
-import { Testing } from 'cdktf';
-import { DeveloperProfiles, DeveloperProfileSpec } from '../src';
+import { TerraformStack, Testing } from 'cdktf';
+import { DeveloperProfiles, DeveloperProfileSpec, DeveloperProfilesProps } from '../src';
 import {
-  LOGICAL_ID,
   ProfileEntry,
   ROSTER,
+  SynthesizedConfig,
   SynthesizedResource,
+  configChanges,
+  developerOfKey,
+  entriesLocalFor,
+  forEachLocal,
+  groupOf,
+  logicalIdFor,
+  profileResources,
   props,
+  resolveResource,
+  synthJson,
   synthProfiles,
   synthResource,
 } from './helpers';
 
+/** In group G58, which no developer of ROSTER is in. */
 const ERIN: DeveloperProfileSpec = {
   id: 'erin.new@example.com',
   team: 'payments',
   costCenter: 'CC-200',
   tiers: ['sonnet', 'haiku'],
+};
+
+/** In group G59, with bob.smith. */
+const DAN: DeveloperProfileSpec = {
+  id: 'dan',
+  team: 'platform',
+  costCenter: 'CC-100',
+  tiers: ['opus'],
 };
 
 /** The keys in `after` but not in `before`. */
@@ -32,31 +50,58 @@ function without<T>(record: Record<string, T>, keys: readonly string[]): Record<
  */
 const template = ({ for_each: _, ...rest }: SynthesizedResource) => rest;
 
+/**
+ * The configuration as built, before `cdktf synth` writes it with sorted keys: shows the order in
+ * which the construct itself puts the keys of its maps.
+ */
+function unsortedJson(p: DeveloperProfilesProps): SynthesizedConfig {
+  const stack = new TerraformStack(Testing.app(), 'stack');
+  new DeveloperProfiles(stack, 'profiles', p);
+  return stack.toTerraform() as SynthesizedConfig;
+}
+
 describe('DeveloperProfiles stability', () => {
   test('addresses derive from the construct id, developer id and tier only', () => {
-    const resource = synthResource(props());
+    const json = synthJson(props());
+    const resource = resolveResource(json);
 
-    // Pinned: the logical id and the keys are a contract; a changed address destroys and
+    // Pinned: the logical ids and the keys are a contract; a changed address destroys and
     // recreates a profile.
     expect(
       Object.keys(resource.for_each).map(
-        (k) => `aws_bedrock_inference_profile.${LOGICAL_ID}["${k}"]`,
+        (k) => `aws_bedrock_inference_profile.${logicalIdFor(json, developerOfKey(k))}["${k}"]`,
       ),
     ).toEqual([
-      'aws_bedrock_inference_profile.profiles_FC7986CD["Carol+ML@example.com/sonnet"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["bob.smith/haiku"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["bob.smith/sonnet"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["dave.o-neil/haiku"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["dave.o-neil/sonnet"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["jane.doe@example.com/haiku"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["jane.doe@example.com/opus"]',
-      'aws_bedrock_inference_profile.profiles_FC7986CD["jane.doe@example.com/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_G26_007638EA["Carol+ML@example.com/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_G59_31E0A49C["bob.smith/haiku"]',
+      'aws_bedrock_inference_profile.profiles_G59_31E0A49C["bob.smith/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_G35_18326BAD["dave.o-neil/haiku"]',
+      'aws_bedrock_inference_profile.profiles_G35_18326BAD["dave.o-neil/sonnet"]',
+      'aws_bedrock_inference_profile.profiles_G37_13612488["jane.doe@example.com/haiku"]',
+      'aws_bedrock_inference_profile.profiles_G37_13612488["jane.doe@example.com/opus"]',
+      'aws_bedrock_inference_profile.profiles_G37_13612488["jane.doe@example.com/sonnet"]',
     ]);
   });
 
+  test("a developer's resource depends on their id only, not on the other developers", () => {
+    const full = synthJson(props({ developers: [ERIN, DAN, ...ROSTER] }));
+
+    for (const developer of [ERIN, DAN, ...ROSTER]) {
+      const alone = synthJson(props({ developers: [developer] }));
+
+      expect(Object.keys(profileResources(alone))).toEqual([logicalIdFor(full, developer.id)]);
+      expect(entriesLocalFor(alone, developer.id)).toBe(entriesLocalFor(full, developer.id));
+    }
+  });
+
   test('reordering the roster gives a byte-identical configuration', () => {
-    const before = Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', props()));
-    const reversed = [...ROSTER].reverse().map((d) => ({ ...d, tiers: [...d.tiers].reverse() }));
+    const developers = [...ROSTER, DAN, ERIN];
+    const before = Testing.synthScope(
+      (scope) => new DeveloperProfiles(scope, 'profiles', props({ developers })),
+    );
+    const reversed = [...developers]
+      .reverse()
+      .map((d) => ({ ...d, tiers: [...d.tiers].reverse() }));
 
     const after = Testing.synthScope(
       (scope) => new DeveloperProfiles(scope, 'profiles', props({ developers: reversed })),
@@ -65,14 +110,25 @@ describe('DeveloperProfiles stability', () => {
     expect(after).toBe(before);
   });
 
-  test('reordering the roster keeps the for_each map and its key order', () => {
-    const before = synthResource(props());
-    const shuffled = [ROSTER[2], ROSTER[0], ROSTER[3], ROSTER[1]];
+  test("reordering the roster keeps every group's map and its key order", () => {
+    const developers = [ERIN, DAN, ...ROSTER];
+    const shuffled = [ROSTER[2], DAN, ROSTER[0], ROSTER[3], ERIN, ROSTER[1]];
+    const maps = (json: SynthesizedConfig) =>
+      Object.values(profileResources(json)).map((r) => {
+        const map = json.locals![forEachLocal(r.for_each)] as Record<string, ProfileEntry>;
+        return [Object.keys(map), map];
+      });
 
-    const after = synthResource(props({ developers: shuffled }));
+    const before = maps(unsortedJson(props({ developers })));
+    const after = maps(unsortedJson(props({ developers: shuffled })));
 
-    expect(after.for_each).toEqual(before.for_each);
-    expect(Object.keys(after.for_each)).toEqual(Object.keys(before.for_each));
+    expect(after).toEqual(before);
+    // Keys sorted by code unit in each map: bob's entries before dan's in G59.
+    expect(before.map(([keys]) => keys)).toContainEqual([
+      'bob.smith/haiku',
+      'bob.smith/sonnet',
+      'dan/opus',
+    ]);
   });
 
   test('exposes profiles in the same order whatever the roster order', () => {
@@ -92,46 +148,120 @@ describe('DeveloperProfiles stability', () => {
   test('adding a developer only adds their entries', () => {
     const before = synthResource(props());
 
-    const after = synthResource(props({ developers: [ERIN, ...ROSTER] }));
+    const after = synthResource(props({ developers: [ERIN, DAN, ...ROSTER] }));
 
     const keys = added(before.for_each, after.for_each);
-    expect(keys).toEqual(['erin.new@example.com/haiku', 'erin.new@example.com/sonnet']);
+    expect(keys).toEqual(['dan/opus', 'erin.new@example.com/haiku', 'erin.new@example.com/sonnet']);
     expect(without(after.for_each, keys)).toEqual(before.for_each);
     expect(template(after)).toEqual(template(before));
   });
 
+  test('adding a developer to an empty group adds one resource and its local, nothing else', () => {
+    const before = synthJson(props());
+    expect(() => logicalIdFor(before, ERIN.id)).toThrow(/expected one resource of group G58/);
+
+    const after = synthJson(props({ developers: [ERIN, ...ROSTER] }));
+
+    expect(configChanges(before, after)).toEqual({
+      added: [
+        `local.${entriesLocalFor(after, ERIN.id)}`,
+        `resource.${logicalIdFor(after, ERIN.id)}`,
+      ],
+      removed: [],
+      changed: [],
+    });
+    expect(
+      Object.keys(resolveResource(after).for_each).filter((k) => k.startsWith('erin')),
+    ).toEqual(['erin.new@example.com/haiku', 'erin.new@example.com/sonnet']);
+  });
+
+  test("adding a developer to a non-empty group changes only that group's local", () => {
+    const before = synthJson(props());
+
+    const after = synthJson(props({ developers: [...ROSTER, DAN] }));
+
+    expect(groupOf(DAN.id)).toBe(groupOf('bob.smith'));
+    expect(logicalIdFor(after, DAN.id)).toBe(logicalIdFor(before, 'bob.smith'));
+    expect(configChanges(before, after)).toEqual({
+      added: [],
+      removed: [],
+      changed: [`local.${entriesLocalFor(before, 'bob.smith')}`],
+    });
+  });
+
   test('removing a developer only removes their entries', () => {
-    const before = synthResource(props());
+    const before = synthResource(props({ developers: [...ROSTER, DAN] }));
 
     const after = synthResource(props({ developers: ROSTER.filter((d) => d.id !== 'bob.smith') }));
 
     const keys = added(after.for_each, before.for_each);
-    expect(keys).toEqual(['bob.smith/haiku', 'bob.smith/sonnet']);
+    expect(keys).toEqual(['bob.smith/haiku', 'bob.smith/sonnet', 'dan/opus']);
     expect(without(before.for_each, keys)).toEqual(after.for_each);
     expect(template(after)).toEqual(template(before));
   });
 
-  test('granting a tier only adds that entry', () => {
-    const before = synthResource(props());
+  test("removing a group's last developer removes its resource and local, nothing else", () => {
+    const before = synthJson(props());
+
+    const after = synthJson(props({ developers: ROSTER.filter((d) => d.id !== 'bob.smith') }));
+
+    expect(configChanges(before, after)).toEqual({
+      added: [],
+      removed: [
+        `local.${entriesLocalFor(before, 'bob.smith')}`,
+        `resource.${logicalIdFor(before, 'bob.smith')}`,
+      ],
+      changed: [],
+    });
+  });
+
+  test("removing one of a group's developers changes only that group's local", () => {
+    const before = synthJson(props({ developers: [...ROSTER, DAN] }));
+
+    const after = synthJson(props({ developers: ROSTER }));
+
+    expect(configChanges(before, after)).toEqual({
+      added: [],
+      removed: [],
+      changed: [`local.${entriesLocalFor(before, 'bob.smith')}`],
+    });
+  });
+
+  test("granting a tier only adds that entry to the developer's group local", () => {
+    const json = synthJson(props());
+    const before = resolveResource(json);
     const developers = ROSTER.map((d) =>
       d.id === 'bob.smith' ? { ...d, tiers: [...d.tiers, 'opus'] } : d,
     );
 
-    const after = synthResource(props({ developers }));
+    const afterJson = synthJson(props({ developers }));
+    const after = resolveResource(afterJson);
 
     const keys = added(before.for_each, after.for_each);
     expect(keys).toEqual(['bob.smith/opus']);
     expect(without(after.for_each, keys)).toEqual(before.for_each);
+    expect(configChanges(json, afterJson)).toEqual({
+      added: [],
+      removed: [],
+      changed: [`local.${entriesLocalFor(json, 'bob.smith')}`],
+    });
   });
 
   test("a team or cost center change only changes that developer's tag values", () => {
-    const before = synthResource(props());
+    const json = synthJson(props());
+    const before = resolveResource(json);
     const developers = ROSTER.map((d) =>
       d.id === 'bob.smith' ? { ...d, team: 'moved', costCenter: 'CC-999' } : d,
     );
 
-    const after = synthResource(props({ developers }));
+    const afterJson = synthJson(props({ developers }));
+    const after = resolveResource(afterJson);
 
+    expect(configChanges(json, afterJson)).toEqual({
+      added: [],
+      removed: [],
+      changed: [`local.${entriesLocalFor(json, 'bob.smith')}`],
+    });
     expect(template(after)).toEqual(template(before));
     expect(Object.keys(after.for_each)).toEqual(Object.keys(before.for_each));
     const changed = Object.keys(before.for_each).filter(
@@ -156,11 +286,19 @@ describe('DeveloperProfiles stability', () => {
     ).not.toMatch(/team|cost_center/);
   });
 
-  test('extra tags and quota changes leave the for_each map and replacement attributes alone', () => {
-    const before = synthResource(props());
+  test('extra tags and quota changes leave the for_each maps and replacement attributes alone', () => {
+    const json = synthJson(props());
+    const before = resolveResource(json);
 
-    const after = synthResource(props({ tags: { Owner: 'someone-else' }, quota: 50 }));
+    const afterJson = synthJson(props({ tags: { Owner: 'someone-else' }, quota: 50 }));
+    const after = resolveResource(afterJson);
 
+    // Only the resources' tags change; every local (the maps) stays byte-identical.
+    expect(configChanges(json, afterJson)).toEqual({
+      added: [],
+      removed: [],
+      changed: Object.keys(profileResources(json)).map((id) => `resource.${id}`),
+    });
     expect(after.for_each).toEqual(before.for_each);
     expect(after.name).toBe(before.name);
     expect(after.description).toBe(before.description);

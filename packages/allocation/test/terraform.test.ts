@@ -6,7 +6,15 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DeveloperProfileSpec, DeveloperProfiles } from '../src';
-import { LOGICAL_ID, SynthesizedResource, plan, props, resolveResource } from './helpers';
+import {
+  SynthesizedConfig,
+  SynthesizedResource,
+  groupOf,
+  logicalIdFor,
+  plan,
+  props,
+  resolveResource,
+} from './helpers';
 
 /** The planned arguments of one profile (`terraform show -json`) that the construct sets. */
 interface PlannedAfter {
@@ -97,10 +105,11 @@ describe('DeveloperProfiles in a stack', () => {
     const planned: { resource_changes: { address: string; change: { after: PlannedAfter } }[] } =
       JSON.parse(terraform('show', '-json', 'tfplan'));
 
-    const synthesized: SynthesizedResource = resolveResource(JSON.parse(Testing.synth(stack)));
+    const json: SynthesizedConfig = JSON.parse(Testing.synth(stack));
+    const synthesized: SynthesizedResource = resolveResource(json);
     const expected = Object.fromEntries(
       Object.entries(plan(synthesized)).map(([key, p]): [string, PlannedAfter] => [
-        `aws_bedrock_inference_profile.${LOGICAL_ID}[${JSON.stringify(key)}]`,
+        `aws_bedrock_inference_profile.${logicalIdFor(json, p.tags.User)}[${JSON.stringify(key)}]`,
         {
           name: p.name,
           description: p.description,
@@ -122,15 +131,18 @@ describe('DeveloperProfiles in a stack', () => {
     );
     expect(Object.keys(actual)).toHaveLength(7);
     expect(actual).toEqual(expected);
-    expect(actual[`aws_bedrock_inference_profile.${LOGICAL_ID}["constructor/haiku"]`].tags).toEqual(
-      {
-        User: 'constructor',
-        Team: 'payments',
-        Project: 'acme-claude',
-        CostCenter: 'CC-200',
-        Tier: 'haiku',
-        Environment: 'dev',
-      },
-    );
+    // One resource per group of the roster, each planned with its own instances.
+    const plannedResources = new Set(Object.keys(actual).map((a) => a.slice(0, a.indexOf('['))));
+    expect(plannedResources.size).toBe(new Set(ADVERSARIAL.map((d) => groupOf(d.id))).size);
+    expect(plannedResources.size).toBeGreaterThan(1);
+    const constructor = `aws_bedrock_inference_profile.${logicalIdFor(json, 'constructor')}["constructor/haiku"]`;
+    expect(actual[constructor].tags).toEqual({
+      User: 'constructor',
+      Team: 'payments',
+      Project: 'acme-claude',
+      CostCenter: 'CC-200',
+      Tier: 'haiku',
+      Environment: 'dev',
+    });
   }, 60_000);
 });
