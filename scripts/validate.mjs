@@ -44,11 +44,16 @@ for (const app of apps) {
     console.error(`✗ ${app}: ${err.message}`);
   }
 }
-// The dev app once more with allocation sharded by team (one extra stack per team).
+// The dev app once more with allocation sharded by team (one extra stack per team, holding the
+// team's profiles and per-developer budgets).
 if (process.argv.slice(2).length === 0) {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-validate-sharded-'));
   const config = parse(readFileSync(join(ROOT, 'apps', 'dev', 'config.yaml'), 'utf8'));
   config.allocation = { ...(config.allocation ?? {}), shardBy: 'team' };
+  config.budgets = {
+    ...config.budgets,
+    perDeveloper: { ...(config.budgets?.perDeveloper ?? {}), enabled: true },
+  };
   writeFileSync(join(dir, 'config.yaml'), stringify(config));
   try {
     const dirs = synthApp('dev', {

@@ -13,6 +13,7 @@ import {
   BedrockGuardrail,
   BudgetAlertTopic,
   CostAnomalyDetection,
+  DeveloperBudgets,
   PlatformBudgets,
   UsageAlarms,
 } from '@claude-code-bedrock/budgets';
@@ -20,6 +21,7 @@ import {
   EnvironmentConfig,
   ResolvedDeveloper,
   commonTags,
+  compareCodeUnits,
   defaultTierName,
   resolveDevelopers,
   resolveTiers,
@@ -186,9 +188,11 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       thresholds: b.thresholds,
       teams: config.teams,
       teamThresholds: b.teamThresholds,
-      developers: b.perDeveloper.enabled
-        ? developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd }))
-        : undefined,
+      // Sharded: each team stack holds its developers' budgets (see AllocationShardStack).
+      developers:
+        b.perDeveloper.enabled && !sharded
+          ? developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd }))
+          : undefined,
       developerThresholds: b.perDeveloper.thresholds,
     });
     this.alarms = new UsageAlarms(this, 'alarms', {
@@ -423,12 +427,15 @@ export interface AllocationShardStackProps {
 
 /**
  * One team's share of a sharded environment (`allocation.shardBy: team`): the team's application
- * inference profiles, its part of the Athena profile mapping and the per-developer outputs, in a
- * stack of its own (its own state), so a roster too large for one state is split by team. cdktf
- * wires the reference to the environment stack's results bucket through remote state.
+ * inference profiles, its per-developer budgets (when `budgets.perDeveloper.enabled`), its part
+ * of the Athena profile mapping and the per-developer outputs, in a stack of its own (its own
+ * state), so a roster too large for one state is split by team. cdktf wires the references to the
+ * environment stack's results bucket and alert topic through remote state.
  */
 export class AllocationShardStack extends TerraformStack {
   readonly profiles: DeveloperProfiles;
+  /** The team's per-developer budgets; undefined when per-developer budgets are off. */
+  readonly developerBudgets?: DeveloperBudgets;
 
   constructor(scope: Construct, id: string, props: AllocationShardStackProps) {
     super(scope, id);
@@ -450,6 +457,25 @@ export class AllocationShardStack extends TerraformStack {
       profiles: profileMappings(developers, this.profiles),
       fileNamePrefix: `profiles-${team}`,
     });
+    const b = config.budgets;
+    if (b.perDeveloper.enabled) {
+      // No topicPolicy: it lives in the environment stack, which is applied before its shards.
+      this.developerBudgets = new DeveloperBudgets(this, 'developer-budgets', {
+        project: config.project,
+        topic: props.platform.alertTopic.topic,
+        alertEmails: b.alertEmails,
+        developers: developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd })),
+        thresholds: b.perDeveloper.thresholds,
+      });
+      new TerraformOutput(this, 'budget_names', {
+        // By developer id in code-unit order (Object.values would put integer-like ids first).
+        value: developers
+          .map((d) => d.id)
+          .sort(compareCodeUnits)
+          .map((id) => this.developerBudgets!.budgetNames[id]),
+        description: "Names of this team's per-developer AWS Budgets.",
+      });
+    }
     addDeveloperOutputs(this, config, this.profiles);
   }
 }

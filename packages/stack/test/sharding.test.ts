@@ -1,4 +1,6 @@
 import { App, Testing } from 'cdktf';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { AllocationShardStack, ClaudeCodeBedrockStack } from '../src';
 import { config, profileEntries } from './helpers';
 
@@ -30,8 +32,10 @@ function synthAll(shardBy: 'none' | 'team', env = 'prod') {
             }),
         )
       : [];
+  // A whole-app synth, as `cdktf synth` does: cross-stack references become remote state.
+  app.synth();
   const parse = (s: ClaudeCodeBedrockStack | AllocationShardStack) =>
-    JSON.parse(Testing.synth(s)) as Tf;
+    JSON.parse(readFileSync(join(app.outdir, 'stacks', s.node.id, 'cdk.tf.json'), 'utf8')) as Tf;
   return { c, platform: parse(platform), shards: shards.map(parse) };
 }
 
@@ -81,6 +85,50 @@ describe('allocation.shardBy: team', () => {
       expect(objects.map((o) => o.key)).toEqual([
         `reference/profiles/profiles-${sharded.c.teams[i].id}-0001.csv`,
       ]);
+    }
+  });
+
+  /** developer id -> budget name of every per-developer (for_each) budget in a configuration. */
+  const developerBudgets = (tf: Tf) => {
+    const out: Record<string, string> = {};
+    for (const r of Object.values(tf.resource?.aws_budgets_budget ?? {})) {
+      if (!r.for_each) continue;
+      const local = /^\$\{local\.([\w-]+)\}$/.exec(String(r.for_each))![1];
+      for (const [id, e] of Object.entries(tf.locals![local] as Record<string, { name: string }>))
+        out[id] = e.name;
+    }
+    return out;
+  };
+
+  it('moves the per-developer budgets to the team stacks, the same set as the single stack', () => {
+    const single_ = developerBudgets(single.platform);
+    expect(Object.keys(single_)).toHaveLength(sharded.c.developers.length);
+    expect(developerBudgets(sharded.platform)).toEqual({});
+    const merged = Object.assign({}, ...sharded.shards.map(developerBudgets));
+    expect(merged).toEqual(single_);
+    sharded.shards.forEach((tf, i) => {
+      const team = sharded.c.teams[i].id;
+      const ids = sharded.c.developers.filter((d) => d.team === team).map((d) => d.id);
+      expect(Object.keys(developerBudgets(tf)).sort()).toEqual([...ids].sort());
+      // The merged budget_names output lists every budget once.
+      expect((tf.output?.budget_names as { value: string[] }).value).toEqual(
+        [...ids].sort().map((id) => single_[id]),
+      );
+    });
+  });
+
+  it('notifies the environment stack alert topic from the team stacks through remote state', () => {
+    for (const tf of sharded.shards) {
+      const budgets = Object.values(tf.resource?.aws_budgets_budget ?? {});
+      expect(budgets.length).toBeGreaterThan(0);
+      for (const b of budgets) {
+        const topics = (b.notification as { subscriber_sns_topic_arns: string[] }[]).flatMap(
+          (n) => n.subscriber_sns_topic_arns,
+        );
+        expect(topics.length).toBeGreaterThan(0);
+        for (const t of topics) expect(t).toMatch(/^\$\{data\.terraform_remote_state\./);
+        expect(b.depends_on).toBeUndefined();
+      }
     }
   });
 
