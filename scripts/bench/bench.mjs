@@ -104,7 +104,13 @@ function writeHclBaseline(tf, dir, config) {
     profileList.length > 1 ? `concat(${profileList.join(', ')})` : profileList[0],
     'values(aws_bedrock_inference_profile.developer)',
   );
-  // Instance references (the profile mapping's ARNs): keys are unique across groups.
+  // The ARN map local merges the group resources; the baseline has one resource to read.
+  const profileAddresses = profiles.names.map((name) => `aws_bedrock_inference_profile.${name}`);
+  renamed = renamed.replace(
+    profileAddresses.length > 1 ? `merge(${profileAddresses.join(', ')})` : profileAddresses[0],
+    'aws_bedrock_inference_profile.developer',
+  );
+  // Instance references, if any: keys are unique across groups.
   for (const name of profiles.names) {
     renamed = renamed.replaceAll(
       `aws_bedrock_inference_profile.${name}[`,

@@ -70,7 +70,8 @@ export interface DeveloperProfilesProps {
 export interface InferenceProfileRef {
   /**
    * Profile ARN (`arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>`); a token
-   * for `aws_bedrock_inference_profile.<logical id>["<developer id>/<tier>"].arn`.
+   * for `local.<Arns>["<developer id>/<tier>"]`, the construct's map of every profile ARN (see
+   * `DeveloperProfiles.arnMap`).
    */
   readonly arn: string;
   /** Profile id assigned by Bedrock; a token for the instance's `id`. */
@@ -99,7 +100,8 @@ interface ProfileInstance {
 }
 
 /**
- * An attribute of one `for_each` instance: `<resource address>["<key>"].<attribute>`.
+ * An element of a map-valued address: `<address>["<key>"]`, optionally followed by `.<attribute>`
+ * (an attribute of one `for_each` instance, or one value of the ARN map local).
  *
  * It delegates the address to one shared cdktf reference (which also handles cross-stack use)
  * and adds the instance key and attribute itself, honouring `suppressBraces` like cdktf's own
@@ -112,7 +114,7 @@ class InstanceAttribute implements IResolvable {
   constructor(
     private readonly address: IResolvable,
     private readonly key: string,
-    private readonly attribute: string,
+    private readonly attribute?: string,
   ) {}
 
   public resolve(context: IResolveContext): string {
@@ -120,7 +122,8 @@ class InstanceAttribute implements IResolvable {
     context.suppressBraces = true;
     // Developer ids hold letters, digits and _ . : / = + @ - only, so the JSON-quoted key is a
     // valid HCL string with nothing to escape or interpolate.
-    const expression = `${this.address.resolve(context)}[${JSON.stringify(this.key)}].${this.attribute}`;
+    const element = `${this.address.resolve(context)}[${JSON.stringify(this.key)}]`;
+    const expression = this.attribute ? `${element}.${this.attribute}` : element;
     return braces ? `\${${expression}}` : expression;
   }
 
@@ -139,13 +142,12 @@ class ProfileRef implements InferenceProfileRef {
     public readonly tier: string,
     public readonly resource: BedrockInferenceProfile,
     private readonly address: () => IResolvable,
+    private readonly arnMap: () => IResolvable,
     private readonly key: string,
   ) {}
 
   public get arn(): string {
-    return (this.arnToken ??= Token.asString(
-      new InstanceAttribute(this.address(), this.key, 'arn'),
-    ));
+    return (this.arnToken ??= Token.asString(new InstanceAttribute(this.arnMap(), this.key)));
   }
 
   public get id(): string {
@@ -172,6 +174,15 @@ export class DeveloperProfiles extends Construct {
    * group order; instances are keyed `profileKey(developer id, tier)`.
    */
   public readonly resources: readonly BedrockInferenceProfile[];
+  /**
+   * Every profile ARN, keyed `profileKey(developer id, tier)`: a local computed once from all the
+   * group resources. Profile `arn` tokens index it, because Terraform evaluates a reference to one
+   * `for_each` instance by building every instance of that resource, each looked up in a linear
+   * scan of the plan's changes: thousands of per-instance references (the Athena profile mapping
+   * has one per profile) made `terraform plan` cubic, 5 minutes at 5,000 developers. A reference to
+   * a local costs the same at any size.
+   */
+  public readonly arnMap: TerraformLocal;
   /** developer id -> tier -> profile. */
   public readonly profiles: Readonly<Record<string, Readonly<Record<string, InferenceProfileRef>>>>;
   /** Number of profiles created (developers x their tiers). */
@@ -268,11 +279,25 @@ export class DeveloperProfiles extends Construct {
         (address ??= ref(`${resource.terraformResourceType}.${resource.friendlyUniqueId}`, stack));
       for (const r of group) {
         const list = byDeveloper.get(r.developerId) ?? [];
-        list.push([r.tier, new ProfileRef(r.entry.name, r.tier, resource, addressOf, r.key)]);
+        list.push([
+          r.tier,
+          new ProfileRef(r.entry.name, r.tier, resource, addressOf, () => arnMapOf(), r.key),
+        ]);
         byDeveloper.set(r.developerId, list);
       }
     }
     this.resources = resources;
+    const groups = resources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
+    this.arnMap = new TerraformLocal(
+      this,
+      'Arns',
+      groups.length === 0
+        ? {}
+        : `\${ { for key, profile in ${groups.length === 1 ? groups[0] : `merge(${groups.slice(0, -1).join(', ')})`} : key => profile.arn } }`,
+    );
+    let arnMapRef: IResolvable | undefined;
+    const arnMapOf = (): IResolvable =>
+      (arnMapRef ??= ref(`local.${this.arnMap.friendlyUniqueId}`, stack));
     // Tiers in definition order within each developer, developers sorted by id.
     const tierIndex = new Map(this.tierNames.map((t, i) => [t, i]));
     for (const list of byDeveloper.values()) {

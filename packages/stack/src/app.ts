@@ -74,19 +74,24 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
 }
 
 /**
- * cdktf records a full stack trace for every token it creates (used only to explain resolution
- * failures). With thousands of developers that costs about a second of synth, so unless
- * debugging, stack traces are rendered as empty strings while the stack is built; error messages
- * are unaffected.
+ * cdktf records a full stack trace (with no depth limit) for every token and reference it creates,
+ * including each `each.value` reference every time a `for_each` resource is resolved; the traces
+ * only explain resolution failures. With thousands of developers that costs about a second of
+ * synth, so unless debugging, explicit stack captures are skipped and traces render as empty
+ * strings while the stack is built. Errors still carry the stack of where they were created.
  */
 function withoutStackCapture(enabled: boolean, fn: () => void): void {
   if (!enabled) return fn();
   const previous = Error.prepareStackTrace;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const capture = Error.captureStackTrace;
   Error.prepareStackTrace = () => '';
+  Error.captureStackTrace = () => undefined;
   try {
     fn();
   } finally {
     Error.prepareStackTrace = previous;
+    Error.captureStackTrace = capture;
   }
 }
 
