@@ -8,6 +8,9 @@ import {
   ROSTER,
   SynthesizedConfig,
   TIERS,
+  arnRef,
+  arnsLocalName,
+  arnsLocalSources,
   developerOfKey,
   forEachLocal,
   groupLabelOf,
@@ -43,6 +46,10 @@ const ADVERSARIAL_IDS = [
 const instanceRef = (json: SynthesizedConfig, key: string, attribute: string) =>
   `\${aws_bedrock_inference_profile.${logicalIdFor(json, developerOfKey(key))}[${JSON.stringify(key)}].${attribute}}`;
 
+/** `${ { for key, profile in <source> : key => profile.arn } }`: the value of the ARN map local. */
+const arnsExpression = (source: string) =>
+  `\${ { for key, profile in ${source} : key => profile.arn } }`;
+
 /** The groups of the developers in ROSTER, pinned: G26 Carol, G35 dave, G37 jane, G59 bob. */
 const ROSTER_GROUPS = ['G26', 'G35', 'G37', 'G59'];
 
@@ -73,7 +80,10 @@ describe('DeveloperProfiles', () => {
     expect(new Set(entries).size).toBe(4);
     expect(sources.size).toBe(1);
     expect([...sources][0]).toBeDefined();
-    expect(Object.keys(json.locals ?? {}).sort()).toEqual([...entries, ...sources].sort());
+    // Besides the entries and the model sources, only the ARN map, which reads the resources.
+    expect(Object.keys(json.locals ?? {}).sort()).toEqual(
+      [...entries, ...sources, arnsLocalName(json)].sort(),
+    );
     expect(entries.map((name) => Object.keys(json.locals![name] as object).length)).toEqual([
       1, 2, 3, 2,
     ]);
@@ -288,7 +298,7 @@ describe('DeveloperProfiles', () => {
     expect(entry.name).toHaveLength(64);
   });
 
-  test('creates no profile resource and no entries local for an empty roster', () => {
+  test('creates no profile resource, no entries local and an empty ARN map for an empty roster', () => {
     let profiles: DeveloperProfiles | undefined;
     const json: SynthesizedConfig = JSON.parse(
       Testing.synthScope((scope) => {
@@ -301,14 +311,51 @@ describe('DeveloperProfiles', () => {
     expect(profiles!.profiles).toEqual({});
     expect(profiles!.arnsByDeveloper()).toEqual({});
     expect(profileResources(json)).toEqual({});
-    expect(Object.keys(json.locals ?? {})).toEqual([
+    expect(Object.keys(json.locals ?? {}).sort()).toEqual([
+      expect.stringMatching(/^profiles_Arns_[0-9A-F]{8}$/),
       expect.stringMatching(/^profiles_ModelSources_[0-9A-F]{8}$/),
     ]);
+    expect(json.locals![arnsLocalName(json)]).toEqual({});
+  });
+
+  test('gathers every profile ARN in one local that merges the group resources in group order', () => {
+    let profiles: DeveloperProfiles | undefined;
+    const json: SynthesizedConfig = JSON.parse(
+      Testing.synthScope((scope) => {
+        profiles = new DeveloperProfiles(scope, 'profiles', props());
+      }),
+    );
+    const logicalIds = Object.keys(profileResources(json));
+    const addresses = profiles!.resources.map(
+      (r) => `aws_bedrock_inference_profile.${r.friendlyUniqueId}`,
+    );
+
+    expect(profiles!.arnMap.node.id).toBe('Arns');
+    expect(profiles!.arnMap.friendlyUniqueId).toBe(arnsLocalName(json));
+    expect(profiles!.arnMap.friendlyUniqueId).toMatch(/^profiles_Arns_[0-9A-F]{8}$/);
+    // Every synthesized profile resource, each once, in group order (G26, G35, G37, G59).
+    expect(logicalIds.map(groupLabelOf)).toEqual(ROSTER_GROUPS);
+    expect(addresses).toEqual(logicalIds.map((id) => `aws_bedrock_inference_profile.${id}`));
+    expect(arnsLocalSources(json)).toEqual(addresses);
+    expect(json.locals![arnsLocalName(json)]).toBe(
+      arnsExpression(`merge(${addresses.join(', ')})`),
+    );
+  });
+
+  test('gathers the ARNs of a single group resource without merge()', () => {
+    const json = synthJson(props({ developers: [ROSTER[0]] }));
+    const [logicalId] = Object.keys(profileResources(json));
+
+    expect(Object.keys(profileResources(json))).toHaveLength(1);
+    expect(json.locals![arnsLocalName(json)]).toBe(
+      arnsExpression(`aws_bedrock_inference_profile.${logicalId}`),
+    );
   });
 
   /**
-   * Synthesizes the construct plus outputs built from it; returns the outputs' values and
-   * `ref(key, attribute)`, the expected token of an instance attribute in that configuration.
+   * Synthesizes the construct plus outputs built from it; returns the outputs' values,
+   * `arn(key)`, the expected token of a profile ARN (an element of the ARN map local), and
+   * `ref(key, attribute)`, that of an instance attribute, in that configuration.
    */
   function outputsOf(build: (profiles: DeveloperProfiles) => Record<string, unknown>) {
     const json: SynthesizedConfig = JSON.parse(
@@ -321,13 +368,14 @@ describe('DeveloperProfiles', () => {
     );
     return {
       values: Object.fromEntries(Object.entries(json.output ?? {}).map(([k, v]) => [k, v.value])),
+      arn: (key: string) => arnRef(json, key),
       ref: (key: string, attribute: string) => instanceRef(json, key, attribute),
     };
   }
 
-  test('exposes developer -> tier -> profile references to for_each instances', () => {
+  test('exposes developer -> tier -> profile references: ARN map element and instance id', () => {
     let count = 0;
-    const { values, ref } = outputsOf((profiles) => {
+    const { values, arn, ref } = outputsOf((profiles) => {
       count = profiles.profileCount;
       const jane = profiles.profiles['jane.doe@example.com'].opus;
       expect(jane.resource.node.id).toBe('G37');
@@ -345,10 +393,14 @@ describe('DeveloperProfiles', () => {
     expect(values.developers).toEqual(ROSTER.map((d) => d.id).sort());
     expect(values.name).toBe('acme-claude-jane-doe-example-com-opus');
     expect(values.tier).toBe('opus');
-    expect(values.arn).toBe(ref('jane.doe@example.com/opus', 'arn'));
-    expect(values.id).toBe(ref('jane.doe@example.com/opus', 'id'));
+    expect(values.arn).toBe(arn('jane.doe@example.com/opus'));
     expect(values.arn).toMatch(
-      /^\$\{aws_bedrock_inference_profile\.profiles_G37_[0-9A-F]{8}\["jane\.doe@example\.com\/opus"\]\.arn\}$/,
+      /^\$\{local\.profiles_Arns_[0-9A-F]{8}\["jane\.doe@example\.com\/opus"\]\}$/,
+    );
+    // The id still reads the instance of the developer's group resource.
+    expect(values.id).toBe(ref('jane.doe@example.com/opus', 'id'));
+    expect(values.id).toMatch(
+      /^\$\{aws_bedrock_inference_profile\.profiles_G37_[0-9A-F]{8}\["jane\.doe@example\.com\/opus"\]\.id\}$/,
     );
   });
 
@@ -377,7 +429,7 @@ describe('DeveloperProfiles', () => {
   });
 
   test('profile ARNs are tokens that work in strings and Terraform functions', () => {
-    const { values, ref } = outputsOf((profiles) => {
+    const { values, arn: arnOf } = outputsOf((profiles) => {
       const arn = profiles.profileFor('bob.smith', 'haiku').arn;
       expect(Token.isUnresolved(arn)).toBe(true);
       return {
@@ -386,43 +438,51 @@ describe('DeveloperProfiles', () => {
       };
     });
 
-    expect(values.line).toBe(`${ref('bob.smith/haiku', 'arn')},bob.smith,haiku`);
+    expect(values.line).toBe(`${arnOf('bob.smith/haiku')},bob.smith,haiku`);
     expect(values.joined).toMatch(
-      /^\$\{join\(",", \[aws_bedrock_inference_profile\.profiles_G59_[0-9A-F]{8}\["bob\.smith\/haiku"\]\.arn, aws_bedrock_inference_profile\.profiles_G59_[0-9A-F]{8}\["bob\.smith\/sonnet"\]\.arn\]\)\}$/,
+      /^\$\{join\(",", \[local\.profiles_Arns_[0-9A-F]{8}\["bob\.smith\/haiku"\], local\.profiles_Arns_[0-9A-F]{8}\["bob\.smith\/sonnet"\]\]\)\}$/,
     );
     expect(values.joined).toBe(
-      `\${join(",", [${ref('bob.smith/haiku', 'arn').slice(2, -1)}, ${ref('bob.smith/sonnet', 'arn').slice(2, -1)}])}`,
+      `\${join(",", [${arnOf('bob.smith/haiku').slice(2, -1)}, ${arnOf('bob.smith/sonnet').slice(2, -1)}])}`,
     );
   });
 
-  test('a profile ARN used in another stack reads the instance from remote state', () => {
+  test('a profile ARN used in another stack reads the ARN map from remote state, an id the instance', () => {
     const app = Testing.app();
     const origin = new TerraformStack(app, 'origin');
     new AwsProvider(origin, 'aws', { region: 'us-east-1' });
     const profiles = new DeveloperProfiles(origin, 'profiles', props());
     const consumer = new TerraformStack(app, 'consumer');
     new TerraformOutput(consumer, 'arn', { value: profiles.profileFor('bob.smith', 'haiku').arn });
+    new TerraformOutput(consumer, 'id', { value: profiles.profileFor('bob.smith', 'haiku').id });
     app.synth();
 
     const synth = (stack: TerraformStack): SynthesizedConfig => JSON.parse(Testing.synth(stack));
     const origins = synth(origin);
+    const arns = arnsLocalName(origins);
+    const sharedArns = `cross-stack-output-local${arns}`;
     const logicalId = logicalIdFor(origins, 'bob.smith');
-    const shared = `cross-stack-output-aws_bedrock_inference_profile${logicalId}`;
-    // Only the group resource that holds the profile is shared.
-    expect(Object.keys(origins.output ?? {})).toEqual([shared]);
-    expect(origins.output?.[shared].value).toBe(`\${aws_bedrock_inference_profile.${logicalId}}`);
-    expect(synth(consumer).output?.arn.value).toBe(
-      `\${data.terraform_remote_state.cross-stack-reference-input-origin.outputs.${shared}["bob.smith/haiku"].arn}`,
+    const sharedGroup = `cross-stack-output-aws_bedrock_inference_profile${logicalId}`;
+    // Shared: the ARN map (for the ARN) and the group resource holding the profile (for the id),
+    // nothing else.
+    expect(Object.keys(origins.output ?? {}).sort()).toEqual([sharedGroup, sharedArns].sort());
+    expect(origins.output?.[sharedArns].value).toBe(`\${local.${arns}}`);
+    expect(origins.output?.[sharedGroup].value).toBe(
+      `\${aws_bedrock_inference_profile.${logicalId}}`,
     );
+    const remote = 'data.terraform_remote_state.cross-stack-reference-input-origin.outputs';
+    const consumed = synth(consumer);
+    expect(consumed.output?.arn.value).toBe(`\${${remote}.${sharedArns}["bob.smith/haiku"]}`);
+    expect(consumed.output?.id.value).toBe(`\${${remote}.${sharedGroup}["bob.smith/haiku"].id}`);
   });
 
   test('arnsForTier leaves out developers without the tier', () => {
-    const { values, ref } = outputsOf((profiles) => ({ haiku: profiles.arnsForTier('haiku') }));
+    const { values, arn } = outputsOf((profiles) => ({ haiku: profiles.arnsForTier('haiku') }));
 
     expect(values.haiku).toEqual({
-      'bob.smith': ref('bob.smith/haiku', 'arn'),
-      'dave.o-neil': ref('dave.o-neil/haiku', 'arn'),
-      'jane.doe@example.com': ref('jane.doe@example.com/haiku', 'arn'),
+      'bob.smith': arn('bob.smith/haiku'),
+      'dave.o-neil': arn('dave.o-neil/haiku'),
+      'jane.doe@example.com': arn('jane.doe@example.com/haiku'),
     });
   });
 
@@ -437,17 +497,17 @@ describe('DeveloperProfiles', () => {
   });
 
   test('arnsByDeveloper maps every developer to their tiers', () => {
-    const { values, ref } = outputsOf((profiles) => ({ all: profiles.arnsByDeveloper() }));
+    const { values, arn } = outputsOf((profiles) => ({ all: profiles.arnsByDeveloper() }));
 
     const all = values.all as Record<string, Record<string, string>>;
     expect(Object.keys(all).sort()).toEqual(ROSTER.map((d) => d.id).sort());
     expect(all['jane.doe@example.com']).toEqual({
-      sonnet: ref('jane.doe@example.com/sonnet', 'arn'),
-      opus: ref('jane.doe@example.com/opus', 'arn'),
-      haiku: ref('jane.doe@example.com/haiku', 'arn'),
+      sonnet: arn('jane.doe@example.com/sonnet'),
+      opus: arn('jane.doe@example.com/opus'),
+      haiku: arn('jane.doe@example.com/haiku'),
     });
     expect(all['Carol+ML@example.com']).toEqual({
-      sonnet: ref('Carol+ML@example.com/sonnet', 'arn'),
+      sonnet: arn('Carol+ML@example.com/sonnet'),
     });
   });
 

@@ -173,6 +173,48 @@ export function profileResources(json: SynthesizedConfig): Record<string, Synthe
   return json.resource?.aws_bedrock_inference_profile ?? {};
 }
 
+/**
+ * The name of the construct's ARN map local (`profiles_Arns_<hash>` for construct id `profiles`):
+ * the one local of the configuration with that name. Throws when there is none or more than one.
+ */
+export function arnsLocalName(json: SynthesizedConfig, constructId = 'profiles'): string {
+  const pattern = new RegExp(`^${constructId}_Arns_[0-9A-F]{8}$`);
+  const names = Object.keys(json.locals ?? {}).filter((name) => pattern.test(name));
+  if (names.length !== 1) throw new Error(`expected one ${pattern} local, got [${names}]`);
+  return names[0];
+}
+
+/**
+ * The resource addresses the ARN map local gathers from, in the order it lists them: the value must
+ * be `${ { for key, profile in merge(<address>, ...) : key => profile.arn } }`, or the same over a
+ * single address without `merge()`, or `{}` (no address). Throws on any other form.
+ */
+export function arnsLocalSources(json: SynthesizedConfig, constructId = 'profiles'): string[] {
+  const name = arnsLocalName(json, constructId);
+  const value = localValue(json.locals, name);
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0
+  ) {
+    return [];
+  }
+  const address = 'aws_bedrock_inference_profile\\.[A-Za-z0-9_-]+';
+  const match =
+    typeof value === 'string'
+      ? new RegExp(
+          `^\\$\\{ \\{ for key, profile in (?:merge\\((${address}(?:, ${address})+)\\)|(${address})) : key => profile\\.arn \\} \\}$`,
+        ).exec(value)
+      : null;
+  if (!match) throw new Error(`unexpected value of local ${name}: ${JSON.stringify(value)}`);
+  return match[1] ? match[1].split(', ') : [match[2]];
+}
+
+/** The token of a profile's ARN: `${local.<ARN map local>["<key>"]}`. */
+export const arnRef = (json: SynthesizedConfig, key: string): string =>
+  `\${local.${arnsLocalName(json)}[${JSON.stringify(key)}]}`;
+
 /** The group label (`G00` .. `G63`) in a group resource's logical id; throws on any other id. */
 export function groupLabelOf(logicalId: string): string {
   const match = GROUP_LOGICAL_ID.exec(logicalId);

@@ -3,9 +3,10 @@ import { TerraformLocal, TerraformStack, Testing } from 'cdktf';
 import { DeveloperProfiles, DeveloperProfileSpec } from '../src';
 import {
   SynthesizedConfig,
+  arnRef,
+  arnsLocalSources,
   forEachMap,
   groupLabelOf,
-  groupOf,
   profileResources,
   props,
   resolveResource,
@@ -42,12 +43,15 @@ describe('DeveloperProfiles at scale', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * mean);
     expect(entries).toHaveLength(10_000);
     expect(new Set(entries.map((e) => e.name)).size).toBe(10_000);
-    // Every ARN refers to the resource of its developer's group.
-    const logicalIds = new Map(
-      Object.keys(profileResources(json)).map((id) => [groupLabelOf(id), id]),
+    // Every ARN is its own key of the ARN map local, which merges every group resource once, in
+    // group order: one reference per profile to a local, none to a for_each instance.
+    const logicalIds = Object.keys(profileResources(json));
+    const labels = logicalIds.map(groupLabelOf);
+    expect(labels).toEqual([...labels].sort());
+    expect(arnsLocalSources(json)).toEqual(
+      logicalIds.map((id) => `aws_bedrock_inference_profile.${id}`),
     );
-    const arn = (id: string, tier: string) =>
-      `\${aws_bedrock_inference_profile.${logicalIds.get(groupOf(id))}[${JSON.stringify(`${id}/${tier}`)}].arn}`;
+    const arn = (id: string, tier: string) => arnRef(json, `${id}/${tier}`);
     expect(json.locals?.arns).toEqual(
       Object.fromEntries(
         developers.map(({ id }) => [id, { sonnet: arn(id, 'sonnet'), haiku: arn(id, 'haiku') }]),

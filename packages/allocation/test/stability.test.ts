@@ -6,6 +6,8 @@ import {
   ROSTER,
   SynthesizedConfig,
   SynthesizedResource,
+  arnsLocalName,
+  arnsLocalSources,
   configChanges,
   developerOfKey,
   entriesLocalFor,
@@ -156,20 +158,26 @@ describe('DeveloperProfiles stability', () => {
     expect(template(after)).toEqual(template(before));
   });
 
-  test('adding a developer to an empty group adds one resource and its local, nothing else', () => {
+  test('adding a developer to an empty group adds one resource and its local, and that resource to the ARN map', () => {
     const before = synthJson(props());
     expect(() => logicalIdFor(before, ERIN.id)).toThrow(/expected one resource of group G58/);
 
     const after = synthJson(props({ developers: [ERIN, ...ROSTER] }));
 
+    // The ARN map merges every group resource, so it lists one more address (G58, between G37 and
+    // G59); every other resource and local stays byte-identical.
+    const erin = `aws_bedrock_inference_profile.${logicalIdFor(after, ERIN.id)}`;
     expect(configChanges(before, after)).toEqual({
       added: [
         `local.${entriesLocalFor(after, ERIN.id)}`,
         `resource.${logicalIdFor(after, ERIN.id)}`,
       ],
       removed: [],
-      changed: [],
+      changed: [`local.${arnsLocalName(before)}`],
     });
+    expect(arnsLocalName(after)).toBe(arnsLocalName(before));
+    const sources = arnsLocalSources(before);
+    expect(arnsLocalSources(after)).toEqual([...sources.slice(0, 3), erin, ...sources.slice(3)]);
     expect(
       Object.keys(resolveResource(after).for_each).filter((k) => k.startsWith('erin')),
     ).toEqual(['erin.new@example.com/haiku', 'erin.new@example.com/sonnet']);
@@ -200,19 +208,24 @@ describe('DeveloperProfiles stability', () => {
     expect(template(after)).toEqual(template(before));
   });
 
-  test("removing a group's last developer removes its resource and local, nothing else", () => {
+  test("removing a group's last developer removes its resource and local, and that resource from the ARN map", () => {
     const before = synthJson(props());
 
     const after = synthJson(props({ developers: ROSTER.filter((d) => d.id !== 'bob.smith') }));
 
+    // The ARN map no longer lists bob.smith's group resource (G59); every other resource and local
+    // stays byte-identical.
+    const bob = `aws_bedrock_inference_profile.${logicalIdFor(before, 'bob.smith')}`;
     expect(configChanges(before, after)).toEqual({
       added: [],
       removed: [
         `local.${entriesLocalFor(before, 'bob.smith')}`,
         `resource.${logicalIdFor(before, 'bob.smith')}`,
       ],
-      changed: [],
+      changed: [`local.${arnsLocalName(before)}`],
     });
+    expect(arnsLocalSources(before)).toContain(bob);
+    expect(arnsLocalSources(after)).toEqual(arnsLocalSources(before).filter((a) => a !== bob));
   });
 
   test("removing one of a group's developers changes only that group's local", () => {

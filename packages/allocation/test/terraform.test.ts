@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -9,6 +9,9 @@ import { DeveloperProfileSpec, DeveloperProfiles } from '../src';
 import {
   SynthesizedConfig,
   SynthesizedResource,
+  arnsLocalName,
+  arnsLocalSources,
+  forEachMap,
   groupOf,
   logicalIdFor,
   plan,
@@ -144,5 +147,85 @@ describe('DeveloperProfiles in a stack', () => {
       Tier: 'haiku',
       Environment: 'dev',
     });
+  }, 60_000);
+});
+
+describe('the ARN map evaluated by terraform', () => {
+  test('maps every profile key to the ARN of its own instance, through outputs too', () => {
+    // Three constructs: several groups (merge()), a single group, and an empty roster.
+    const stack = new TerraformStack(Testing.app(), 'arns');
+    const many = new DeveloperProfiles(stack, 'profiles', { ...props(), developers: ADVERSARIAL });
+    const one = new DeveloperProfiles(stack, 'solo', {
+      ...props(),
+      developers: [ADVERSARIAL[0]],
+    });
+    const none = new DeveloperProfiles(stack, 'none', { ...props(), developers: [] });
+    const jane = many.profileFor('jane.doe@example.com', 'opus').arn;
+    const arn = many.profileFor('arn:aws:iam::123456789012:user/x=y+z', 'opus').arn;
+    new TerraformOutput(stack, 'jane', { value: jane });
+    new TerraformOutput(stack, 'line', { value: `${jane},jane.doe@example.com,opus` });
+    new TerraformOutput(stack, 'joined', { value: Fn.join(',', [jane, arn]) });
+    new TerraformOutput(stack, 'all', { value: many.arnsByDeveloper() });
+    new TerraformOutput(stack, 'solo_all', { value: one.arnsByDeveloper() });
+    new TerraformOutput(stack, 'map', { value: many.arnMap.asAnyMap });
+    new TerraformOutput(stack, 'none_map', { value: none.arnMap.asAnyMap });
+    const json: SynthesizedConfig = JSON.parse(Testing.synth(stack));
+
+    // Each group resource replaced by a local of stand-in instances, one per key of its for_each
+    // map, whose ARN ends with the key; the ARN map local as synthesized reads those locals.
+    const standIn = (key: string) =>
+      `arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/${key}`;
+    const locals: Record<string, unknown> = { ...json.locals };
+    const keys: string[] = [];
+    for (const [logicalId, resource] of Object.entries(
+      json.resource!.aws_bedrock_inference_profile!,
+    )) {
+      const instances = Object.keys(forEachMap(resource.for_each, json.locals));
+      if (logicalId.startsWith('profiles_')) keys.push(...instances);
+      locals[`fake_${logicalId}`] = Object.fromEntries(
+        instances.map((key) => [key, { arn: standIn(key) }]),
+      );
+    }
+    // The three forms: merge() of several resources, one resource alone, and `{}`.
+    expect(arnsLocalSources(json, 'profiles').length).toBeGreaterThan(1);
+    expect(arnsLocalSources(json, 'solo')).toHaveLength(1);
+    expect(arnsLocalSources(json, 'none')).toEqual([]);
+    for (const constructId of ['profiles', 'solo', 'none']) {
+      const name = arnsLocalName(json, constructId);
+      const addresses = arnsLocalSources(json, constructId);
+      let value = JSON.stringify(json.locals![name]);
+      for (const address of addresses) {
+        value = value.replaceAll(address, `local.fake_${address.split('.')[1]}`);
+      }
+      expect(value).not.toContain('aws_bedrock_inference_profile');
+      locals[name] = JSON.parse(value);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'allocation-arns-'));
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ locals, output: json.output }));
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
+    const terraform = (...args: string[]) =>
+      execFileSync('terraform', args, { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' });
+    terraform('init', '-input=false', '-no-color');
+    terraform('apply', '-auto-approve', '-input=false', '-no-color');
+    const out = JSON.parse(terraform('output', '-json')) as Record<string, { value: unknown }>;
+
+    const byDeveloper = (developers: readonly DeveloperProfileSpec[]) =>
+      Object.fromEntries(
+        developers.map((d) => [
+          d.id,
+          Object.fromEntries(d.tiers.map((tier) => [tier, standIn(`${d.id}/${tier}`)])),
+        ]),
+      );
+    const janeArn = standIn('jane.doe@example.com/opus');
+    expect(out.jane.value).toBe(janeArn);
+    expect(out.line.value).toBe(`${janeArn},jane.doe@example.com,opus`);
+    expect(out.joined.value).toBe(
+      `${janeArn},${standIn('arn:aws:iam::123456789012:user/x=y+z/opus')}`,
+    );
+    expect(keys).toHaveLength(7);
+    expect(out.map.value).toEqual(Object.fromEntries(keys.map((key) => [key, standIn(key)])));
+    expect(out.all.value).toEqual(byDeveloper(ADVERSARIAL));
+    expect(out.solo_all.value).toEqual(byDeveloper([ADVERSARIAL[0]]));
+    expect(out.none_map.value).toEqual({});
   }, 60_000);
 });
