@@ -293,7 +293,7 @@ export class DeveloperProfiles extends Construct {
       'Arns',
       groups.length === 0
         ? {}
-        : `\${ { for key, profile in ${groups.length === 1 ? groups[0] : `merge(${groups.slice(0, -1).join(', ')})`} : key => profile.arn } }`,
+        : `\${ { for key, profile in ${groups.length === 1 ? groups[0] : `merge(${groups.join(', ')})`} : key => profile.arn } }`,
     );
     let arnMapRef: IResolvable | undefined;
     const arnMapOf = (): IResolvable =>
