@@ -2,6 +2,7 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { compareCodeUnits } from '@claude-code-bedrock/core';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ProfileMapping } from './props';
@@ -61,16 +62,8 @@ export class ProfileMappingObjects extends Construct {
     super(scope, id);
     // Rows sorted by developer id and tier: the objects' content (and so the plan) must not
     // change when the roster is merely reordered.
-    const rows = [...props.profiles].sort((a, b) =>
-      a.developerId !== b.developerId
-        ? a.developerId < b.developerId
-          ? -1
-          : 1
-        : a.tier < b.tier
-          ? -1
-          : a.tier > b.tier
-            ? 1
-            : 0,
+    const rows = [...props.profiles].sort(
+      (a, b) => compareCodeUnits(a.developerId, b.developerId) || compareCodeUnits(a.tier, b.tier),
     );
     const prefix = props.fileNamePrefix ?? 'profiles';
     const parts: (readonly ProfileMapping[])[] = [];
