@@ -83,7 +83,6 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
 function withoutStackCapture(enabled: boolean, fn: () => void): void {
   if (!enabled) return fn();
   const previous = Error.prepareStackTrace;
-  // eslint-disable-next-line @typescript-eslint/unbound-method
   const capture = Error.captureStackTrace;
   Error.prepareStackTrace = () => '';
   Error.captureStackTrace = () => undefined;

@@ -75,9 +75,12 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
   readonly alarms: UsageAlarms;
   readonly anomaly?: CostAnomalyDetection;
   readonly guardrail?: BedrockGuardrail;
+  /** Set while this stack's synthesizer runs; see {@link toTerraform}. */
+  private synthesis?: { validating: boolean; config?: { [key: string]: unknown } };
 
   constructor(scope: Construct, id: string, props: ClaudeCodeBedrockStackProps) {
     super(scope, id);
+    this.resolveOncePerSynth();
     const { config } = props;
     const target = props.target ?? { kind: 'aws' };
     const { project, region, bucketPrefix } = config;
@@ -223,6 +226,38 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     if (this.profiles) addDeveloperOutputs(this, config, this.profiles);
     // Policy checks run at synth: error findings fail synthesis (see @claude-code-bedrock/policy).
     applyChecks(this, { teams: config.teams.map((t) => t.id) });
+  }
+
+  /**
+   * The stack as Terraform JSON. During `app.synth()`, from the stack's validations on (after
+   * every aspect ran), the first result is reused: the policy checks and the synthesizer then
+   * resolve the stack once between them instead of twice. Outside a synth it resolves afresh.
+   */
+  override toTerraform(): { [key: string]: unknown } {
+    const synthesis = this.synthesis;
+    if (!synthesis?.validating) return super.toTerraform();
+    return (synthesis.config ??= super.toTerraform());
+  }
+
+  private resolveOncePerSynth(): void {
+    const synthesizer = this.synthesizer;
+    this.synthesizer = {
+      synthesize: (session) => {
+        this.synthesis = { validating: false };
+        try {
+          synthesizer.synthesize(session);
+        } finally {
+          this.synthesis = undefined;
+        }
+      },
+    };
+    // Added before any aspect adds its own, so it runs first of the stack's validations.
+    this.node.addValidation({
+      validate: () => {
+        if (this.synthesis) this.synthesis.validating = true;
+        return [];
+      },
+    });
   }
 
   private addOutputs(config: EnvironmentConfig): void {

@@ -1,6 +1,10 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { Testing } from 'cdktf';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import './helpers';
+import { ClaudeCodeBedrockStack } from '../src';
 import { config, profileEntries, resources, synth } from './helpers';
 
 const BASELINE_OUTPUTS = [
@@ -150,5 +154,51 @@ describe('deploy targets', () => {
     const aws = synth(config('dev'));
     const local = synth(config('dev'), { kind: 'local', endpoint: 'http://127.0.0.1:5000' });
     expect(local.tf.resource).toEqual(aws.tf.resource);
+  });
+});
+
+describe('one resolve per synth', () => {
+  function appWithStack() {
+    const outdir = mkdtempSync(join(tmpdir(), 'ccb-once-'));
+    const app = new App({ outdir });
+    const stack = new ClaudeCodeBedrockStack(app, 'dev', {
+      config: config('dev'),
+      target: { kind: 'local', endpoint: 'http://127.0.0.1:5000' },
+    });
+    return { app, stack, outdir };
+  }
+
+  it('shares the policy checks’ result with the synthesizer', () => {
+    const { app, outdir } = appWithStack();
+    const resolve = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    try {
+      app.synth();
+      // Once for the policy checks and the written file together (without sharing: twice).
+      expect(resolve).toHaveBeenCalledTimes(1);
+    } finally {
+      resolve.mockRestore();
+    }
+    const written = JSON.parse(readFileSync(join(outdir, 'stacks', 'dev', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(written.resource.aws_bedrock_inference_profile).length).toBeGreaterThan(0);
+  });
+
+  it('resolves afresh outside a synth, so later changes show', () => {
+    const { app, stack } = appWithStack();
+    app.synth();
+    new S3Bucket(stack, 'late-bucket', { bucket: 'added-after-synth' });
+    const tf = stack.toTerraform() as { resource: { aws_s3_bucket: Record<string, unknown> } };
+    expect(
+      tf.resource.aws_s3_bucket.late_bucket ?? tf.resource.aws_s3_bucket['late-bucket'],
+    ).toEqual(expect.objectContaining({ bucket: 'added-after-synth' }));
+  });
+
+  it('still fails synth on policy errors added by an aspect after construction', () => {
+    const { app, stack } = appWithStack();
+    Aspects.of(stack).add({
+      visit: (node) => {
+        if (node === stack) new S3Bucket(stack, 'unencrypted', { bucket: 'no-guard-rails' });
+      },
+    });
+    expect(() => app.synth()).toThrow(/unencrypted|no-guard-rails/);
   });
 });
