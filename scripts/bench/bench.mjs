@@ -102,22 +102,17 @@ function writeHclBaseline(tf, dir, config) {
   const budgets = takeGroups('aws_budgets_budget');
   const modelSources = /local\.([\w-]+)/.exec(profiles.first.model_source[0].copy_from)?.[1];
   if (modelSources) delete fixed.locals[modelSources];
-  const profileList = profiles.names.map((name) => `values(aws_bedrock_inference_profile.${name})`);
-  let renamed = JSON.stringify(fixed).replace(
-    profileList.length > 1 ? `concat(${profileList.join(', ')})` : profileList[0],
-    'values(aws_bedrock_inference_profile.developer)',
-  );
-  // The ARN map local merges the group resources; the baseline has one resource to read.
+  // The ARN map locals merge the group resources; the baseline has one resource to read. Then any
+  // other reference (a single group, instance references: keys are unique across groups).
   const profileAddresses = profiles.names.map((name) => `aws_bedrock_inference_profile.${name}`);
-  renamed = renamed.replace(
-    profileAddresses.length > 1 ? `merge(${profileAddresses.join(', ')})` : profileAddresses[0],
+  let renamed = JSON.stringify(fixed).replaceAll(
+    `merge(${profileAddresses.join(', ')})`,
     'aws_bedrock_inference_profile.developer',
   );
-  // Instance references, if any: keys are unique across groups.
-  for (const name of profiles.names) {
-    renamed = renamed.replaceAll(
-      `aws_bedrock_inference_profile.${name}[`,
-      'aws_bedrock_inference_profile.developer[',
+  for (const address of profileAddresses) {
+    renamed = renamed.replace(
+      new RegExp(`${address.replace('.', '\\.')}(?![\\w-])`, 'g'),
+      'aws_bedrock_inference_profile.developer',
     );
   }
   for (const name of [...profiles.names, ...budgets.names]) {

@@ -183,6 +183,12 @@ export class DeveloperProfiles extends Construct {
    * a local costs the same at any size.
    */
   public readonly arnMap: TerraformLocal;
+  /**
+   * Every profile ARN by developer and tier (developer id -> tier -> ARN), computed once by
+   * Terraform from the group resources (their `User` and `Tier` tags): what per-developer outputs
+   * such as `inference_profiles` are built from. `{}` for an empty roster.
+   */
+  public readonly developerArnMap: TerraformLocal;
   /** developer id -> tier -> profile. */
   public readonly profiles: Readonly<Record<string, Readonly<Record<string, InferenceProfileRef>>>>;
   /** Number of profiles created (developers x their tiers). */
@@ -287,13 +293,21 @@ export class DeveloperProfiles extends Construct {
       }
     }
     this.resources = resources;
+    // Every instance of every group resource as one map (keys are unique across groups): the one
+    // place the group addresses are listed. Same stack, so plain addresses.
     const groups = resources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
+    const instances = groups.length === 1 ? groups[0] : `merge(${groups.join(', ')})`;
     this.arnMap = new TerraformLocal(
       this,
       'Arns',
+      groups.length === 0 ? {} : `\${ { for key, profile in ${instances} : key => profile.arn } }`,
+    );
+    this.developerArnMap = new TerraformLocal(
+      this,
+      'DeveloperArns',
       groups.length === 0
         ? {}
-        : `\${ { for key, profile in ${groups.length === 1 ? groups[0] : `merge(${groups.join(', ')})`} : key => profile.arn } }`,
+        : `\${ { for dev, ps in { for p in values(${instances}) : p.tags["User"] => p... } : dev => { for p in ps : p.tags["Tier"] => p.arn } } }`,
     );
     let arnMapRef: IResolvable | undefined;
     const arnMapOf = (): IResolvable =>

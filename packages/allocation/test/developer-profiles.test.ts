@@ -10,6 +10,7 @@ import {
   TIERS,
   arnRef,
   arnsLocalName,
+  developerArnsLocalName,
   arnsLocalSources,
   developerOfKey,
   forEachLocal,
@@ -80,9 +81,9 @@ describe('DeveloperProfiles', () => {
     expect(new Set(entries).size).toBe(4);
     expect(sources.size).toBe(1);
     expect([...sources][0]).toBeDefined();
-    // Besides the entries and the model sources, only the ARN map, which reads the resources.
+    // Besides the entries and the model sources, only the two ARN maps, which read the resources.
     expect(Object.keys(json.locals ?? {}).sort()).toEqual(
-      [...entries, ...sources, arnsLocalName(json)].sort(),
+      [...entries, ...sources, arnsLocalName(json), developerArnsLocalName(json)].sort(),
     );
     expect(entries.map((name) => Object.keys(json.locals![name] as object).length)).toEqual([
       1, 2, 3, 2,
@@ -298,7 +299,7 @@ describe('DeveloperProfiles', () => {
     expect(entry.name).toHaveLength(64);
   });
 
-  test('creates no profile resource, no entries local and an empty ARN map for an empty roster', () => {
+  test('creates no profile resource, no entries local and empty ARN maps for an empty roster', () => {
     let profiles: DeveloperProfiles | undefined;
     const json: SynthesizedConfig = JSON.parse(
       Testing.synthScope((scope) => {
@@ -313,9 +314,11 @@ describe('DeveloperProfiles', () => {
     expect(profileResources(json)).toEqual({});
     expect(Object.keys(json.locals ?? {}).sort()).toEqual([
       expect.stringMatching(/^profiles_Arns_[0-9A-F]{8}$/),
+      expect.stringMatching(/^profiles_DeveloperArns_[0-9A-F]{8}$/),
       expect.stringMatching(/^profiles_ModelSources_[0-9A-F]{8}$/),
     ]);
     expect(json.locals![arnsLocalName(json)]).toEqual({});
+    expect(json.locals![profiles!.developerArnMap.friendlyUniqueId]).toEqual({});
   });
 
   test('gathers every profile ARN in one local that merges the group resources in group order', () => {
@@ -339,6 +342,24 @@ describe('DeveloperProfiles', () => {
     expect(arnsLocalSources(json)).toEqual(addresses);
     expect(json.locals![arnsLocalName(json)]).toBe(
       arnsExpression(`merge(${addresses.join(', ')})`),
+    );
+  });
+
+  test('groups the ARNs by developer and tier in a second local over the same merge()', () => {
+    let profiles: DeveloperProfiles | undefined;
+    const json: SynthesizedConfig = JSON.parse(
+      Testing.synthScope((scope) => {
+        profiles = new DeveloperProfiles(scope, 'profiles', props());
+      }),
+    );
+    const addresses = profiles!.resources.map(
+      (r) => `aws_bedrock_inference_profile.${r.friendlyUniqueId}`,
+    );
+    const local = profiles!.developerArnMap;
+    expect(local.node.id).toBe('DeveloperArns');
+    expect(local.friendlyUniqueId).toMatch(/^profiles_DeveloperArns_[0-9A-F]{8}$/);
+    expect(json.locals![local.friendlyUniqueId]).toBe(
+      `\${ { for dev, ps in { for p in values(merge(${addresses.join(', ')})) : p.tags["User"] => p... } : dev => { for p in ps : p.tags["Tier"] => p.arn } } }`,
     );
   });
 

@@ -184,6 +184,14 @@ export function arnsLocalName(json: SynthesizedConfig, constructId = 'profiles')
   return names[0];
 }
 
+/** The name of the developer -> tier -> ARN local of the DeveloperProfiles construct `constructId`. */
+export function developerArnsLocalName(json: SynthesizedConfig, constructId = 'profiles'): string {
+  const pattern = new RegExp(`^${constructId}_DeveloperArns_[0-9A-F]{8}$`);
+  const names = Object.keys(json.locals ?? {}).filter((name) => pattern.test(name));
+  if (names.length !== 1) throw new Error(`expected one ${pattern} local, got [${names}]`);
+  return names[0];
+}
+
 /**
  * The resource addresses the ARN map local gathers from, in the order it lists them: the value must
  * be `${ { for key, profile in merge(<address>, ...) : key => profile.arn } }`, or the same over a

@@ -7,6 +7,7 @@ import {
   SynthesizedConfig,
   SynthesizedResource,
   arnsLocalName,
+  developerArnsLocalName,
   arnsLocalSources,
   configChanges,
   developerOfKey,
@@ -158,13 +159,13 @@ describe('DeveloperProfiles stability', () => {
     expect(template(after)).toEqual(template(before));
   });
 
-  test('adding a developer to an empty group adds one resource and its local, and that resource to the ARN map', () => {
+  test('adding a developer to an empty group adds one resource and its local, and that resource to the ARN maps', () => {
     const before = synthJson(props());
     expect(() => logicalIdFor(before, ERIN.id)).toThrow(/expected one resource of group G58/);
 
     const after = synthJson(props({ developers: [ERIN, ...ROSTER] }));
 
-    // The ARN map merges every group resource, so it lists one more address (G58, between G37 and
+    // The ARN maps merge every group resource, so they list one more address (G58, between G37 and
     // G59); every other resource and local stays byte-identical.
     const erin = `aws_bedrock_inference_profile.${logicalIdFor(after, ERIN.id)}`;
     expect(configChanges(before, after)).toEqual({
@@ -173,7 +174,7 @@ describe('DeveloperProfiles stability', () => {
         `resource.${logicalIdFor(after, ERIN.id)}`,
       ],
       removed: [],
-      changed: [`local.${arnsLocalName(before)}`],
+      changed: [`local.${arnsLocalName(before)}`, `local.${developerArnsLocalName(before)}`],
     });
     expect(arnsLocalName(after)).toBe(arnsLocalName(before));
     const sources = arnsLocalSources(before);
@@ -208,12 +209,12 @@ describe('DeveloperProfiles stability', () => {
     expect(template(after)).toEqual(template(before));
   });
 
-  test("removing a group's last developer removes its resource and local, and that resource from the ARN map", () => {
+  test("removing a group's last developer removes its resource and local, and that resource from the ARN maps", () => {
     const before = synthJson(props());
 
     const after = synthJson(props({ developers: ROSTER.filter((d) => d.id !== 'bob.smith') }));
 
-    // The ARN map no longer lists bob.smith's group resource (G59); every other resource and local
+    // The ARN maps no longer list bob.smith's group resource (G59); every other resource and local
     // stays byte-identical.
     const bob = `aws_bedrock_inference_profile.${logicalIdFor(before, 'bob.smith')}`;
     expect(configChanges(before, after)).toEqual({
@@ -222,7 +223,7 @@ describe('DeveloperProfiles stability', () => {
         `local.${entriesLocalFor(before, 'bob.smith')}`,
         `resource.${logicalIdFor(before, 'bob.smith')}`,
       ],
-      changed: [`local.${arnsLocalName(before)}`],
+      changed: [`local.${arnsLocalName(before)}`, `local.${developerArnsLocalName(before)}`],
     });
     expect(arnsLocalSources(before)).toContain(bob);
     expect(arnsLocalSources(after)).toEqual(arnsLocalSources(before).filter((a) => a !== bob));

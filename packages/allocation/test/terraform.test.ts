@@ -169,6 +169,9 @@ describe('the ARN map evaluated by terraform', () => {
     new TerraformOutput(stack, 'solo_all', { value: one.arnsByDeveloper() });
     new TerraformOutput(stack, 'map', { value: many.arnMap.asAnyMap });
     new TerraformOutput(stack, 'none_map', { value: none.arnMap.asAnyMap });
+    new TerraformOutput(stack, 'by_developer', { value: many.developerArnMap.asAnyMap });
+    new TerraformOutput(stack, 'solo_by_developer', { value: one.developerArnMap.asAnyMap });
+    new TerraformOutput(stack, 'none_by_developer', { value: none.developerArnMap.asAnyMap });
     const json: SynthesizedConfig = JSON.parse(Testing.synth(stack));
 
     // Each group resource replaced by a local of stand-in instances, one per key of its for_each
@@ -180,16 +183,23 @@ describe('the ARN map evaluated by terraform', () => {
     for (const [logicalId, resource] of Object.entries(
       json.resource!.aws_bedrock_inference_profile!,
     )) {
-      const instances = Object.keys(forEachMap(resource.for_each, json.locals));
-      if (logicalId.startsWith('profiles_')) keys.push(...instances);
+      const instances = forEachMap(resource.for_each, json.locals) as Record<
+        string,
+        { user: string; tier: string }
+      >;
+      if (logicalId.startsWith('profiles_')) keys.push(...Object.keys(instances));
       locals[`fake_${logicalId}`] = Object.fromEntries(
-        instances.map((key) => [key, { arn: standIn(key) }]),
+        Object.entries(instances).map(([key, e]) => [
+          key,
+          { arn: standIn(key), tags: { User: e.user, Tier: e.tier } },
+        ]),
       );
     }
     // The three forms: merge() of several resources, one resource alone, and `{}`.
     expect(arnsLocalSources(json, 'profiles').length).toBeGreaterThan(1);
     expect(arnsLocalSources(json, 'solo')).toHaveLength(1);
     expect(arnsLocalSources(json, 'none')).toEqual([]);
+    const constructs: Record<string, DeveloperProfiles> = { profiles: many, solo: one, none };
     for (const constructId of ['profiles', 'solo', 'none']) {
       const name = arnsLocalName(json, constructId);
       const addresses = arnsLocalSources(json, constructId);
@@ -199,6 +209,14 @@ describe('the ARN map evaluated by terraform', () => {
       }
       expect(value).not.toContain('aws_bedrock_inference_profile');
       locals[name] = JSON.parse(value);
+      // The developer map lists the same resources in the same form.
+      const developerName = constructs[constructId].developerArnMap.friendlyUniqueId;
+      let developerValue = JSON.stringify(json.locals![developerName]);
+      for (const address of addresses) {
+        developerValue = developerValue.replaceAll(address, `local.fake_${address.split('.')[1]}`);
+      }
+      expect(developerValue).not.toContain('aws_bedrock_inference_profile');
+      locals[developerName] = JSON.parse(developerValue);
     }
     const dir = mkdtempSync(join(tmpdir(), 'allocation-arns-'));
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ locals, output: json.output }));
@@ -227,5 +245,8 @@ describe('the ARN map evaluated by terraform', () => {
     expect(out.all.value).toEqual(byDeveloper(ADVERSARIAL));
     expect(out.solo_all.value).toEqual(byDeveloper([ADVERSARIAL[0]]));
     expect(out.none_map.value).toEqual({});
+    expect(out.by_developer.value).toEqual(byDeveloper(ADVERSARIAL));
+    expect(out.solo_by_developer.value).toEqual(byDeveloper([ADVERSARIAL[0]]));
+    expect(out.none_by_developer.value).toEqual({});
   }, 60_000);
 });

@@ -29,7 +29,6 @@ import {
 import {
   LocalBackend,
   S3Backend,
-  TerraformLocal,
   TerraformOutput,
   TerraformStack,
   Token,
@@ -339,9 +338,9 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
 
 /**
  * The per-developer outputs (`inference_profile_arns`, `inference_profiles`,
- * `developer_env_config`, `claude_settings`) of a stack holding developer profiles. One local holds
- * every profile ARN (developer -> tier -> ARN), computed by Terraform from the profiles; the other
- * outputs are `for` expressions over it, which keeps synthesis linear and small at any roster.
+ * `developer_env_config`, `claude_settings`) of a stack holding developer profiles: `for`
+ * expressions over the profiles' developer -> tier -> ARN local (`DeveloperProfiles.developerArnMap`),
+ * which keeps synthesis linear and small at any roster.
  */
 function addDeveloperOutputs(
   stack: TerraformStack,
@@ -351,17 +350,7 @@ function addDeveloperOutputs(
   const out = (id: string, value: unknown, description: string) =>
     new TerraformOutput(stack, id, { value, description });
   const defaultTier = defaultTierName(config);
-  // Every profile object of every instance-group resource (same stack, so plain addresses).
-  const groups = developerProfiles.resources.map(
-    (r) => `values(${r.terraformResourceType}.${r.friendlyUniqueId})`,
-  );
-  const instances =
-    groups.length === 0 ? '[]' : groups.length === 1 ? groups[0] : `concat(${groups.join(', ')})`;
-  const profiles = new TerraformLocal(
-    stack,
-    'profile_arns',
-    `\${ { for dev, ps in { for p in ${instances} : p.tags["User"] => p... } : dev => { for p in ps : p.tags["Tier"] => p.arn } } }`,
-  );
+  const profiles = developerProfiles.developerArnMap;
   const forEachDeveloper = (body: string) =>
     `\${ { for dev, arns in local.${profiles.friendlyUniqueId} : dev => ${body} } }`;
   const env = developerEnvExpression(config, 'arns');

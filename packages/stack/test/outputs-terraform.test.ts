@@ -25,10 +25,11 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
       [e.tier]: `arn:aws:bedrock:${c.region}:123456789012:application-inference-profile/${e.user.length}${e.tier}`,
     };
   }
-  // The profile_arns local as synthesized, with each instance-group resource replaced by a local
-  // holding its instances (tags and a stand-in ARN), so Terraform evaluates the real expression
-  // that gathers the ARNs from every group resource.
-  const profileArns = (s.tf as unknown as { locals: Record<string, string> }).locals.profile_arns;
+  // The profiles' developer -> tier -> ARN local as synthesized, with each instance-group resource
+  // replaced by a local holding its instances (tags and a stand-in ARN), so Terraform evaluates
+  // the real expression that gathers the ARNs from every group resource.
+  const arnsLocal = s.stack.profiles!.developerArnMap.friendlyUniqueId;
+  const profileArns = (s.tf as unknown as { locals: Record<string, string> }).locals[arnsLocal];
   const groups = Object.entries(s.tf.resource.aws_bedrock_inference_profile);
   expect(groups.length).toBeGreaterThan(1);
   const fakes: Record<string, Record<string, unknown>> = {};
@@ -44,7 +45,10 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
         { tags: { User: e.user, Tier: e.tier }, arn: arns[e.user][e.tier] },
       ]),
     );
-    gathered = gathered.replaceAll(`aws_bedrock_inference_profile.${id})`, `local.fake_${id})`);
+    gathered = gathered.replace(
+      new RegExp(`aws_bedrock_inference_profile\\.${id}(?=[,)])`),
+      `local.fake_${id}`,
+    );
   }
   expect(gathered).not.toContain('aws_bedrock_inference_profile');
   const dir = mkdtempSync(join(tmpdir(), 'ccb-outputs-'));
@@ -56,7 +60,7 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   writeFileSync(
     join(dir, 'main.tf.json'),
     JSON.stringify({
-      locals: { profile_arns: arns, ...fakes, gathered },
+      locals: { [arnsLocal]: arns, ...fakes, gathered },
       output: { ...outputs, gathered: { value: '${local.gathered}' } },
     }),
   );
@@ -87,7 +91,7 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
     }
   });
 
-  it('profile_arns gathers developer -> tier -> ARN from every instance-group resource', () => {
+  it('the developer ARN map gathers developer -> tier -> ARN from every instance-group resource', () => {
     expect(result.gathered.value).toEqual(arns);
   });
 
