@@ -170,6 +170,23 @@ export class StackModel {
       }));
   }
 
+  /**
+   * A value with local references followed: `"${local.x}"` becomes the synthesized value of local
+   * `x` (repeatedly, for a local that is itself a reference). Anything else, including a local
+   * Terraform computes (an expression string) or an unknown local, is returned as it is.
+   */
+  followLocals(value: unknown): unknown {
+    const locals = isObject(this.json.locals) ? this.json.locals : {};
+    let current = value;
+    for (let hops = 0; hops < 16; hops++) {
+      const name =
+        typeof current === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(current)?.[1] : undefined;
+      if (name === undefined || !Object.prototype.hasOwnProperty.call(locals, name)) return current;
+      current = locals[name];
+    }
+    return current;
+  }
+
   /** The element at a Terraform address (`aws_s3_bucket.x`, `data.aws_iam_policy_document.y`). */
   get(address: string): TfElement | undefined {
     return this.index.get(address);

@@ -5,7 +5,7 @@ import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { TerraformIterator, TerraformStack } from 'cdktf';
+import { TerraformIterator, TerraformLocal, TerraformStack } from 'cdktf';
 import {
   athenaEnforceWorkgroup,
   bedrockInvocationLoggingText,
@@ -194,6 +194,27 @@ describe('CCB-BUD-1 a budget per team', () => {
       }),
       name: '${each.value.name}',
       tags: { Team: '${each.value.team}', User: '${each.value.user}' },
+      modelSource: [{ copyFrom: 'arn:aws:bedrock:us-east-1::foundation-model/x' }],
+    });
+    const results = evaluateRule(teamBudgets, stack);
+    expect(results.map((r) => r.status).sort()).toEqual(['compliant', 'non-compliant']);
+    expect(results.find((r) => r.status === 'non-compliant')!.reason).toContain("team 'data'");
+  });
+
+  test('non-compliant: teams are read from for_each maps held in locals (DeveloperProfiles)', () => {
+    const { stack } = newStack();
+    teamBudget(stack, 'ml');
+    const entries = new TerraformLocal(stack, 'entries', {
+      'jane/opus': { name: 'jane-opus', user: 'jane', team: 'ml' },
+      'bob/opus': { name: 'bob-opus', user: 'bob', team: 'data' },
+    });
+    // A local that only points at another local is followed too.
+    const alias = new TerraformLocal(stack, 'alias', entries.expression);
+    const each = TerraformIterator.fromMap(alias.asAnyMap);
+    new BedrockInferenceProfile(stack, 'profiles', {
+      forEach: each,
+      name: each.getString('name'),
+      tags: { Team: each.getString('team'), User: each.getString('user') },
       modelSource: [{ copyFrom: 'arn:aws:bedrock:us-east-1::foundation-model/x' }],
     });
     const results = evaluateRule(teamBudgets, stack);

@@ -22,9 +22,10 @@ export function requiredTeams(model: StackModel, teams: readonly string[] = []):
     const team = tagsOf(p).Team;
     if (typeof team !== 'string' || team === '') return [];
     if (!isExpression(team)) return [team];
-    // for_each profiles: `Team = "${each.value.<attr>}"`, read <attr> from every for_each entry.
+    // for_each profiles: `Team = "${each.value.<attr>}"`, read <attr> from every for_each entry
+    // (the map inline, or in the local it refers to, as DeveloperProfiles synthesizes it).
     const attr = /^\$\{each\.value\.(\w+)\}$/.exec(team)?.[1];
-    const entries = block(p.config.for_each);
+    const entries = block(model.followLocals(p.config.for_each));
     if (!attr || !entries) return [];
     return Object.values(entries).map((e) => block(e)?.[attr]);
   });
