@@ -2,6 +2,8 @@
 // (CCB_CONFIG, default ./config.yaml), which target (CCB_TARGET=aws|local, CCB_EMULATOR_ENDPOINT),
 // where local state lives (CCB_STATE_DIR, default this directory)
 // and where to write Terraform JSON (CDKTF_OUTDIR, set by 'cdktf synth|deploy').
+// First: defers loading modules cdktf only needs for assets (see fast-start).
+import '@claude-code-bedrock/stack/fast-start';
 import * as path from 'path';
 import { runEnvironmentApp } from '@claude-code-bedrock/stack';
 

@@ -26,13 +26,7 @@ import {
   resolveDevelopers,
   resolveTiers,
 } from '@claude-code-bedrock/core';
-import {
-  LocalBackend,
-  S3Backend,
-  TerraformOutput,
-  TerraformStack,
-  Token,
-} from 'cdktf';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'path';
 import { developerEnvExpression, mainModelExpression, managedSettings } from './settings';
