@@ -35,7 +35,7 @@ const runs = Math.max(1, Number(values.runs));
 const WORK = values.work;
 const MAIN = join(ROOT, 'apps', 'dev', 'dist', 'main.js');
 const log = (msg) => process.stderr.write(`${msg}\n`);
-const num = (x, digits) => (Number.isFinite(x ?? NaN) ? x.toFixed(digits) : 'skipped');
+const num = (x, digits) => (Number.isFinite(x) ? x.toFixed(digits) : 'skipped');
 const finiteOrNull = (x) => (Number.isFinite(x) ? x : null);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -338,7 +338,7 @@ async function main() {
     num(r.planS, 2),
     num(r.hclValidateS, 2),
     num(r.hclPlanS, 2),
-    Number.isFinite(r.synthFractionOfPlan ?? NaN)
+    Number.isFinite(r.synthFractionOfPlan)
       ? `${(r.synthFractionOfPlan * 100).toFixed(1)} %`
       : 'skipped',
     num(r.planVsHcl, 2),

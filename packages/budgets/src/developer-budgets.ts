@@ -75,6 +75,11 @@ export class DeveloperBudgets extends Construct {
   public readonly resources: readonly BudgetsBudget[];
   /** Developer id -> budget name, sorted by developer id. */
   public readonly budgetNames: Readonly<Record<string, string>>;
+  /**
+   * Every budget name, by developer id in code-unit order. (`Object.values(budgetNames)` is not:
+   * integer-like keys, such as a developer id `42`, come first in any object.)
+   */
+  public readonly orderedBudgetNames: readonly string[];
   /** Number of budgets (one per developer), for account quota bookkeeping. */
   public readonly budgetCount: number;
 
@@ -102,9 +107,10 @@ export class DeveloperBudgets extends Construct {
     // Sorted by id (code-unit order, independent of locale) so that reordering the roster leaves
     // the synthesized JSON byte-identical.
     const developers = [...props.developers].sort((a, b) => compareCodeUnits(a.id, b.id));
+    this.orderedBudgetNames = developers.map((d) => developerBudgetName(project, d.id));
     // Object.fromEntries defines own properties, whatever the id (`constructor`, `toString`, ...).
     this.budgetNames = Object.fromEntries(
-      developers.map((d) => [d.id, developerBudgetName(project, d.id)]),
+      developers.map((d, i) => [d.id, this.orderedBudgetNames[i]]),
     );
     this.budgetCount = developers.length;
 

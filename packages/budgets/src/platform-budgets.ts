@@ -2,7 +2,7 @@ import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
-import { compareCodeUnits, stableConstructId, validateWith } from '@claude-code-bedrock/core';
+import { stableConstructId, validateWith } from '@claude-code-bedrock/core';
 import { DeveloperBudgetProps, DeveloperBudgets } from './developer-budgets';
 import { monthlyBudgetName, tagKeyValue, teamBudgetName } from './naming';
 import { Thresholds, budgetAmount, budgetNotifications } from './notifications';
@@ -145,17 +145,12 @@ export class PlatformBudgets extends Construct {
         thresholds: props.developerThresholds,
       });
     }
-    const names = this.developerBudgets?.budgetNames ?? {};
-    this.developerBudgetNames = names;
+    this.developerBudgetNames = this.developerBudgets?.budgetNames ?? {};
 
     this.budgetNames = [
       monthlyBudgetName(project),
       ...props.teams.map((t) => teamBudgetName(project, t.id)),
-      // Not Object.values(names): integer-like keys (a developer id `42`) would come first.
-      ...developers
-        .map((d) => d.id)
-        .sort(compareCodeUnits)
-        .map((developerId) => names[developerId]),
+      ...(this.developerBudgets?.orderedBudgetNames ?? []),
     ];
   }
 }

@@ -297,6 +297,29 @@ describe('DeveloperBudgets', () => {
       });
     });
 
+    test('are listed in developer id order, integer-like ids included', () => {
+      Testing.synthScope((scope) => {
+        const budgets = build(scope, {
+          ...base,
+          developers: [
+            { id: 'zoe', monthlyBudgetUsd: 1 },
+            { id: '9', monthlyBudgetUsd: 1 },
+            { id: '10', monthlyBudgetUsd: 1 },
+          ],
+        });
+        // Code-unit order puts '10' before '9'; Object.values(budgetNames) would list 9, 10.
+        expect(Object.values(budgets.budgetNames)).toEqual([
+          'acme-dev-9',
+          'acme-dev-10',
+          'acme-dev-zoe',
+        ]);
+        expect(budgets.orderedBudgetNames).toEqual(['acme-dev-10', 'acme-dev-9', 'acme-dev-zoe']);
+        expect(Object.values(budgets.budgetNames).sort()).toEqual(
+          [...budgets.orderedBudgetNames].sort(),
+        );
+      });
+    });
+
     test('are own properties whatever the id', () => {
       Testing.synthScope((scope) => {
         const budgets = build(scope, {

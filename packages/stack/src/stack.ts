@@ -21,7 +21,6 @@ import {
   EnvironmentConfig,
   ResolvedDeveloper,
   commonTags,
-  compareCodeUnits,
   defaultTierName,
   resolveDevelopers,
   resolveTiers,
@@ -486,11 +485,7 @@ export class AllocationShardStack extends TerraformStack {
         thresholds: b.perDeveloper.thresholds,
       });
       new TerraformOutput(this, 'budget_names', {
-        // By developer id in code-unit order (Object.values would put integer-like ids first).
-        value: developers
-          .map((d) => d.id)
-          .sort(compareCodeUnits)
-          .map((id) => this.developerBudgets!.budgetNames[id]),
+        value: this.developerBudgets.orderedBudgetNames,
         description: "Names of this team's per-developer AWS Budgets.",
       });
     }
