@@ -13,9 +13,7 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { Construct } from 'constructs';
-import { DeveloperPermissionSet } from './developer-permission-set';
 import { InvocationLogTable } from './invocation-log-table';
 import { PROFILE_PREFIX, ProfileMappingTable } from './profile-mapping';
 import { CostAttributionProps, resolveCostAttributionProps } from './props';
@@ -38,7 +36,6 @@ export class CostAttribution extends Construct {
   public readonly workgroup: AthenaWorkgroup;
   /** Saved queries by key (`cost-by-developer-7d`, ...). */
   public readonly namedQueries: Readonly<Record<string, AthenaNamedQuery>>;
-  public readonly permissionSet?: SsoadminPermissionSet;
   /** Activated cost allocation tags by key, when `activateCostAllocationTags`. */
   public readonly costAllocationTags: Readonly<Record<string, CeCostAllocationTag>>;
 
@@ -128,17 +125,6 @@ export class CostAttribution extends Construct {
       });
     }
     this.namedQueries = queries;
-
-    if (p.identityCenterInstanceArn !== undefined) {
-      this.permissionSet = new DeveloperPermissionSet(this, 'PermissionSet', {
-        instanceArn: p.identityCenterInstanceArn,
-        name: `${p.project}-bedrock`,
-        accountId: p.accountId,
-        region: p.region,
-        tiers: p.tiers,
-        tags: hasTags ? tags : undefined,
-      }).resource;
-    }
 
     const allocationTags: Record<string, CeCostAllocationTag> = {};
     if (p.activateCostAllocationTags) {

@@ -1,5 +1,4 @@
 export * from './cost-attribution';
-export * from './developer-permission-set';
 export * from './invocation-log-table';
 export * from './profile-mapping';
 export * from './props';

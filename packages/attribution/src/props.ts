@@ -67,11 +67,6 @@ export interface CostAttributionProps {
    */
   readonly resultsExpirationDays?: number;
   /**
-   * IAM Identity Center instance in which to create a developer permission set.
-   * @default - no permission set
-   */
-  readonly identityCenterInstanceArn?: string;
-  /**
    * Activate the `User`, `Team`, `Project` and `CostCenter` cost allocation tags (payer account only).
    * @default false
    */
@@ -94,10 +89,7 @@ export interface CostAttributionProps {
 }
 
 /** Props with defaults applied and slashes normalised. */
-export interface ResolvedCostAttributionProps
-  extends Required<Omit<CostAttributionProps, 'identityCenterInstanceArn'>> {
-  readonly identityCenterInstanceArn?: string;
-}
+export type ResolvedCostAttributionProps = Required<CostAttributionProps>;
 
 export const DEFAULT_PROJECTION_START_DATE = '2025/01/01';
 export const DEFAULT_BYTES_SCANNED_CUTOFF = 1_073_741_824;
@@ -161,10 +153,6 @@ const PRICE: Rule = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0
     ? undefined
     : 'must be >= 0 USD per million tokens';
-const IDENTITY_CENTER_INSTANCE_ARN = regexRule(
-  /^arn:aws(-us-gov|-cn)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/,
-  'must be an IAM Identity Center instance ARN (arn:aws:sso:::instance/ssoins-...)',
-);
 /** An IANA zone name such as `Europe/Paris` or `UTC` (the off-hours query embeds it in SQL). */
 const TIME_ZONE = regexRule(
   /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/,
@@ -214,9 +202,6 @@ export function resolveCostAttributionProps(
   check('projectionStartDate', p.projectionStartDate, PROJECTION_DATE);
   check('bytesScannedCutoffPerQuery', p.bytesScannedCutoffPerQuery, CUTOFF);
   check('resultsExpirationDays', p.resultsExpirationDays, DAYS);
-  if (p.identityCenterInstanceArn !== undefined) {
-    check('identityCenterInstanceArn', p.identityCenterInstanceArn, IDENTITY_CENTER_INSTANCE_ARN);
-  }
   check('offHoursTimeZone', p.offHoursTimeZone, TIME_ZONE);
   check('workingHours[0]', p.workingHours[0], HOUR);
   check('workingHours[1]', p.workingHours[1], HOUR);

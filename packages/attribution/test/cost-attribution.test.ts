@@ -4,7 +4,6 @@ import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { Testing } from 'cdktf';
 import { CostAttribution, INVOCATION_LOG_COLUMNS } from '../src';
 import { Block, baseProps, only, synth, Synthesized } from './helpers';
@@ -178,58 +177,11 @@ describe('CostAttribution', () => {
     Testing.synthScope((scope) => {
       const attribution = new CostAttribution(scope, 'attribution', baseProps(scope));
       expect(Object.keys(attribution.namedQueries)).toContain('cost-by-team-month-to-date');
-      expect(attribution.permissionSet).toBeUndefined();
     });
   });
 
-  test('creates no permission set and no cost allocation tags by default', () => {
-    expect(raw).not.toHaveResource(SsoadminPermissionSet);
+  test('creates no cost allocation tags by default', () => {
     expect(raw).not.toHaveResource(CeCostAllocationTag);
-  });
-
-  describe('with an Identity Center instance', () => {
-    const withSso = synth({
-      identityCenterInstanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
-    });
-
-    test('creates a developer permission set with an inline policy', () => {
-      expect(only(withSso, 'aws_ssoadmin_permission_set')).toEqual(
-        expect.objectContaining({
-          name: 'acme-claude-bedrock',
-          instance_arn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
-        }),
-      );
-      expect(only(withSso, 'aws_ssoadmin_permission_set_inline_policy').inline_policy).toMatch(
-        /aws_iam_policy_document/,
-      );
-    });
-
-    test('allows invoking only application profiles tagged with the caller, and denies API keys', () => {
-      const doc = Object.values(withSso.data!.aws_iam_policy_document).find((d) =>
-        JSON.stringify(d).includes('InvokeOwnApplicationProfiles'),
-      ) as { statement: Block[] };
-      const own = doc.statement.find((s) => s.sid === 'InvokeOwnApplicationProfiles')!;
-      expect(own.resources).toEqual([
-        'arn:aws:bedrock:*:123456789012:application-inference-profile/*',
-      ]);
-      expect(own.condition).toEqual([
-        {
-          test: 'StringEquals',
-          variable: 'aws:ResourceTag/User',
-          values: ['&{aws:PrincipalTag/User}'],
-        },
-      ]);
-      const models = doc.statement.find((s) => s.sid === 'InvokeModelsThroughProfilesOnly')!;
-      expect(models.resources).toContain(
-        'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-opus-4-6-v1',
-      );
-      expect(models.condition[0]).toEqual(
-        expect.objectContaining({ variable: 'bedrock:InferenceProfileArn' }),
-      );
-      expect(doc.statement.find((s) => s.sid === 'DenyBedrockApiKeys')).toEqual(
-        expect.objectContaining({ effect: 'Deny', actions: ['bedrock:CallWithBearerToken'] }),
-      );
-    });
   });
 
   test('activates the User, Team, Project and CostCenter cost allocation tags when asked', () => {

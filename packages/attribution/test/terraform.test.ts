@@ -41,7 +41,6 @@ test('a full stack with every option is valid Terraform', () => {
       ...PROFILES,
       { ...PROFILES[0], tier: 'sonnet', profileArn: `${logBucket.arn}-profile` },
     ],
-    identityCenterInstanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
     activateCostAllocationTags: true,
   });
   expect(Testing.fullSynth(stack)).toBeValidTerraform();

@@ -40,6 +40,13 @@ export const OIDC_PROVIDER_ARN = z
     'must be an OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<host>)',
   );
 
+export const IDENTITY_CENTER_INSTANCE_ARN = z
+  .string()
+  .regex(
+    /^arn:aws(-us-gov|-cn)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/,
+    'must be an IAM Identity Center instance ARN',
+  );
+
 export const KMS_KEY_ARN = z
   .string()
   .regex(
@@ -399,13 +406,7 @@ const Attribution = z.strictObject({
   /** @default 30 */
   resultsExpirationDays: DAYS.default(30),
   /** Create an IAM Identity Center permission set for developers. @default - none */
-  identityCenterInstanceArn: z
-    .string()
-    .regex(
-      /^arn:aws(-us-gov|-cn)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/,
-      'must be an IAM Identity Center instance ARN',
-    )
-    .optional(),
+  identityCenterInstanceArn: IDENTITY_CENTER_INSTANCE_ARN.optional(),
   /** Activate the User/Team/Project/CostCenter cost allocation tags (payer account only). @default false */
   activateCostAllocationTags: z.boolean().default(false),
 });
@@ -416,6 +417,15 @@ const ClaudeCode = z.strictObject({
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be an AWS CLI profile name')
     .default('claude-bedrock'),
+  /**
+   * AWS CLI profile holding the developer's own IAM credentials, from which Claude Code's
+   * `awsCredentialExport` assumes the developer role with the `User` session tag (IAM principals
+   * with `identity: principalTag`). @default 'default'
+   */
+  sourceProfile: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be an AWS CLI profile name')
+    .default('default'),
   /** Command Claude Code runs to refresh credentials. @default - none */
   awsAuthRefresh: z.string().min(1).optional(),
   /** AWS IAM Identity Center start URL for the CLI profile snippet. @default - role-assumption profile */
@@ -596,6 +606,17 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
       ['access', 'admins'],
       undefined,
       'is required when access.developers has no IAM principals (the admin role falls back to those principals)',
+    );
+  }
+
+  if (
+    obj(c.attribution).identityCenterInstanceArn !== undefined &&
+    access.identity === 'username'
+  ) {
+    issue(
+      ['access', 'identity'],
+      access.identity,
+      "must be 'principalTag' with attribution.identityCenterInstanceArn: Identity Center sessions carry the User tag, not an IAM user name",
     );
   }
 

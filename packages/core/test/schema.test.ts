@@ -132,6 +132,25 @@ describe('validation reports every problem at once, with path and value', () => 
     );
   });
 
+  it('rejects an Identity Center permission set with IAM user-name matching', () => {
+    const c = base();
+    c.access.identity = 'username';
+    c.attribution = { identityCenterInstanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' };
+    expect(problems(c)).toEqual([
+      expect.stringMatching(
+        /^access\.identity: must be 'principalTag' with attribution\.identityCenterInstanceArn.*\(got "username"\)$/,
+      ),
+    ]);
+  });
+
+  it('rejects a source profile that is not an AWS CLI profile name', () => {
+    const c = base();
+    c.claudeCode = { ...c.claudeCode, sourceProfile: 'has space' };
+    expect(problems(c)).toEqual([
+      'claudeCode.sourceProfile: must be an AWS CLI profile name (got "has space")',
+    ]);
+  });
+
   it('rejects a roster that needs more profiles than the quota, saying how many', () => {
     const c = base();
     c.allocation = { quota: 5 };

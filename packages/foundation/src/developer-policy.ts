@@ -7,6 +7,15 @@ export const INVOKE_ACTIONS = [
   'bedrock:InvokeModelWithResponseStream',
 ] as const;
 
+/** Token counting (no inference, no cost, not logged). */
+export const COUNT_TOKENS_ACTION = 'bedrock:CountTokens';
+
+/** What Bedrock does on the caller's behalf the first time a model is used in an account. */
+export const MARKETPLACE_ACTIONS = [
+  'aws-marketplace:ViewSubscriptions',
+  'aws-marketplace:Subscribe',
+] as const;
+
 /** Region value IAM puts in `aws:RequestedRegion` for the model hop of a global profile. */
 export const GLOBAL_REQUESTED_REGION = 'unspecified';
 
@@ -111,6 +120,34 @@ export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatem
       actions: INVOKE_ACTIONS,
       resources: unique(p.tiers.flatMap((t) => foundationModelArns(p.partition, t))),
       conditions: [viaApplicationProfile],
+    },
+    {
+      // Claude Code counts tokens for context accounting. CountTokens runs no inference, costs
+      // nothing and is not logged, so it is allowed on the tiers' models and on the account's
+      // application profiles without the ABAC condition.
+      sid: 'CountTokensOfConfiguredModels',
+      effect: 'Allow',
+      actions: [COUNT_TOKENS_ACTION],
+      resources: unique([
+        applicationProfilesArn(p),
+        ...p.tiers.map((t) => systemProfileArn(p, t.profileId)),
+        ...p.tiers.map(
+          (t) => `arn:${p.partition}:bedrock:*::foundation-model/${foundationModelId(t.profileId)}`,
+        ),
+      ]),
+    },
+    {
+      // The first call to a model in an account subscribes the account to its AWS Marketplace
+      // offer, on the caller's behalf. Allowed only when Bedrock makes the call: a developer can
+      // invoke only the configured tiers, so this can subscribe to nothing the platform team did
+      // not pin in the config.
+      sid: 'SubscribeToConfiguredModelsThroughBedrock',
+      effect: 'Allow',
+      actions: MARKETPLACE_ACTIONS,
+      resources: ['*'],
+      conditions: [
+        { test: 'StringEquals', variable: 'aws:CalledViaLast', values: ['bedrock.amazonaws.com'] },
+      ],
     },
     {
       sid: 'ListModelsAndProfiles',

@@ -77,11 +77,14 @@ export class DeveloperRole extends Construct {
   readonly statements: readonly PolicyStatement[];
   /** Size of the permissions policy as IAM counts it (no whitespace). */
   readonly policySize: number;
+  /** How callers are matched to the `User` tag of their profiles. */
+  readonly identity: DeveloperIdentity;
 
   constructor(scope: Construct, id: string, props: DeveloperRoleProps) {
     super(scope, id);
     const source = `DeveloperRole '${this.node.path}'`;
     validateWith(DeveloperRolePropsSchema, props, source);
+    this.identity = props.identity ?? 'principalTag';
 
     this.statements = developerPolicyStatements({
       partition: partitionFor(props.region),
@@ -89,7 +92,7 @@ export class DeveloperRole extends Construct {
       accountId: props.accountId,
       project: props.project,
       tiers: props.tiers,
-      identity: props.identity ?? 'principalTag',
+      identity: this.identity,
       allowedRegions: props.allowedRegions,
     });
     this.policySize = assertFitsManagedPolicy(this.statements, props.accountId, source, 'tiers');

@@ -1,5 +1,6 @@
 export * from './admin-policy';
 export * from './admin-role';
+export * from './developer-permission-set';
 export * from './developer-policy';
 export * from './developer-role';
 export * from './role-parts';

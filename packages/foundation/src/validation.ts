@@ -2,6 +2,7 @@ import {
   ACCOUNT_ID,
   BUCKET_PREFIX,
   IAM_PRINCIPAL_ARN,
+  IDENTITY_CENTER_INSTANCE_ARN,
   OIDC_PROVIDER_ARN,
   PROJECT_NAME,
   REGION,
@@ -147,3 +148,17 @@ export const ScpDocumentPropsSchema = z
     partition: z.enum(['aws', 'aws-us-gov', 'aws-cn']).optional(),
   })
   .superRefine((p, ctx) => checkDestinations(p, ctx));
+
+/** What {@link DeveloperPermissionSet} checks itself; the role's identity mode is checked there. */
+export const DeveloperPermissionSetPropsSchema = z.looseObject({
+  instanceArn: unlessToken(IDENTITY_CENTER_INSTANCE_ARN),
+  name: unlessToken(
+    z
+      .string()
+      .regex(/^[\w+=,.@-]{1,32}$/, 'must be 1-32 characters of letters, digits and +=,.@_-'),
+  ),
+  sessionDuration: z
+    .string()
+    .regex(/^PT(\d+H)?(\d+M)?$/, 'must be an ISO 8601 duration such as PT8H (1 to 12 hours)')
+    .optional(),
+});

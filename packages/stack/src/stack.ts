@@ -1,6 +1,11 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AdminRole, DeveloperRole, ScpDocument } from '@claude-code-bedrock/foundation';
+import {
+  AdminRole,
+  DeveloperPermissionSet,
+  DeveloperRole,
+  ScpDocument,
+} from '@claude-code-bedrock/foundation';
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
 import { applyChecks } from '@claude-code-bedrock/policy';
 import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
@@ -28,7 +33,12 @@ import {
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'path';
-import { developerEnvExpression, mainModelExpression, managedSettings } from './settings';
+import {
+  developerEnvExpression,
+  developerSettingsExpression,
+  mainModelExpression,
+  managedSettings,
+} from './settings';
 import { DeployTarget, providerSettingsFor } from './target';
 
 export interface ClaudeCodeBedrockStackProps {
@@ -58,6 +68,8 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
   readonly developerRole: DeveloperRole;
   readonly adminRole: AdminRole;
   readonly scp: ScpDocument;
+  /** The Identity Center permission set; set when `attribution.identityCenterInstanceArn` is. */
+  readonly permissionSet?: DeveloperPermissionSet;
   readonly logging: BedrockAuditLogging;
   /** The developers' profiles; undefined when allocation is sharded across team stacks. */
   readonly profiles?: DeveloperProfiles;
@@ -104,6 +116,14 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
       allowedRegions: config.access.allowedRegions,
     });
+    if (config.attribution.identityCenterInstanceArn !== undefined) {
+      // The same policy document as the developer role: one developer policy, rendered once.
+      this.permissionSet = new DeveloperPermissionSet(this, 'developer-permission-set', {
+        instanceArn: config.attribution.identityCenterInstanceArn,
+        name: `${project}-bedrock`,
+        developerRole: this.developerRole,
+      });
+    }
     this.scp = new ScpDocument(this, 'scp', {
       project,
       allowedRegions: config.access.allowedRegions,
@@ -159,7 +179,6 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       projectionStartDate: a.projectionStartDate,
       bytesScannedCutoffPerQuery: a.bytesScannedCutoffPerQuery,
       resultsExpirationDays: a.resultsExpirationDays,
-      identityCenterInstanceArn: a.identityCenterInstanceArn,
       activateCostAllocationTags: a.activateCostAllocationTags,
     });
 
@@ -215,7 +234,9 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     }
 
     this.addOutputs(config);
-    if (this.profiles) addDeveloperOutputs(this, config, this.profiles);
+    if (this.profiles) {
+      addDeveloperOutputs(this, config, this.profiles, this.developerRole.roleArn);
+    }
     // Policy checks run at synth: error findings fail synthesis (see @claude-code-bedrock/policy).
     applyChecks(this, { teams: config.teams.map((t) => t.id) });
   }
@@ -283,7 +304,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
     );
     out(
       'sso_permission_set_arn',
-      this.attribution.permissionSet?.arn ?? Token.nullValue(),
+      this.permissionSet?.permissionSetArn ?? Token.nullValue(),
       'ARN of the IAM Identity Center permission set for developers (null when not configured).',
     );
     out(
@@ -339,6 +360,7 @@ function addDeveloperOutputs(
   stack: TerraformStack,
   config: EnvironmentConfig,
   developerProfiles: DeveloperProfiles,
+  developerRoleArn: string,
 ): void {
   const out = (id: string, value: unknown, description: string) =>
     new TerraformOutput(stack, id, { value, description });
@@ -347,13 +369,7 @@ function addDeveloperOutputs(
   const forEachDeveloper = (body: string) =>
     `\${ { for dev, arns in local.${profiles.friendlyUniqueId} : dev => ${body} } }`;
   const env = developerEnvExpression(config, 'arns');
-  const settings = [
-    `"$schema" = "https://json.schemastore.org/claude-code-settings.json"`,
-    `env = ${env}`,
-    ...(config.claudeCode.awsAuthRefresh
-      ? [`awsAuthRefresh = ${JSON.stringify(config.claudeCode.awsAuthRefresh)}`]
-      : []),
-  ].join(', ');
+  const settings = developerSettingsExpression(config, 'dev', 'arns', developerRoleArn);
 
   out(
     'inference_profile_arns',
@@ -368,11 +384,11 @@ function addDeveloperOutputs(
   out(
     'developer_env_config',
     forEachDeveloper(env),
-    'Map of developer id to the environment variables Claude Code needs (CLAUDE_CODE_USE_BEDROCK, AWS_REGION, AWS_PROFILE, ANTHROPIC_MODEL, ...).',
+    'Map of developer id to the environment variables Claude Code needs (CLAUDE_CODE_USE_BEDROCK, AWS_REGION, ANTHROPIC_MODEL, ANTHROPIC_DEFAULT_*_MODEL, AWS_PROFILE unless credentials come from awsCredentialExport).',
   );
   out(
     'claude_settings',
-    forEachDeveloper(`{ ${settings} }`),
+    forEachDeveloper(settings),
     'Map of developer id to the complete ~/.claude/settings.json for that developer.',
   );
 }
@@ -489,6 +505,6 @@ export class AllocationShardStack extends TerraformStack {
         description: "Names of this team's per-developer AWS Budgets.",
       });
     }
-    addDeveloperOutputs(this, config, this.profiles);
+    addDeveloperOutputs(this, config, this.profiles, props.platform.developerRole.roleArn);
   }
 }

@@ -11,6 +11,7 @@ import { config, profileEntries, synth } from './helpers';
  * compares the result with the TypeScript settings generator used by the onboarding command.
  */
 type Entry = { user: string; tier: string };
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/acme-claude-developer';
 
 describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   const c = config(env);
@@ -52,15 +53,24 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   }
   expect(gathered).not.toContain('aws_bedrock_inference_profile');
   const dir = mkdtempSync(join(tmpdir(), 'ccb-outputs-'));
+  // The developer role's ARN (in awsCredentialExport) becomes a literal too.
   const outputs = Object.fromEntries(
     ['inference_profile_arns', 'developer_env_config', 'claude_settings', 'inference_profiles'].map(
-      (name) => [name, { value: s.tf.output[name].value }],
+      (name) => [
+        name,
+        {
+          value: String(s.tf.output[name].value).replace(
+            /aws_iam_role\.[\w-]+\.arn/g,
+            'local.fake_role_arn',
+          ),
+        },
+      ],
     ),
   );
   writeFileSync(
     join(dir, 'main.tf.json'),
     JSON.stringify({
-      locals: { [arnsLocal]: arns, ...fakes, gathered },
+      locals: { [arnsLocal]: arns, ...fakes, gathered, fake_role_arn: ROLE_ARN },
       output: { ...outputs, gathered: { value: '${local.gathered}' } },
     }),
   );
@@ -77,7 +87,7 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
 
   it('claude_settings equals the onboarding generator for every developer', () => {
     const expected = Object.fromEntries(
-      Object.entries(arns).map(([dev, a]) => [dev, developerSettings(c, a)]),
+      Object.entries(arns).map(([dev, a]) => [dev, developerSettings(c, { id: dev }, a, ROLE_ARN)]),
     );
     expect(result.claude_settings.value).toEqual(expected);
   });
@@ -85,7 +95,7 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   it('developer_env_config is each developer settings env block', () => {
     const value = result.developer_env_config.value as Record<string, Record<string, string>>;
     for (const [dev, a] of Object.entries(arns)) {
-      expect(value[dev]).toEqual(developerSettings(c, a).env);
+      expect(value[dev]).toEqual(developerSettings(c, { id: dev }, a, ROLE_ARN).env);
       expect(value[dev].ANTHROPIC_MODEL).toBe(a[c.defaultModel!] ?? Object.values(a)[0]);
       expect(Object.keys(value[dev])).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
     }

@@ -1,22 +1,34 @@
-import { resolveDevelopers } from '@claude-code-bedrock/core';
-import { awsCliProfile, developerSettings, managedSettings } from '../src';
+import { EnvironmentConfig, resolveDevelopers } from '@claude-code-bedrock/core';
+import {
+  anthropicModelId,
+  awsCliProfile,
+  credentialSource,
+  developerSettings,
+  managedSettings,
+  roleSessionName,
+} from '../src';
 import { config } from './helpers';
 
 const c = config('dev');
+const ROLE = 'arn:aws:iam::123456789012:role/acme-claude-developer';
 const arn = (dev: string, tier: string) =>
   `arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/${dev}${tier}`;
+const withAccess = (access: Partial<EnvironmentConfig['access']>, base = c): EnvironmentConfig => ({
+  ...base,
+  access: { ...base.access, ...access },
+});
 
 describe('developer settings', () => {
-  it('points ANTHROPIC_MODEL at the developer own default-tier profile', () => {
-    const s = developerSettings(c, {
-      sonnet: arn('jane', 's'),
-      opus: arn('jane', 'o'),
-      haiku: arn('jane', 'h'),
-    });
+  it('points every model variable at the developer own profiles (no start-up probes)', () => {
+    const s = developerSettings(
+      c,
+      { id: 'jane.doe@example.com' },
+      { sonnet: arn('jane', 's'), opus: arn('jane', 'o'), haiku: arn('jane', 'h') },
+      ROLE,
+    );
     expect(s.env).toEqual({
       CLAUDE_CODE_USE_BEDROCK: '1',
       AWS_REGION: 'us-east-1',
-      AWS_PROFILE: 'acme-claude-dev',
       ANTHROPIC_MODEL: arn('jane', 's'),
       ANTHROPIC_DEFAULT_SONNET_MODEL: arn('jane', 's'),
       ANTHROPIC_DEFAULT_OPUS_MODEL: arn('jane', 'o'),
@@ -25,21 +37,110 @@ describe('developer settings', () => {
     });
   });
 
-  it('leaves out tiers the developer is not entitled to', () => {
-    const s = developerSettings(c, { sonnet: arn('bob', 's'), haiku: arn('bob', 'h') });
-    expect(s.env.ANTHROPIC_DEFAULT_OPUS_MODEL).toBeUndefined();
+  it('maps each entitled model id to the developer own profile in modelOverrides', () => {
+    const s = developerSettings(
+      c,
+      { id: 'jane.doe@example.com' },
+      { sonnet: arn('jane', 's'), opus: arn('jane', 'o'), haiku: arn('jane', 'h') },
+      ROLE,
+    );
+    expect(s.modelOverrides).toEqual({
+      'claude-sonnet-4-5-20250929': arn('jane', 's'),
+      'claude-opus-4-6': arn('jane', 'o'),
+      'claude-haiku-4-5-20251001': arn('jane', 'h'),
+    });
+  });
+
+  it('gives a tier the developer is not entitled to its system profile id, which IAM refuses', () => {
+    const s = developerSettings(
+      c,
+      { id: 'bob.smith' },
+      { sonnet: arn('bob', 's'), haiku: arn('bob', 'h') },
+      ROLE,
+    );
+    // Set, so Claude Code does not probe system profiles at start-up; not an own profile.
+    expect(s.env.ANTHROPIC_DEFAULT_OPUS_MODEL).toBe('us.anthropic.claude-opus-4-6-v1');
     expect(s.env.ANTHROPIC_MODEL).toBe(arn('bob', 's'));
+    expect(Object.keys(s.modelOverrides)).not.toContain('claude-opus-4-6');
+  });
+
+  it('gets a User-tagged session through awsCredentialExport for IAM principals', () => {
+    const s = developerSettings(c, { id: 'Carol+ML@example.com' }, { sonnet: arn('c', 's') }, ROLE);
+    expect(credentialSource(c)).toBe('assumeRole');
+    expect(s.awsCredentialExport).toBe(
+      `aws sts assume-role --role-arn ${ROLE} --role-session-name 'Carol+ML@example.com' ` +
+        `--tags 'Key=User,Value=Carol+ML@example.com' --profile default --region us-east-1 --output json`,
+    );
+    // The exported credentials are used as they are: no profile in the environment.
+    expect(s.env.AWS_PROFILE).toBeUndefined();
+    expect(s.awsAuthRefresh).toBeUndefined();
+  });
+
+  it('uses the configured source profile for the assume-role command', () => {
+    const s = developerSettings(
+      { ...c, claudeCode: { ...c.claudeCode, sourceProfile: 'corp' } },
+      { id: 'bob.smith' },
+      {},
+      ROLE,
+    );
+    expect(s.awsCredentialExport).toContain('--profile corp ');
+  });
+
+  it('uses the IAM user profile and no credential command for identity: username', () => {
+    const s = developerSettings(withAccess({ identity: 'username' }), { id: 'bob' }, {}, ROLE);
+    expect(s.env.AWS_PROFILE).toBe('acme-claude-dev');
+    expect(s.awsCredentialExport).toBeUndefined();
+  });
+
+  const sso: EnvironmentConfig = {
+    ...c,
+    claudeCode: { ...c.claudeCode, ssoStartUrl: 'https://acme.awsapps.com/start' },
+  };
+
+  it('signs in with Identity Center (aws sso login) when an SSO start URL is configured', () => {
+    expect(credentialSource(sso)).toBe('identityCenter');
+    const s = developerSettings(sso, { id: 'x' }, {}, ROLE);
+    expect(s.awsAuthRefresh).toBe('aws sso login --profile acme-claude-dev');
+    expect(s.env.AWS_PROFILE).toBe('acme-claude-dev');
+    expect(s.awsCredentialExport).toBeUndefined();
+  });
+
+  it('runs the configured sign-in command of a SAML federation (prod)', () => {
+    const prod = config('prod');
+    expect(credentialSource(prod)).toBe('federated');
+    const s = developerSettings(prod, { id: 'x' }, {}, ROLE);
+    expect(s.awsAuthRefresh).toBe('aws sso login --profile acme-claude');
+    expect(s.env.AWS_PROFILE).toBe('acme-claude');
+  });
+
+  it('relies on the identity provider for SAML/OIDC-only access', () => {
+    const fed = withAccess({
+      developers: { saml: { providerArn: 'arn:aws:iam::123456789012:saml-provider/okta' } },
+    });
+    expect(credentialSource(fed)).toBe('federated');
+    const s = developerSettings(fed, { id: 'x' }, {}, ROLE);
+    expect(s.env.AWS_PROFILE).toBe('acme-claude-dev');
+    expect(s.awsCredentialExport).toBeUndefined();
   });
 
   it('never emits a bearer token variable', () => {
-    const s = developerSettings(c, { sonnet: arn('bob', 's') });
+    const s = developerSettings(c, { id: 'bob.smith' }, { sonnet: arn('bob', 's') }, ROLE);
     expect(Object.keys(s.env)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
   });
+});
 
-  it('adds awsAuthRefresh only when configured', () => {
-    expect(developerSettings(c, {}).awsAuthRefresh).toBeUndefined();
-    const prod = config('prod');
-    expect(developerSettings(prod, {}).awsAuthRefresh).toBe('aws sso login --profile acme-claude');
+describe('naming helpers', () => {
+  it('derives the model id Claude Code knows from a system profile id', () => {
+    expect(anthropicModelId('us.anthropic.claude-sonnet-4-5-20250929-v1:0')).toBe(
+      'claude-sonnet-4-5-20250929',
+    );
+    expect(anthropicModelId('global.anthropic.claude-opus-4-6-v1')).toBe('claude-opus-4-6');
+  });
+
+  it('turns a developer id into a role session name IAM accepts', () => {
+    expect(roleSessionName('Carol+ML@example.com')).toBe('Carol+ML@example.com');
+    expect(roleSessionName('a/b:c')).toBe('a-b-c');
+    expect(roleSessionName('x'.repeat(100))).toHaveLength(64);
   });
 });
 
@@ -55,11 +156,39 @@ describe('managed settings', () => {
 });
 
 describe('AWS CLI profile', () => {
-  it('assumes the developer role in the environment region', () => {
-    const [jane] = resolveDevelopers(c);
-    const text = awsCliProfile(c, jane, 'arn:aws:iam::123456789012:role/acme-claude-developer');
-    expect(text).toContain('[profile acme-claude-dev]');
-    expect(text).toContain('role_arn = arn:aws:iam::123456789012:role/acme-claude-developer');
+  const [jane] = resolveDevelopers(c);
+
+  it('tells an IAM-principal developer the exact command and never uses role_arn', () => {
+    const text = awsCliProfile(c, jane, ROLE);
+    expect(text).toContain('[default]');
+    expect(text).toContain(
+      `#   aws sts assume-role --role-arn ${ROLE} --role-session-name 'jane.doe@example.com' --tags 'Key=User,Value=jane.doe@example.com'`,
+    );
+    expect(text).not.toMatch(/^role_arn/m);
     expect(text).toContain('region = us-east-1');
+  });
+
+  it('writes an Identity Center profile with the permission set and account', () => {
+    const sso: EnvironmentConfig = {
+      ...c,
+      claudeCode: { ...c.claudeCode, ssoStartUrl: 'https://acme.awsapps.com/start' },
+    };
+    const text = awsCliProfile(sso, jane, ROLE);
+    expect(text).toContain('[profile acme-claude-dev]');
+    expect(text).toContain('sso_start_url = https://acme.awsapps.com/start');
+    expect(text).toContain('sso_role_name = acme-claude-bedrock');
+    expect(text).toContain('sso_account_id = 123456789012');
+  });
+
+  it('names the session tag a SAML or OIDC identity provider must assert', () => {
+    const prod = config('prod');
+    const text = awsCliProfile(prod, resolveDevelopers(prod)[0], ROLE);
+    expect(text).toContain('https://aws.amazon.com/SAML/Attributes/PrincipalTag:User');
+    expect(text).toContain('[profile acme-claude]');
+  });
+
+  it('tells an IAM user developer to store their own key', () => {
+    const text = awsCliProfile(withAccess({ identity: 'username' }), jane, ROLE);
+    expect(text).toContain('aws configure --profile acme-claude-dev');
   });
 });
