@@ -168,3 +168,52 @@ export function environmentOutputs(outdir, env = terraformEnv()) {
   }
   return { outputs: mergeOutputs(found), stacks: found.map(([n]) => n), missing };
 }
+
+/**
+ * Attaches an SCP document to the organization root of the emulator at `endpoint` (creating the
+ * organization, and creating or updating the policy named `name`), as a platform team does with
+ * the stack's `scp_policy_json` output in its management account. Idempotent.
+ */
+export function attachScp(endpoint, name, document, env = terraformEnv()) {
+  const aws = (args, { allowFailure = false } = {}) => {
+    const res = run(
+      'aws',
+      ['organizations', ...args, '--endpoint-url', endpoint, '--output', 'json'],
+      {
+        env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ...env, AWS_PAGER: '' },
+        capture: true,
+      },
+    );
+    if (res.status !== 0 && !allowFailure) {
+      throw new Error(`aws organizations ${args[0]} failed: ${res.stderr.trim()}`);
+    }
+    return res.status === 0 && res.stdout.trim() ? JSON.parse(res.stdout) : undefined;
+  };
+  if (!aws(['describe-organization'], { allowFailure: true })) {
+    aws(['create-organization', '--feature-set', 'ALL']);
+  }
+  const content = typeof document === 'string' ? document : JSON.stringify(document);
+  const existing = aws(['list-policies', '--filter', 'SERVICE_CONTROL_POLICY']).Policies.find(
+    (p) => p.Name === name,
+  );
+  const policyId = existing
+    ? aws(['update-policy', '--policy-id', existing.Id, '--content', content]).Policy.PolicySummary
+        .Id
+    : aws([
+        'create-policy',
+        '--name',
+        name,
+        '--type',
+        'SERVICE_CONTROL_POLICY',
+        '--description',
+        'claude-code-bedrock SCP (scp_policy_json)',
+        '--content',
+        content,
+      ]).Policy.PolicySummary.Id;
+  const rootId = aws(['list-roots']).Roots[0].Id;
+  const attached = aws(['list-targets-for-policy', '--policy-id', policyId]).Targets.some(
+    (t) => t.TargetId === rootId,
+  );
+  if (!attached) aws(['attach-policy', '--policy-id', policyId, '--target-id', rootId]);
+  return policyId;
+}

@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // The main job: start the local AWS emulator, deploy the dev environment to it with Terraform,
 // and print `terraform output -json`. The emulator is stopped afterwards unless --keep is given.
-// Usage: npm start [-- --env dev] [--keep] [--synth-only]
+// After the apply, the environment's SCP document (output scp_policy_json) is attached to the
+// emulator's organization root, as the platform team does in the management account, so the
+// emulator's Bedrock data plane evaluates it like AWS would.
+// Usage: npm start [-- --env dev] [--keep] [--synth-only] [--quiet]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, must, summarize, synthApp, terraformEnv } from './lib.mjs';
+import { ROOT, attachScp, must, summarize, synthApp, terraformEnv } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
     env: { type: 'string', default: 'dev' },
     keep: { type: 'boolean', default: false },
     'synth-only': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
   },
 });
 const env = values.env;
@@ -59,7 +63,14 @@ try {
   console.error(`  applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const outputs = must('terraform', ['output', '-json'], { cwd: dir, env: tfEnv }).stdout;
   writeFileSync(join(work, 'outputs.json'), outputs);
-  process.stdout.write(outputs);
+  step('attaching the SCP document to the emulated organization');
+  attachScp(
+    emulator.endpoint,
+    `claude-code-bedrock-${env}`,
+    JSON.parse(outputs).scp_policy_json.value,
+    tfEnv,
+  );
+  if (!values.quiet) process.stdout.write(outputs);
   console.error(`\n  outputs saved to ${join(work, 'outputs.json')}`);
   exitCode = 0;
 } catch (err) {

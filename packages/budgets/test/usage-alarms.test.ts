@@ -1,4 +1,5 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { applyMetricFilter } from '@claude-code-bedrock/testing';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageAlarms, UsageAlarmsProps } from '../src';
@@ -19,77 +20,18 @@ function build(scope: Construct, props: Props = base): UsageAlarms {
   return new UsageAlarms(scope, 'Usage', { ...props, ...dependencies(scope) });
 }
 
-// ---------------------------------------------------------------------------------------------
-// A small evaluator for the subset of CloudWatch Logs JSON filter syntax the filters use:
-// `{ $.a.b <op> <value> }` with a quoted string (`*` wildcard) or a number.
-// ---------------------------------------------------------------------------------------------
-
-interface Filter {
-  readonly path: string[];
-  readonly op: string;
-  readonly value: string | number;
-}
-
-function parsePattern(pattern: string): Filter {
-  const m =
-    /^\{ \$\.([A-Za-z0-9_.]+) (=|!=|>=|<=|>|<) ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?) \}$/.exec(
-      pattern,
-    );
-  if (!m) throw new Error(`pattern outside the supported subset: ${pattern}`);
-  const raw = m[3];
-  return {
-    path: m[1].split('.'),
-    op: m[2],
-    value: raw.startsWith('"') ? (JSON.parse(raw) as string) : Number(raw),
-  };
-}
-
-function at(record: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>(
-    (cur, key) =>
-      cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined,
-    record,
-  );
-}
-
-function matches(record: unknown, f: Filter): boolean {
-  const actual = at(record, f.path);
-  if (typeof f.value === 'string') {
-    if (typeof actual !== 'string') return false; // absent properties never match
-    const escaped = f.value.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-    const equal = new RegExp(`^${escaped}$`).test(actual);
-    if (f.op === '=') return equal;
-    if (f.op === '!=') return !equal;
-    throw new Error(`operator ${f.op} on a string`);
-  }
-  if (typeof actual !== 'number') return false;
-  switch (f.op) {
-    case '=':
-      return actual === f.value;
-    case '!=':
-      return actual !== f.value;
-    case '>=':
-      return actual >= f.value;
-    case '<=':
-      return actual <= f.value;
-    case '>':
-      return actual > f.value;
-    default:
-      return actual < f.value;
-  }
-}
-
 /** Applies a synthesized metric filter to records: the matching records and the metric sum. */
 function apply(filter: Record<string, unknown>, records: readonly unknown[]) {
-  const parsed = parsePattern(filter.pattern as string);
-  const value = (filter.metric_transformation as { value: string }).value;
-  const matched = records.filter((r) => matches(r, parsed));
-  const sum = matched.reduce<number>((total, r) => {
-    if (!value.startsWith('$.')) return total + Number(value);
-    const v = at(r, value.slice(2).split('.'));
-    return total + (typeof v === 'number' ? v : 0);
-  }, 0);
-  return { matched, sum };
+  const { matched, value } = applyMetricFilter(
+    {
+      pattern: filter.pattern as string,
+      metricTransformation: {
+        metricValue: (filter.metric_transformation as { value: string }).value,
+      },
+    },
+    records,
+  );
+  return { matched, sum: value };
 }
 
 function filterNamed(name: string) {

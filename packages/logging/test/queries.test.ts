@@ -1,6 +1,14 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
+  type LogRecord,
+  type Row,
+  aliasOf,
+  evaluateLogsInsights as evaluate,
+  splitTopLevel,
+  valueAt,
+} from '@claude-code-bedrock/testing';
+import {
   BedrockAuditLogging,
   INVOCATION_LOG_FIELDS,
   INVOCATION_LOG_QUERIES,
@@ -11,18 +19,15 @@ import { Testing } from 'cdktf';
 
 /*
  * Runs the saved Logs Insights queries over invocation-log records written in the documented
- * format, with a small evaluator for the subset of the query language they use (`filter
- * ispresent`, `stats count/sum ... by field|bin`, `sort`, `limit`). The field paths are parsed out
- * of the query strings themselves, so a query that reads a token count at the wrong (top-level)
- * path sums nothing and fails here.
+ * format, with the evaluator from @claude-code-bedrock/testing for the subset of the query language
+ * they use (`filter ispresent`, `stats count/sum ... by field|bin`, `sort`, `limit`). The field
+ * paths are parsed out of the query strings themselves, so a query that reads a token count at the
+ * wrong (top-level) path sums nothing and fails here.
  *
  * bedrock-invocation-log-sample.jsonl: the shared sample (streaming and non-streaming calls, with
  * and without cache tokens, one streaming record without an output count).
  * bedrock-invocation-log-errors.jsonl: synthetic failed calls carrying the top-level `errorCode`.
  */
-
-type LogRecord = Record<string, unknown>;
-type Row = Record<string, string | number | null>;
 
 function load(name: string): LogRecord[] {
   return readFileSync(join(__dirname, 'fixtures', name), 'utf8')
@@ -51,116 +56,6 @@ function synthesizedQueries(): Record<InvocationLogQueryName, string> {
 const QUERIES = synthesizedQueries();
 const SAMPLE = load('bedrock-invocation-log-sample.jsonl');
 const ERRORS = load('bedrock-invocation-log-errors.jsonl');
-
-function valueAt(record: LogRecord, path: string): unknown {
-  let cur: unknown = record;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
-/** Splits on commas that are not inside parentheses. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(current.trim());
-      current = '';
-    } else current += ch;
-  }
-  if (current.trim()) parts.push(current.trim());
-  return parts;
-}
-
-function aliasOf(expr: string): { expr: string; alias?: string } {
-  const m = /^(.*?)\s+as\s+(\w+)$/.exec(expr.trim());
-  return m ? { expr: m[1].trim(), alias: m[2] } : { expr: expr.trim() };
-}
-
-function binKey(record: LogRecord, unit: string): string {
-  // Bedrock's record timestamp stands in for @timestamp (ingestion time) here.
-  const ts = String(valueAt(record, 'timestamp'));
-  if (unit === '1h') return `${ts.slice(0, 13)}:00`;
-  if (unit === '1d') return ts.slice(0, 10);
-  throw new Error(`unsupported bin(${unit})`);
-}
-
-/** The commands of a query, without comment lines. */
-function commands(query: string): string[] {
-  return query
-    .split('\n')
-    .filter((line) => !line.trim().startsWith('#'))
-    .join('\n')
-    .split('|')
-    .map((c) => c.trim())
-    .filter((c) => c.length > 0);
-}
-
-function evaluate(query: string, input: LogRecord[]): Row[] {
-  let records = input;
-  let rows: Row[] = [];
-  for (const command of commands(query)) {
-    const [verb] = command.split(/\s+/, 1);
-    const rest = command.slice(verb.length).trim();
-    if (verb === 'filter') {
-      const m = /^ispresent\(([\w.]+)\)$/.exec(rest);
-      if (!m) throw new Error(`unsupported filter: ${rest}`);
-      records = records.filter((r) => valueAt(r, m[1]) !== undefined);
-    } else if (verb === 'stats') {
-      const [aggText, byText] = rest.split(/\s+by\s+/);
-      const aggs = splitTopLevel(aggText).map(aliasOf);
-      const groups = splitTopLevel(byText ?? '').map(aliasOf);
-      const buckets = new Map<string, { key: Row; members: LogRecord[] }>();
-      for (const record of records) {
-        const key: Row = {};
-        for (const g of groups) {
-          const bin = /^bin\((\w+)\)$/.exec(g.expr);
-          key[g.alias ?? g.expr] = bin ? binKey(record, bin[1]) : String(valueAt(record, g.expr));
-        }
-        const id = JSON.stringify(key);
-        if (!buckets.has(id)) buckets.set(id, { key, members: [] });
-        buckets.get(id)!.members.push(record);
-      }
-      rows = [...buckets.values()].map(({ key, members }) => {
-        const row: Row = { ...key };
-        for (const a of aggs) {
-          if (!a.alias) throw new Error(`aggregate without alias: ${a.expr}`);
-          if (a.expr === 'count(*)') {
-            row[a.alias] = members.length;
-            continue;
-          }
-          const sum = /^sum\(([\w.]+)\)$/.exec(a.expr);
-          if (!sum) throw new Error(`unsupported aggregate: ${a.expr}`);
-          const values = members
-            .map((r) => valueAt(r, sum[1]))
-            .filter((v): v is number => typeof v === 'number');
-          // Logs Insights' sum skips records without the field; no values at all gives null.
-          row[a.alias] = values.length > 0 ? values.reduce((x, y) => x + y, 0) : null;
-        }
-        return row;
-      });
-    } else if (verb === 'sort') {
-      const [field, dir] = rest.split(/\s+/);
-      const sign = dir === 'asc' ? 1 : -1;
-      rows = [...rows].sort((a, b) => {
-        const x = a[field] ?? -Infinity;
-        const y = b[field] ?? -Infinity;
-        return x < y ? -sign : x > y ? sign : 0;
-      });
-    } else if (verb === 'limit') {
-      rows = rows.slice(0, Number(rest));
-    } else {
-      throw new Error(`unsupported command: ${verb}`);
-    }
-  }
-  return rows;
-}
 
 function total(rows: Row[], column: string): number {
   return rows.reduce((n, r) => n + (typeof r[column] === 'number' ? (r[column] as number) : 0), 0);

@@ -1,0 +1,351 @@
+#!/usr/bin/env node
+// Runs the real Claude Code CLI as one developer against the local deployment of an environment.
+//
+//   npm run claude -- --env <env> --developer <id> [-- <claude args>]
+//
+// It uses the deployment left by `npm start -- --keep` (or makes one), provisions the developer's
+// own identity in the emulator the way the platform's identity source would (an IAM user tagged
+// User=<id> for IAM-principal access), writes that developer's onboarding files into a private
+// HOME (`out/local/<env>/home/<slug>`: ~/.claude/settings.json, ~/.aws/config and credentials),
+// and runs the pinned Claude Code (tools/claude-code, installed on first use) with the remaining
+// arguments, verbatim. Only endpoints differ from a real laptop: Bedrock
+// (ANTHROPIC_BEDROCK_BASE_URL) and STS (AWS_ENDPOINT_URL_STS, for the credential command) point at
+// the emulator. Exits with Claude Code's exit code; 2 on bad usage or an unknown developer.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { ROOT, run } from './lib.mjs';
+import {
+  deployedOutputs,
+  localDeploymentDir,
+  onboardingFiles,
+  packages,
+} from './onboarding-files.mjs';
+
+export const CLAUDE_DIR = join(ROOT, 'tools', 'claude-code');
+const USAGE = 'usage: npm run claude -- --env <env> --developer <id> [-- <claude args>]';
+
+/** A failure with a one-line message and an exit code (2: usage, 1: anything else). */
+export class ClaudeRunError extends Error {
+  constructor(message, code = 1) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The pinned Claude Code binary (the platform package's native executable), installed on demand. */
+export function claudeBinary({ install = true } = {}) {
+  const musl =
+    process.platform === 'linux' && !process.report?.getReport?.().header?.glibcVersionRuntime;
+  const pkg = `@anthropic-ai/claude-code-${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
+  const bin = join(
+    CLAUDE_DIR,
+    'node_modules',
+    pkg,
+    process.platform === 'win32' ? 'claude.exe' : 'claude',
+  );
+  if (!existsSync(bin) && install) {
+    console.error(`▶ installing the pinned Claude Code into tools/claude-code (first use)`);
+    const res = run(
+      'npm',
+      ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+      {
+        cwd: CLAUDE_DIR,
+        capture: true,
+      },
+    );
+    if (res.status !== 0) {
+      throw new ClaudeRunError(
+        `installing Claude Code failed: ${res.stderr.trim().split('\n').pop()}`,
+      );
+    }
+  }
+  if (!existsSync(bin))
+    throw new ClaudeRunError(`no Claude Code binary for this platform (${pkg})`);
+  return bin;
+}
+
+/** Runs the aws CLI against the emulator; returns parsed JSON (or {}), throws a one-line error. */
+function awsCli(endpoint, args, credentials = { id: 'test', secret: 'test' }) {
+  const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
+    capture: true,
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: credentials.id,
+      AWS_SECRET_ACCESS_KEY: credentials.secret,
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_PAGER: '',
+    },
+  });
+  if (res.status !== 0) {
+    const err = new ClaudeRunError(
+      `aws ${args.slice(0, 2).join(' ')}: ${res.stderr.trim().split('\n').pop()}`,
+    );
+    err.stderr = res.stderr;
+    throw err;
+  }
+  return res.stdout.trim() ? JSON.parse(res.stdout) : {};
+}
+
+/**
+ * The developer's own identity, as the company's identity source would hold it, created once in
+ * the emulator and kept in `<home>/.aws/credentials`:
+ * - `assumeRole`: an IAM user tagged User=<id>, allowed to assume the developer role (the role's
+ *   trust policy lets it tag the session only with its own User tag);
+ * - `iamUser`: an IAM user named after the id, in a group with the developer policy attached.
+ * Returns the profile name and keys.
+ */
+function provisionIdentity({ endpoint, config, dev, outputs, source, home }) {
+  const credentialsFile = join(home, '.aws', 'credentials');
+  const profile =
+    source === 'assumeRole' ? config.claudeCode.sourceProfile : config.claudeCode.awsProfile;
+  const userName = source === 'assumeRole' ? `developer-${dev.slug}` : dev.id;
+  const roleArn = outputs.developer_role_arn.value;
+  const exists = (() => {
+    try {
+      awsCli(endpoint, ['iam', 'get-user', '--user-name', userName]);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (exists && existsSync(credentialsFile)) return;
+  if (!exists) {
+    awsCli(endpoint, [
+      'iam',
+      'create-user',
+      '--user-name',
+      userName,
+      '--path',
+      '/developers/',
+      '--tags',
+      `Key=User,Value=${dev.id}`,
+      `Key=Team,Value=${dev.team}`,
+    ]);
+  }
+  if (source === 'assumeRole') {
+    awsCli(endpoint, [
+      'iam',
+      'put-user-policy',
+      '--user-name',
+      userName,
+      '--policy-name',
+      'assume-developer-role',
+      '--policy-document',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: roleArn },
+        ],
+      }),
+    ]);
+  } else {
+    const group = `${config.project}-developers`;
+    const policyArn = roleArn.replace(':role/', ':policy/');
+    try {
+      awsCli(endpoint, ['iam', 'create-group', '--group-name', group]);
+      awsCli(endpoint, [
+        'iam',
+        'attach-group-policy',
+        '--group-name',
+        group,
+        '--policy-arn',
+        policyArn,
+      ]);
+    } catch (err) {
+      if (!/EntityAlreadyExists/.test(err.message)) throw err;
+    }
+    awsCli(endpoint, ['iam', 'add-user-to-group', '--group-name', group, '--user-name', userName]);
+  }
+  const { AccessKey } = awsCli(endpoint, ['iam', 'create-access-key', '--user-name', userName]);
+  const section = profile === 'default' ? '[default]' : `[${profile}]`;
+  writeFileSync(
+    credentialsFile,
+    `${section}\naws_access_key_id = ${AccessKey.AccessKeyId}\naws_secret_access_key = ${AccessKey.SecretAccessKey}\n`,
+    { mode: 0o600 },
+  );
+}
+
+/** The running local emulator with the environment deployed, made by `npm start -- --keep` if need be. */
+async function localDeployment(env, { deploy = true } = {}) {
+  const { backgroundStatus } = await import('./emulator.mjs');
+  let state = await backgroundStatus();
+  let { outputs } = state ? deployedOutputs(env, { local: true }) : { outputs: undefined };
+  const deployed = () => {
+    try {
+      awsCli(state.endpoint, [
+        'iam',
+        'get-role',
+        '--role-name',
+        outputs.developer_role_arn.value.split('/').pop(),
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!state || !outputs || !deployed()) {
+    if (!deploy)
+      throw new ClaudeRunError(
+        `'${env}' is not deployed locally: run 'npm start -- --env ${env} --keep'`,
+      );
+    console.error(`▶ no local deployment of '${env}': running 'npm start -- --env ${env} --keep'`);
+    const res = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'start.mjs'), '--env', env, '--keep', '--quiet'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    if (res.status !== 0) throw new ClaudeRunError(`npm start -- --env ${env} --keep failed`);
+    state = await backgroundStatus();
+    ({ outputs } = deployedOutputs(env, { local: true }));
+    if (!state || !outputs)
+      throw new ClaudeRunError(`the local deployment of '${env}' did not come up`);
+  }
+  if (!state.runtimeEndpoint) {
+    throw new ClaudeRunError(
+      'the running emulator has no Bedrock runtime endpoint: restart it (npm run emulator -- stop)',
+    );
+  }
+  return { state, outputs };
+}
+
+/**
+ * Prepares the developer's HOME and returns how to run Claude Code as them:
+ * `{ bin, home, env }`. `emulator` is `{ endpoint, runtimeEndpoint }`; `outputs` the applied
+ * outputs of the environment.
+ */
+export function prepareDeveloper({ env, developerId, config, outputs, emulator, homeRoot }) {
+  const { core, stack } = packages();
+  const developers = core.resolveDevelopers(config);
+  const dev = developers.find((d) => d.id === developerId);
+  if (!dev) {
+    throw new ClaudeRunError(
+      `unknown developer '${developerId}' in ${env}; one of: ${developers.map((d) => d.id).join(', ')}`,
+      2,
+    );
+  }
+  const source = stack.credentialSource(config);
+  if (source !== 'assumeRole' && source !== 'iamUser') {
+    throw new ClaudeRunError(
+      `'${env}' signs developers in through ${source === 'identityCenter' ? 'IAM Identity Center' : 'a SAML/OIDC identity provider'}, which the local emulator cannot stand in for; npm run claude supports IAM-principal and IAM-user access`,
+      2,
+    );
+  }
+  const home = join(homeRoot ?? join(localDeploymentDir(env), 'home'), dev.slug);
+  mkdirSync(join(home, '.claude'), { recursive: true });
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  const { files } = onboardingFiles(config, outputs);
+  const mine = (name) =>
+    files.find((f) => f.developer?.id === dev.id && f.path.endsWith(name)).content;
+  writeFileSync(join(home, '.claude', 'settings.json'), mine('settings.json'));
+  writeFileSync(join(home, '.aws', 'config'), mine('aws-config'));
+  provisionIdentity({ endpoint: emulator.endpoint, config, dev, outputs, source, home });
+
+  const passthrough = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(AWS_|ANTHROPIC_|CLAUDE_|CLAUDECODE)/.test(k)),
+  );
+  return {
+    bin: claudeBinary(),
+    home,
+    developer: dev,
+    env: {
+      ...passthrough,
+      HOME: home,
+      // The only differences from a developer's laptop: where Bedrock and STS are.
+      ANTHROPIC_BEDROCK_BASE_URL: emulator.runtimeEndpoint,
+      AWS_ENDPOINT_URL_STS: emulator.endpoint,
+      // Offline: no telemetry, update checks or other non-essential traffic.
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      DISABLE_TELEMETRY: '1',
+      DISABLE_AUTOUPDATER: '1',
+    },
+  };
+}
+
+/** Runs Claude Code; resolves `{ code, stdout?, stderr? }` (captured when `capture`). */
+export function runClaude(
+  { bin, env, cwd },
+  args,
+  { capture = false, extraEnv = {}, timeoutMs } = {},
+) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      cwd: cwd ?? env.HOME,
+      env: { ...env, ...extraEnv },
+      stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      timeout: timeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr }),
+    );
+  });
+}
+
+async function main(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { env: { type: 'string' }, developer: { type: 'string' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new ClaudeRunError(`${err.message}\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (!values.env || !values.developer) throw new ClaudeRunError(USAGE, 2);
+  // Build first (turbo-cached); its report goes to stderr so stdout is Claude Code's alone.
+  const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+    cwd: ROOT,
+    stdio: ['ignore', 2, 2],
+  });
+  if (build.status !== 0) throw new ClaudeRunError('npm run build failed');
+  const appDir = join(ROOT, 'apps', values.env);
+  if (!existsSync(join(appDir, 'cdktf.json')))
+    throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);
+  const { core } = packages();
+  let config;
+  try {
+    config = core.loadConfigFile(process.env.CCB_CONFIG ?? join(appDir, 'config.yaml'));
+  } catch (err) {
+    throw new ClaudeRunError(err.message, 1);
+  }
+  // Validate the developer before anything is started or deployed.
+  if (!config.developers.some((d) => d.id === values.developer)) {
+    throw new ClaudeRunError(
+      `unknown developer '${values.developer}' in ${values.env}; one of: ${config.developers.map((d) => d.id).join(', ')}`,
+      2,
+    );
+  }
+  const { state, outputs } = await localDeployment(values.env);
+  const developer = prepareDeveloper({
+    env: values.env,
+    developerId: values.developer,
+    config,
+    outputs,
+    emulator: state,
+  });
+  const { code } = await runClaude({ ...developer, cwd: process.cwd() }, positionals);
+  return code;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof ClaudeRunError ? err.message : (err.stack ?? String(err)));
+      process.exit(err instanceof ClaudeRunError ? err.code : 1);
+    },
+  );
+}
