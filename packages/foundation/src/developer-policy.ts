@@ -123,18 +123,16 @@ export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatem
     },
     {
       // Claude Code counts tokens for context accounting. CountTokens runs no inference, costs
-      // nothing and is not logged, so it is allowed on the tiers' models and on the account's
-      // application profiles without the ABAC condition.
-      sid: 'CountTokensOfConfiguredModels',
+      // nothing and is not logged, so it is allowed on any model or profile of the account
+      // (constant size: no per-tier ARNs) without the ABAC condition.
+      sid: 'CountTokens',
       effect: 'Allow',
       actions: [COUNT_TOKENS_ACTION],
-      resources: unique([
+      resources: [
         applicationProfilesArn(p),
-        ...p.tiers.map((t) => systemProfileArn(p, t.profileId)),
-        ...p.tiers.map(
-          (t) => `arn:${p.partition}:bedrock:*::foundation-model/${foundationModelId(t.profileId)}`,
-        ),
-      ]),
+        `arn:${p.partition}:bedrock:*:${p.accountId}:inference-profile/*`,
+        `arn:${p.partition}:bedrock:*::foundation-model/*`,
+      ],
     },
     {
       // The first call to a model in an account subscribes the account to its AWS Marketplace
