@@ -67,16 +67,21 @@ export function claudeBinary({ install = true } = {}) {
   return bin;
 }
 
+/** The environment without the caller's AWS, Anthropic and Claude Code settings. */
+function withoutAwsSettings(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k]) => !/^(AWS_|ANTHROPIC_|CLAUDE_|CLAUDECODE)/.test(k)),
+  );
+}
+
 /** Runs the aws CLI against the emulator; returns parsed JSON (or {}), throws a one-line error. */
 function awsCli(endpoint, args, credentials = { id: 'test', secret: 'test' }) {
   const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
     capture: true,
     env: {
-      ...process.env,
+      ...withoutAwsSettings(process.env),
       AWS_ACCESS_KEY_ID: credentials.id,
       AWS_SECRET_ACCESS_KEY: credentials.secret,
-      AWS_SESSION_TOKEN: '',
-      AWS_PROFILE: '',
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_PAGER: '',
     },
@@ -247,9 +252,7 @@ export function prepareDeveloper({ env, developerId, config, outputs, emulator, 
   writeFileSync(join(home, '.aws', 'config'), mine('aws-config'));
   provisionIdentity({ endpoint: emulator.endpoint, config, dev, outputs, source, home });
 
-  const passthrough = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(AWS_|ANTHROPIC_|CLAUDE_|CLAUDECODE)/.test(k)),
-  );
+  const passthrough = withoutAwsSettings(process.env);
   return {
     bin: claudeBinary(),
     home,

@@ -62,7 +62,7 @@ class Emulator:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if port_file.exists() and port_file.read_text().strip():
-                self.endpoint = f"http://127.0.0.1:{port_file.read_text().strip()}"
+                self.endpoint = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
                 return self
             if self.proc.poll() is not None:
                 break

@@ -1,0 +1,267 @@
+"""Tests of ext_s3.py (S3 lifecycle configuration), through boto3 against a real server.
+
+Run: python3 -m unittest discover -s scripts/emulator -p 'test_*.py'
+
+One server (server.py on a free port) is started for the module and always
+stopped at the end; every test case resets moto's state first. The expected
+answers are S3's (API reference of PutBucketLifecycleConfiguration and
+GetBucketLifecycleConfiguration): the Terraform provider re-reads the
+configuration after every Put until it equals what it wrote, so anything the
+emulator drops, adds or changes makes `terraform apply` hang for 3 minutes and
+fail.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import unittest
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # also when run as a file path rather than through discovery
+    sys.path.insert(0, str(HERE))
+
+from test_emulator import start_server, stop_server  # noqa: E402
+
+REGION = "us-east-1"
+HEADER = "x-amz-transition-default-minimum-object-size"
+
+# The rules of packages/logging/src/hardened-bucket.ts as the provider sends them: `filter {}`
+# becomes `Filter {Prefix: ""}`.
+HARDENED_RULES: list[dict[str, Any]] = [
+    {
+        "ID": "transition-to-standard-ia",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "Transitions": [{"Days": 90, "StorageClass": "STANDARD_IA"}],
+    },
+    {"ID": "expire-current-versions", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 365}},
+    {
+        "ID": "expire-noncurrent-versions",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+    },
+    {
+        "ID": "abort-incomplete-multipart-uploads",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    },
+]
+
+# The rules of packages/attribution/src/results-bucket.ts.
+RESULTS_RULES: list[dict[str, Any]] = [
+    {"ID": "expire-query-results", "Status": "Enabled", "Filter": {"Prefix": "results/"}, "Expiration": {"Days": 30}},
+    {
+        "ID": "expire-noncurrent-versions",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 7},
+    },
+    {
+        "ID": "abort-incomplete-multipart-uploads",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+    },
+]
+
+_tmp: tempfile.TemporaryDirectory[str] | None = None
+_server: Any = None
+ENDPOINT = ""
+
+
+def setUpModule() -> None:
+    global _tmp, _server, ENDPOINT
+    _tmp = tempfile.TemporaryDirectory(prefix="ccb-emulator-s3-test-")
+    port_file = Path(_tmp.name) / "port"
+    _server = start_server(port_file)
+    ENDPOINT = f"http://127.0.0.1:{port_file.read_text().split()[0]}"  # first line: moto's port
+
+
+def tearDownModule() -> None:
+    if _server is not None:
+        stop_server(_server)
+    if _tmp is not None:
+        _tmp.cleanup()
+
+
+class S3LifecycleTest(unittest.TestCase):
+    bucket = "lifecycle-test"
+
+    def setUp(self) -> None:
+        request = urllib.request.Request(f"{ENDPOINT}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            self.assertEqual(response.status, 200)
+        self.s3 = boto3.client(
+            "s3",
+            endpoint_url=ENDPOINT,
+            region_name=REGION,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}, s3={"addressing_style": "path"}),
+        )
+        self.s3.create_bucket(Bucket=self.bucket)
+        self.s3.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
+
+    def put(self, rules: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        return self.s3.put_bucket_lifecycle_configuration(
+            Bucket=self.bucket, LifecycleConfiguration={"Rules": rules}, **kwargs
+        )
+
+    def get(self) -> dict[str, Any]:
+        return self.s3.get_bucket_lifecycle_configuration(Bucket=self.bucket)
+
+    def assertRoundTrip(self, rules: list[dict[str, Any]], size: str | None = None) -> dict[str, Any]:
+        """Put then Get: the rules and the minimum-object-size come back exactly as written."""
+        kwargs = {"TransitionDefaultMinimumObjectSize": size} if size else {}
+        put = self.put(rules, **kwargs)
+        expected_size = size or "all_storage_classes_128K"
+        self.assertEqual(put["ResponseMetadata"]["HTTPStatusCode"], 200)
+        got = self.get()
+        self.assertEqual(got["ResponseMetadata"]["HTTPHeaders"].get(HEADER), expected_size)
+        self.assertEqual(got["TransitionDefaultMinimumObjectSize"], expected_size)
+        self.assertEqual(got["Rules"], rules)
+        return got
+
+    # ---- the rule forms the stack uses
+
+    def test_hardened_bucket_rules_round_trip_with_the_default_size_header(self) -> None:
+        self.assertRoundTrip(HARDENED_RULES, "all_storage_classes_128K")
+
+    def test_results_bucket_rules_round_trip(self) -> None:
+        self.assertRoundTrip(RESULTS_RULES, "all_storage_classes_128K")
+
+    def test_put_without_the_header_reads_back_s3s_default(self) -> None:
+        self.assertRoundTrip(HARDENED_RULES)
+
+    def test_every_get_answers_the_same(self) -> None:
+        # The provider needs ten consecutive equal reads.
+        self.put(HARDENED_RULES, TransitionDefaultMinimumObjectSize="all_storage_classes_128K")
+        first = self.get()
+        for _ in range(9):
+            again = self.get()
+            self.assertEqual(again["Rules"], first["Rules"])
+            self.assertEqual(again["TransitionDefaultMinimumObjectSize"], first["TransitionDefaultMinimumObjectSize"])
+
+    def test_empty_filter_and_legacy_prefix_forms_round_trip(self) -> None:
+        self.assertRoundTrip(
+            [
+                {"ID": "empty-filter", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 10}},
+                {"ID": "legacy-prefix", "Status": "Disabled", "Prefix": "logs/", "Expiration": {"Days": 20}},
+                {
+                    "ID": "tag",
+                    "Status": "Enabled",
+                    "Filter": {"Tag": {"Key": "tier", "Value": "cold"}},
+                    "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}],
+                    "NoncurrentVersionTransitions": [{"NoncurrentDays": 30, "StorageClass": "GLACIER"}],
+                },
+                {
+                    "ID": "delete-markers",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "Expiration": {"ExpiredObjectDeleteMarker": True},
+                },
+            ]
+        )
+
+    # ---- moto 5.2.1 got these wrong
+
+    def test_put_answers_the_size_header(self) -> None:
+        # S3 answers PutBucketLifecycleConfiguration with the header; moto answered without it.
+        for size in ("all_storage_classes_128K", "varies_by_storage_class"):
+            put = self.put(HARDENED_RULES, TransitionDefaultMinimumObjectSize=size)
+            self.assertEqual(put["ResponseMetadata"]["HTTPHeaders"].get(HEADER), size)
+            self.assertEqual(put["TransitionDefaultMinimumObjectSize"], size)
+        put = self.put(HARDENED_RULES)
+        self.assertEqual(put["TransitionDefaultMinimumObjectSize"], "all_storage_classes_128K")
+
+    def test_varies_by_storage_class_is_stored_and_echoed(self) -> None:
+        # moto ignored the request header and always answered all_storage_classes_128K.
+        self.assertRoundTrip(HARDENED_RULES, "varies_by_storage_class")
+        self.put(HARDENED_RULES)  # a later Put without the header goes back to the default
+        self.assertEqual(self.get()["TransitionDefaultMinimumObjectSize"], "all_storage_classes_128K")
+
+    def test_object_size_filters_are_kept(self) -> None:
+        # moto dropped them: a size-filtered rule read back as `Filter {}` (every object).
+        self.assertRoundTrip(
+            [
+                {
+                    "ID": "large",
+                    "Status": "Enabled",
+                    "Filter": {"ObjectSizeGreaterThan": 1048576},
+                    "Expiration": {"Days": 5},
+                },
+                {"ID": "small", "Status": "Enabled", "Filter": {"ObjectSizeLessThan": 1024}, "Expiration": {"Days": 6}},
+                {
+                    "ID": "range",
+                    "Status": "Enabled",
+                    "Filter": {
+                        "And": {
+                            "Prefix": "results/",
+                            "Tags": [{"Key": "team", "Value": "ml"}],
+                            "ObjectSizeGreaterThan": 100,
+                            "ObjectSizeLessThan": 200,
+                        }
+                    },
+                    "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}],
+                },
+            ]
+        )
+
+    def test_newer_noncurrent_versions_is_kept(self) -> None:
+        self.assertRoundTrip(
+            [
+                {
+                    "ID": "keep-three",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 30, "NewerNoncurrentVersions": 3},
+                }
+            ]
+        )
+
+    # ---- errors
+
+    def assertError(self, code: str, fn: Any, *args: Any, **kwargs: Any) -> ClientError:
+        with self.assertRaises(ClientError) as ctx:
+            fn(*args, **kwargs)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], code, ctx.exception.response)
+        return ctx.exception
+
+    def test_invalid_size_value_is_rejected(self) -> None:
+        self.assertError(
+            "InvalidArgument", self.put, HARDENED_RULES, TransitionDefaultMinimumObjectSize="all_storage_classes_64K"
+        )
+        self.assertError("NoSuchLifecycleConfiguration", self.get)
+
+    def test_filter_with_two_members_is_malformed_and_keeps_the_previous_configuration(self) -> None:
+        self.put(RESULTS_RULES)
+        bad = [
+            HARDENED_RULES[0],
+            {
+                "ID": "two-members",
+                "Status": "Enabled",
+                "Filter": {"Prefix": "a/", "ObjectSizeGreaterThan": 10},
+                "Expiration": {"Days": 1},
+            },
+        ]
+        self.assertError("MalformedXML", self.put, bad)
+        self.assertEqual(self.get()["Rules"], RESULTS_RULES)
+
+    def test_delete_then_get_is_no_such_lifecycle_configuration(self) -> None:
+        self.put(HARDENED_RULES)
+        self.s3.delete_bucket_lifecycle(Bucket=self.bucket)
+        self.assertError("NoSuchLifecycleConfiguration", self.get)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,365 @@
+// A developer really uses it: the real Claude Code CLI (pinned in tools/claude-code) runs as each
+// developer of the dev config against the dev environment deployed on the emulator, through the
+// emulator's Bedrock data plane (SigV4, IAM evaluated by iam-simulate, invocation logging).
+// Asserts what the developer sees, what IAM allowed and refused, and what the logs recorded.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { before, describe, it } from 'node:test';
+import { ROOT, attachScp, must } from '../lib.mjs';
+import { claudeBinary, prepareDeveloper, runClaude } from '../claude.mjs';
+import { packages } from '../onboarding-files.mjs';
+import { ACCOUNT, baseConfig, e2e } from './e2e.mjs';
+
+const require = createRequire(import.meta.url);
+const { evaluateLogsInsights, applyMetricFilter } = require(
+  join(ROOT, 'packages/testing/dist/index.js'),
+);
+
+const ctx = e2e('claude');
+const REPLY = 'Hello from the local Bedrock stand-in.';
+const SESSION_ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/acme-claude-developer`;
+
+describe('Claude Code on the emulator, as each developer', { concurrency: false }, () => {
+  let outputs;
+  let config;
+  let instanceArn; // the emulator's IAM Identity Center instance
+  const results = {}; // developer id -> Claude's JSON result
+  const homes = {};
+
+  /** Prepares the developer (as `npm run claude` does) and runs `claude <args>`. */
+  async function claude(developerId, args, { extraEnv, homeRoot, configOverride } = {}) {
+    const dev = prepareDeveloper({
+      env: 'dev',
+      developerId,
+      config: configOverride ?? config,
+      outputs,
+      emulator: ctx.emulator,
+      homeRoot: homeRoot ?? join(ctx.WORK, 'home'),
+    });
+    homes[developerId] ??= dev.home;
+    const res = await runClaude(dev, args, { capture: true, extraEnv, timeoutMs: 90_000 });
+    return { ...res, dev };
+  }
+
+  before(async () => {
+    claudeBinary(); // install the pinned CLI before timing anything else
+    instanceArn = ctx.aws(['sso-admin', 'list-instances']).Instances[0].InstanceArn;
+    // The dev config, plus an Identity Center permission set (its policy is the developer role's).
+    const testConfig = {
+      ...baseConfig,
+      attribution: { ...baseConfig.attribution, identityCenterInstanceArn: instanceArn },
+    };
+    const dir = join(ctx.WORK, 'main');
+    const stackDir = ctx.synth(dir, testConfig);
+    must('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: ctx.tfEnv });
+    ctx.apply(stackDir);
+    outputs = JSON.parse(ctx.tf(stackDir, ['output', '-json']).stdout);
+    attachScp(ctx.emulator.endpoint, 'claude-code-bedrock-dev', outputs.scp_policy_json.value, ctx.tfEnv);
+    config = packages().core.validateConfig(testConfig);
+  });
+
+  for (const developer of baseConfig.developers) {
+    it(`${developer.id}: claude -p answers through their own profiles`, async () => {
+      const res = await claude(developer.id, ['-p', 'hello', '--output-format', 'json']);
+      assert.equal(res.code, 0, `claude failed:\n${res.stdout}\n${res.stderr}`);
+      const result = JSON.parse(res.stdout);
+      assert.equal(result.is_error, false);
+      assert.equal(result.result, REPLY);
+      results[developer.id] = result;
+    });
+  }
+
+  it('logged every call to CloudWatch, attributed to the caller session and profile, with the client token counts', () => {
+    const records = logRecords();
+    const mine = outputs.inference_profiles.value;
+    for (const developer of baseConfig.developers) {
+      const session = `${SESSION_ROLE}/${developer.id}`;
+      const own = records.filter((r) => r.identity.arn === session);
+      assert.ok(own.length > 0, `no record for ${developer.id}`);
+      for (const r of own) {
+        assert.ok(
+          Object.values(mine[developer.id]).includes(r.modelId),
+          `${developer.id} called ${r.modelId}, not an own profile`,
+        );
+        assert.equal(r.accountId, ACCOUNT);
+        assert.ok(r.inferenceRegion, 'inferenceRegion');
+      }
+      // What the client counted equals what the logs recorded.
+      const usage = results[developer.id].usage;
+      const sum = (f) => own.reduce((n, r) => n + (f(r) ?? 0), 0);
+      assert.equal(sum((r) => r.input.inputTokenCount), usage.input_tokens);
+      assert.equal(sum((r) => r.output.outputTokenCount), usage.output_tokens);
+      assert.equal(sum((r) => r.input.cacheReadInputTokenCount), usage.cache_read_input_tokens);
+      assert.equal(sum((r) => r.input.cacheWriteInputTokenCount), usage.cache_creation_input_tokens);
+    }
+    // Every record belongs to one of the developers: no probe, no other caller.
+    const sessions = new Set(baseConfig.developers.map((d) => `${SESSION_ROLE}/${d.id}`));
+    assert.deepEqual(
+      records.filter((r) => !sessions.has(r.identity.arn)).map((r) => r.identity.arn),
+      [],
+    );
+  });
+
+  it('wrote the same records to S3, gzipped, under the hourly prefix', () => {
+    const bucket = outputs.invocation_logs_bucket.value;
+    const prefix = `bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/us-east-1/`;
+    const listed = ctx.aws(['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix]);
+    const keys = (listed.Contents ?? []).map((o) => o.Key);
+    assert.ok(keys.length > 0, 'no invocation log objects');
+    const fromS3 = [];
+    for (const key of keys) {
+      assert.match(key, new RegExp(`^${prefix}\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.json\\.gz$`));
+      const file = join(ctx.WORK, 'object.gz');
+      ctx.aws(['s3api', 'get-object', '--bucket', bucket, '--key', key, file]);
+      for (const line of gunzipSync(readFileSync(file)).toString('utf8').split('\n')) {
+        if (line.trim()) fromS3.push(JSON.parse(line));
+      }
+    }
+    const ids = (rs) => rs.map((r) => r.requestId).sort();
+    assert.deepEqual(ids(fromS3), ids(logRecords()));
+  });
+
+  it('the deployed Logs Insights queries and metric filters count exactly these calls', () => {
+    const records = logRecords();
+    assert.ok(records.length >= baseConfig.developers.length, 'too few records to count');
+    const definitions = ctx.aws(['logs', 'describe-query-definitions']).queryDefinitions;
+    const byCaller = definitions.find((d) => /top-consumers|usage-by-caller/i.test(d.name));
+    assert.ok(byCaller, `no per-caller query in ${definitions.map((d) => d.name).join(', ')}`);
+    const rows = evaluateLogsInsights(byCaller.queryString, records);
+    for (const developer of baseConfig.developers) {
+      const session = `${SESSION_ROLE}/${developer.id}`;
+      const calls = records.filter((r) => r.identity.arn === session).length;
+      const row = rows.filter((r) => r.caller === session);
+      assert.equal(
+        row.reduce((n, r) => n + Number(r.invocations), 0),
+        calls,
+        `${byCaller.name} for ${developer.id}`,
+      );
+    }
+    const filters = ctx.aws([
+      'logs',
+      'describe-metric-filters',
+      '--log-group-name',
+      outputs.log_group_name.value,
+    ]).metricFilters;
+    const invocations = filters.find((f) => /schemaType/.test(f.filterPattern));
+    assert.ok(invocations, 'no invocation-count metric filter');
+    assert.equal(
+      applyMetricFilter(
+        {
+          pattern: invocations.filterPattern,
+          metricTransformation: invocations.metricTransformations[0],
+        },
+        records,
+      ).value,
+      records.length,
+    );
+    const outputTokens = filters.find((f) => /outputTokenCount/.test(f.filterPattern));
+    assert.equal(
+      applyMetricFilter(
+        {
+          pattern: outputTokens.filterPattern,
+          metricTransformation: outputTokens.metricTransformations[0],
+        },
+        records,
+      ).value,
+      records.reduce((n, r) => n + (r.output.outputTokenCount ?? 0), 0),
+    );
+  });
+
+  it("refuses developer B on developer A's profile, and Claude Code shows the denial", async () => {
+    const janes = outputs.inference_profiles.value['jane.doe@example.com'].sonnet;
+    const before = logRecords().length;
+    const res = await claude('bob.smith', ['-p', 'hello', '--model', janes]);
+    assert.notEqual(res.code, 0);
+    assertDenied(res, janes);
+    assert.equal(logRecords().length, before, 'a refused call must not be logged');
+  });
+
+  it('refuses a tier the developer is not entitled to (opus for bob)', async () => {
+    const res = await claude('bob.smith', ['-p', 'hello', '--model', 'opus']);
+    assert.notEqual(res.code, 0);
+    assertDenied(res, 'us.anthropic.claude-opus-4-6-v1');
+  });
+
+  it('refuses a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK)', async () => {
+    const user = 'developer-bob-smith';
+    const key = ctx.aws([
+      'iam',
+      'create-service-specific-credential',
+      '--user-name',
+      user,
+      '--service-name',
+      'bedrock.amazonaws.com',
+    ]).ServiceSpecificCredential;
+    const res = await claude('bob.smith', ['-p', 'hello'], {
+      extraEnv: { AWS_BEARER_TOKEN_BEDROCK: key.ServiceCredentialSecret },
+    });
+    assert.notEqual(res.code, 0);
+    assert.match(`${res.stdout}${res.stderr}`, /CallWithBearerToken|not authorized|AccessDenied/i);
+  });
+
+  it('refuses a session without the User tag', async () => {
+    // Bob's own IAM credentials, assuming the developer role without --tags.
+    const prepared = prepareDeveloper({
+      env: 'dev',
+      developerId: 'bob.smith',
+      config,
+      outputs,
+      emulator: ctx.emulator,
+      homeRoot: join(ctx.WORK, 'home-untagged'),
+    });
+    const creds = assumeRole(prepared.home, 'default', outputs.developer_role_arn.value, []);
+    writeSession(prepared.home, 'untagged', creds);
+    const settings = JSON.parse(readFileSync(join(prepared.home, '.claude', 'settings.json')));
+    delete settings.awsCredentialExport;
+    settings.env.AWS_PROFILE = 'untagged';
+    writeFileSync(join(prepared.home, '.claude', 'settings.json'), JSON.stringify(settings));
+    const res = await runClaude(prepared, ['-p', 'hello'], { capture: true, timeoutMs: 90_000 });
+    assert.notEqual(res.code, 0);
+    assertDenied(res, outputs.inference_profiles.value['bob.smith'].sonnet);
+  });
+
+  it('allows an Identity Center permission-set session on its own profile', async () => {
+    // What Identity Center does when it provisions the permission set into the account: a role
+    // under /aws-reserved/sso.amazonaws.com/ with the permission set's inline policy; sessions
+    // carry the User tag from the attributes for access control.
+    const permissionSet = outputs.sso_permission_set_arn.value;
+    const inline = ctx.aws([
+      'sso-admin',
+      'get-inline-policy-for-permission-set',
+      '--instance-arn',
+      instanceArn,
+      '--permission-set-arn',
+      permissionSet,
+    ]).InlinePolicy;
+    const roleName = 'AWSReservedSSO_acme-claude-bedrock_0123456789abcdef';
+    ctx.aws([
+      'iam',
+      'create-role',
+      '--role-name',
+      roleName,
+      '--path',
+      '/aws-reserved/sso.amazonaws.com/',
+      '--assume-role-policy-document',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+          },
+        ],
+      }),
+    ]);
+    ctx.aws(['iam', 'put-role-policy', '--role-name', roleName, '--policy-name', 'AwsSSOInlinePolicy', '--policy-document', inline]);
+    const ssoConfig = {
+      ...config,
+      claudeCode: { ...config.claudeCode, ssoStartUrl: 'https://acme.awsapps.com/start' },
+    };
+    // prepareDeveloper refuses Identity Center (the emulator has no SSO portal): build the home
+    // from bob's, with the identityCenter settings and the SSO session in the profile.
+    const prepared = prepareDeveloper({
+      env: 'dev',
+      developerId: 'jane.doe@example.com',
+      config,
+      outputs,
+      emulator: ctx.emulator,
+      homeRoot: join(ctx.WORK, 'home-sso'),
+    });
+    const { stack } = packages();
+    const settings = stack.developerSettings(
+      ssoConfig,
+      { id: 'jane.doe@example.com' },
+      outputs.inference_profiles.value['jane.doe@example.com'],
+      outputs.developer_role_arn.value,
+    );
+    assert.equal(settings.awsCredentialExport, undefined);
+    delete settings.awsAuthRefresh; // `aws sso login` needs a browser
+    writeFileSync(join(prepared.home, '.claude', 'settings.json'), JSON.stringify(settings));
+    const creds = assumeRole(
+      undefined,
+      undefined,
+      `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/${roleName}`,
+      ['Key=User,Value=jane.doe@example.com'],
+    );
+    writeSession(prepared.home, config.claudeCode.awsProfile, creds);
+    const res = await runClaude(prepared, ['-p', 'hello', '--output-format', 'json'], {
+      capture: true,
+      timeoutMs: 90_000,
+    });
+    assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+    assert.equal(JSON.parse(res.stdout).result, REPLY);
+    const sso = logRecords().filter((r) => r.identity.arn.includes(`assumed-role/${roleName}/`));
+    assert.ok(sso.length > 0);
+    for (const r of sso) {
+      assert.ok(Object.values(outputs.inference_profiles.value['jane.doe@example.com']).includes(r.modelId));
+    }
+  });
+
+  function logRecords() {
+    const events = [];
+    let token;
+    do {
+      const page = ctx.aws([
+        'logs',
+        'filter-log-events',
+        '--log-group-name',
+        outputs.log_group_name.value,
+        ...(token ? ['--next-token', token] : []),
+      ]);
+      events.push(...page.events);
+      token = page.nextToken;
+    } while (token);
+    return events.map((e) => JSON.parse(e.message));
+  }
+
+  function assertDenied(res, resource) {
+    const text = `${res.stdout}\n${res.stderr}`;
+    assert.match(text, /not authorized to perform: bedrock:InvokeModel/i, text.slice(-2000));
+    assert.ok(text.includes(resource), `the denial names ${resource}:\n${text.slice(-2000)}`);
+  }
+
+  /** `aws sts assume-role` with a profile of `home` (or the emulator's root credentials). */
+  function assumeRole(home, profile, roleArn, tags) {
+    const env = home
+      ? { ...ctx.tfEnv, HOME: home, AWS_PROFILE: profile, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }
+      : ctx.tfEnv;
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    if (!home) Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const res = spawnSync(
+      'aws',
+      [
+        'sts',
+        'assume-role',
+        '--role-arn',
+        roleArn,
+        '--role-session-name',
+        'session',
+        ...(tags.length ? ['--tags', ...tags] : []),
+        '--endpoint-url',
+        ctx.emulator.endpoint,
+        '--output',
+        'json',
+      ],
+      { env, encoding: 'utf8' },
+    );
+    assert.equal(res.status, 0, res.stderr);
+    return JSON.parse(res.stdout).Credentials;
+  }
+
+  function writeSession(home, profile, c) {
+    const file = join(home, '.aws', 'credentials');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      `${text}\n[${profile}]\naws_access_key_id = ${c.AccessKeyId}\naws_secret_access_key = ${c.SecretAccessKey}\naws_session_token = ${c.SessionToken}\n`,
+    );
+  }
+});
