@@ -8,8 +8,12 @@
 //       start a private emulator, run <cmd> with CCB_EMULATOR_ENDPOINT and fake AWS credentials,
 //       always stop the emulator afterwards; exit with the command's status
 //
-// Background state: .emulator/state.json (pid, port, endpoint), log: .emulator/server.log.
-// Other scripts: `import { startEmulator } from './emulator.mjs'` -> { endpoint, port, stop() }.
+// Each server has two listeners: moto + extensions (the endpoint), and the Amazon Bedrock Runtime
+// data plane (the runtime endpoint, what ANTHROPIC_BEDROCK_BASE_URL points at).
+// Background state: .emulator/state.json (pid, port, endpoint, runtimePort, runtimeEndpoint),
+// log: .emulator/server.log.
+// Other scripts: `import { startEmulator } from './emulator.mjs'`
+//   -> { endpoint, runtimeEndpoint, port, runtimePort, pid, stop() }.
 // No dependencies; needs python3 with moto 5.2.1 (`pip install "moto[server]==5.2.1"`).
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -73,10 +77,14 @@ function answers(port, timeoutMs = 2_000) {
   });
 }
 
+/** `{ port, runtimePort }` from server.py's port file (two lines), or undefined until it is written. */
 function readPortFile(file) {
   try {
-    const port = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-    return Number.isInteger(port) && port > 0 ? port : undefined;
+    const [port, runtimePort] = readFileSync(file, 'utf8')
+      .split(/\s+/)
+      .map((v) => Number.parseInt(v, 10));
+    const valid = (p) => Number.isInteger(p) && p > 0;
+    return valid(port) && valid(runtimePort) ? { port, runtimePort } : undefined;
   } catch {
     return undefined;
   }
@@ -90,7 +98,10 @@ function tail(file, lines = 20) {
   }
 }
 
-/** Waits for the server to write its port file and answer HTTP; throws on exit or timeout. */
+/**
+ * Waits for the server to write its port file and for both listeners to answer HTTP; resolves
+ * `{ port, runtimePort }`; throws on exit or timeout.
+ */
 async function waitUntilReady(child, portFile, logFile) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let exited = false;
@@ -101,8 +112,8 @@ async function waitUntilReady(child, portFile, logFile) {
     if (exited) {
       throw new Error(`emulator exited during start-up; log ${logFile}:\n${tail(logFile)}`);
     }
-    const port = readPortFile(portFile);
-    if (port && (await answers(port))) return port;
+    const ports = readPortFile(portFile);
+    if (ports && (await answers(ports.port)) && (await answers(ports.runtimePort))) return ports;
     await sleep(100);
   }
   throw new Error(
@@ -161,13 +172,22 @@ function installExitHook() {
  * `npm run emulator -- stop` stops it (fails if one is already running).
  * @param {{ port?: number, logFile?: string, background?: boolean }} [options] port 0 (default)
  *   picks a free port; logFile defaults to a temporary file (.emulator/server.log in background)
- * @returns {Promise<{ endpoint: string, port: number, pid: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ endpoint: string, runtimeEndpoint: string, port: number, runtimePort: number,
+ *   pid: number, stop: () => Promise<void> }>} `endpoint`: moto and the extensions (AWS SDKs,
+ *   Terraform); `runtimeEndpoint`: the Bedrock Runtime data plane (ANTHROPIC_BEDROCK_BASE_URL)
  */
 export async function startEmulator(options = {}) {
   const port = parsePort(options.port ?? 0);
   if (options.background) {
     const state = await startBackground(port, { reuse: false });
-    return { endpoint: state.endpoint, port: state.port, pid: state.pid, stop: stopBackground };
+    return {
+      endpoint: state.endpoint,
+      runtimeEndpoint: state.runtimeEndpoint,
+      port: state.port,
+      runtimePort: state.runtimePort,
+      pid: state.pid,
+      stop: stopBackground,
+    };
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccb-emulator-'));
   const portFile = path.join(tmp, 'port');
@@ -204,7 +224,14 @@ export async function startEmulator(options = {}) {
 
   try {
     const ready = await waitUntilReady(child, portFile, logFile);
-    return { endpoint: `http://127.0.0.1:${ready}`, port: ready, pid: child.pid, stop };
+    return {
+      endpoint: `http://127.0.0.1:${ready.port}`,
+      runtimeEndpoint: `http://127.0.0.1:${ready.runtimePort}`,
+      port: ready.port,
+      runtimePort: ready.runtimePort,
+      pid: child.pid,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -255,8 +282,10 @@ async function startBackground(port, { reuse = true } = {}) {
     const ready = await waitUntilReady(child, portFile, LOG_FILE);
     const state = {
       pid: child.pid,
-      port: ready,
-      endpoint: `http://127.0.0.1:${ready}`,
+      port: ready.port,
+      endpoint: `http://127.0.0.1:${ready.port}`,
+      runtimePort: ready.runtimePort,
+      runtimeEndpoint: `http://127.0.0.1:${ready.runtimePort}`,
       startedAt: new Date().toISOString(),
       log: path.relative(ROOT_DIR, LOG_FILE),
     };
@@ -296,7 +325,7 @@ async function runWith(port, command) {
   process.on('SIGTERM', forward);
   try {
     if (interrupted) return 130;
-    console.error(`emulator: ${emulator.endpoint}`);
+    console.error(`emulator: ${emulator.endpoint} runtime=${emulator.runtimeEndpoint}`);
     child = spawn(command[0], command.slice(1), {
       stdio: 'inherit',
       env: { ...process.env, ...emulatorEnv(emulator.endpoint) },
@@ -356,6 +385,7 @@ async function main(argv) {
       checkPython();
       const state = await startBackground(port);
       console.log(state.endpoint);
+      if (state.runtimeEndpoint) console.error(`bedrock runtime: ${state.runtimeEndpoint}`);
       return 0;
     }
     case 'stop': {
@@ -365,7 +395,8 @@ async function main(argv) {
     }
     case 'status': {
       const state = await backgroundStatus();
-      console.log(state ? `running ${state.endpoint} (pid ${state.pid})` : 'not running');
+      const runtime = state?.runtimeEndpoint ? ` runtime=${state.runtimeEndpoint}` : '';
+      console.log(state ? `running ${state.endpoint}${runtime} (pid ${state.pid})` : 'not running');
       return state ? 0 : 1;
     }
     case 'run':

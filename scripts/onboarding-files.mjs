@@ -30,9 +30,12 @@ function appliedOutputsIn(outdir) {
 /**
  * The applied outputs of an environment and where they came from: a `terraform output -json`
  * file, the deployment of `apps/<env>` (AWS), or the local deployment left by `npm start`
- * (`out/local/<env>`). Without `local`, AWS wins when both exist.
+ * (`out/local/<env>`, or `localDir`). Without `local`, AWS wins when both exist.
  */
-export function deployedOutputs(env, { outputsFile, local = false } = {}) {
+export function deployedOutputs(
+  env,
+  { outputsFile, local = false, localDir = localDeploymentDir(env) } = {},
+) {
   if (outputsFile) {
     return {
       outputs: JSON.parse(readFileSync(outputsFile, 'utf8')),
@@ -42,7 +45,7 @@ export function deployedOutputs(env, { outputsFile, local = false } = {}) {
   }
   const candidates = [
     ...(local ? [] : [['apps/' + env, join(ROOT, 'apps', env, 'cdktf.out')]]),
-    ['the local deployment (out/local/' + env + ')', join(localDeploymentDir(env), 'cdktf.out')],
+    [`the local deployment (${localDir})`, join(localDir, 'cdktf.out')],
   ];
   for (const [source, outdir] of candidates) {
     const found = appliedOutputsIn(outdir);

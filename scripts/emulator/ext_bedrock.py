@@ -184,6 +184,7 @@ def system_profiles(region: str, account_id: str) -> list[dict[str, Any]]:
 def _init_state(self: BedrockBackend) -> None:
     self.inference_profiles = {}  # id -> dict
     self.inference_profile_tokens = {}  # clientRequestToken -> id
+    self.inference_profile_sources = {}  # id -> modelSource.copyFrom (the data plane's authorization hops)
     self.guardrails = {}  # id -> {"draft": dict, "versions": {n: dict}, "next_version": int}
     self.guardrail_tokens = {}
 
@@ -343,6 +344,7 @@ def create_inference_profile(self: BedrockResponse) -> Resp:
     if description is not None:
         profile["description"] = description
     backend.inference_profiles[profile_id] = profile
+    backend.inference_profile_sources[profile_id] = copy_from
     if token:
         backend.inference_profile_tokens[token] = profile_id
     if tags:
@@ -411,6 +413,7 @@ def delete_inference_profile(self: BedrockResponse) -> Resp:
     if profile["type"] != "APPLICATION":
         raise validation(f"Inference profile {identifier} is a system-defined profile and cannot be deleted.")
     del backend.inference_profiles[profile["inferenceProfileId"]]
+    backend.inference_profile_sources.pop(profile["inferenceProfileId"], None)
     backend.tagger.delete_all_tags_for_resource(profile["inferenceProfileArn"])
     return ok()
 

@@ -2,11 +2,15 @@
 """Local AWS emulator: moto 5.2.1 plus the project's API extensions.
 
 Usage:
-    python3 scripts/emulator/server.py [--port N] [--port-file PATH] [--host 127.0.0.1]
+    python3 scripts/emulator/server.py [--port N] [--runtime-port N] [--port-file PATH] [--host 127.0.0.1]
 
-``--port 0`` (the default) lets the OS pick a free port. When the server
-answers requests, the chosen port is written to ``--port-file`` (atomically)
-and ``ready <endpoint>`` is printed on stdout. SIGTERM / SIGINT stop it
+Two listeners: moto and the extensions on ``--port``; the Amazon Bedrock
+Runtime data plane (``ext_bedrock_runtime.py``) on ``--runtime-port``. Port 0
+(the default for both) lets the OS pick a free port. When both answer
+requests, the chosen ports are written to ``--port-file`` (atomically, two
+lines: ``<port>`` then ``<runtime port>``) and
+``ready http://127.0.0.1:<port> runtime=http://127.0.0.1:<runtime port>`` is
+printed on stdout. SIGTERM / SIGINT stop it
 cleanly (the port file is removed on exit). With ``--parent-pid P`` the
 server also stops when process P exits, so an attached server never outlives
 the script that started it.
@@ -19,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,9 +40,11 @@ EXTENSIONS = [
     "ext_athena",
     "ext_cloudtrail",
     "ext_iam",
+    "ext_sts",
     "ext_logs",
     "ext_ssoadmin",
     "ext_policy",
+    "ext_s3",
 ]
 
 
@@ -53,6 +60,9 @@ def install_extensions() -> list[str]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0 = any free port)")
+    parser.add_argument(
+        "--runtime-port", type=int, default=0, help="port of the Bedrock Runtime data plane (0 = any free port)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port-file", help="write the chosen port here once the server is ready")
     parser.add_argument(
@@ -61,17 +71,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop when this process exits (used by scripts/emulator.mjs for attached servers)",
     )
     args = parser.parse_args(argv)
-    if not 0 <= args.port <= 65535:
-        parser.error(f"--port must be between 0 and 65535, got {args.port}")
+    for name in ("port", "runtime_port"):
+        if not 0 <= getattr(args, name) <= 65535:
+            parser.error(f"--{name.replace('_', '-')} must be between 0 and 65535, got {getattr(args, name)}")
     return args
 
 
-def write_port_file(path: str, port: int) -> None:
+def write_port_file(path: str, port: int, runtime_port: int) -> None:
+    """Two lines, ``<port>`` and ``<runtime port>``, written atomically."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(f"{port}\n", encoding="utf-8")
+    tmp.write_text(f"{port}\n{runtime_port}\n", encoding="utf-8")
     tmp.replace(target)
+
+
+def answers(host: str, port: int) -> bool:
+    """Whether an HTTP request to the port gets an answer (any status)."""
+    import http.client
+
+    try:
+        connection = http.client.HTTPConnection(host, port, timeout=5)
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        connection.close()
+        return True
+    except OSError:
+        return False
 
 
 def process_alive(pid: int) -> bool:
@@ -96,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     install_extensions()
 
+    import ext_bedrock_runtime
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
@@ -111,19 +138,31 @@ def main(argv: list[str] | None = None) -> int:
 
     server.start()
     host, port = server.get_host_and_port()
+    # More data-plane listeners (e.g. one standing in for a VPC endpoint, with a source_vpce label)
+    # can be appended here; each is stopped on exit.
+    listeners = [ext_bedrock_runtime.start_listener(args.host, args.runtime_port)]
+    runtime = listeners[0]
     try:
+        # moto's start() returns once it serves; the data plane is checked with a request.
+        deadline = time.monotonic() + 30
+        while not answers(runtime.host, runtime.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Bedrock Runtime listener did not answer within 30 s")
+            time.sleep(0.05)
         if args.port_file:
-            write_port_file(args.port_file, port)
-        print(f"ready http://{host}:{port}", flush=True)
+            write_port_file(args.port_file, port, runtime.port)
+        print(f"ready http://{host}:{port} runtime={runtime.endpoint}", flush=True)
         while not stop.wait(0.5):
             if args.parent_pid and not process_alive(args.parent_pid):
                 print(f"parent process {args.parent_pid} is gone; stopping", flush=True)
                 break
     finally:
+        for listener in listeners:
+            listener.stop()
         server.stop()
         if args.port_file:
             try:
-                if Path(args.port_file).read_text(encoding="utf-8").strip() == str(port):
+                if Path(args.port_file).read_text(encoding="utf-8").split() == [str(port), str(runtime.port)]:
                     Path(args.port_file).unlink()
             except OSError:
                 pass

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,12 @@ def start_server(port_file: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not start within 30 s")
 
 
+def read_ports(port_file: Path) -> tuple[int, int]:
+    """(main port, Bedrock Runtime port) from server.py's port file (two lines)."""
+    main, runtime = port_file.read_text().split()[:2]
+    return int(main), int(runtime)
+
+
 def stop_server(proc: subprocess.Popen[bytes]) -> int:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -72,7 +79,7 @@ def setUpModule() -> None:
     _tmp = tempfile.TemporaryDirectory(prefix="ccb-emulator-test-")
     port_file = Path(_tmp.name) / "port"
     _server = start_server(port_file)
-    ENDPOINT = f"http://127.0.0.1:{port_file.read_text().strip()}"
+    ENDPOINT = f"http://127.0.0.1:{read_ports(port_file)[0]}"
 
 
 def tearDownModule() -> None:
@@ -875,9 +882,12 @@ class ServerLifecycleTest(unittest.TestCase):
             port_file = Path(tmp) / "port"
             proc = start_server(port_file)
             try:
-                port = int(port_file.read_text())
+                port, runtime_port = read_ports(port_file)
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
                     self.assertEqual(response.status, 200)
+                with self.assertRaises(urllib.error.HTTPError) as unknown:  # the data plane answers too
+                    urllib.request.urlopen(f"http://127.0.0.1:{runtime_port}/", timeout=10)
+                self.assertEqual(unknown.exception.code, 404)
             finally:
                 code = stop_server(proc)
             self.assertEqual(code, 0)

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { ROOT, attachScp, must } from '../lib.mjs';
 import { claudeBinary, prepareDeveloper, runClaude } from '../claude.mjs';
-import { packages } from '../onboarding-files.mjs';
+import { deployedOutputs, onboardingFiles, packages } from '../onboarding-files.mjs';
 import { ACCOUNT, baseConfig, e2e } from './e2e.mjs';
 
 const require = createRequire(import.meta.url);
@@ -58,8 +58,22 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     must('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: ctx.tfEnv });
     ctx.apply(stackDir);
     outputs = JSON.parse(ctx.tf(stackDir, ['output', '-json']).stdout);
-    attachScp(ctx.emulator.endpoint, 'claude-code-bedrock-dev', outputs.scp_policy_json.value, ctx.tfEnv);
+    attachScp(
+      ctx.emulator.endpoint,
+      'claude-code-bedrock-dev',
+      outputs.scp_policy_json.value,
+      ctx.tfEnv,
+    );
     config = packages().core.validateConfig(testConfig);
+  });
+
+  it('onboarding finds the applied outputs of a local deployment', () => {
+    const found = deployedOutputs('dev', { local: true, localDir: join(ctx.WORK, 'main') });
+    assert.deepEqual(found.outputs, outputs);
+    assert.match(found.source, /local deployment/);
+    const { files, pending } = onboardingFiles(config, found.outputs);
+    assert.equal(pending, 0);
+    assert.ok(!files.some((f) => f.content.includes('PENDING-DEPLOY')));
   });
 
   for (const developer of baseConfig.developers) {
@@ -91,10 +105,22 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       // What the client counted equals what the logs recorded.
       const usage = results[developer.id].usage;
       const sum = (f) => own.reduce((n, r) => n + (f(r) ?? 0), 0);
-      assert.equal(sum((r) => r.input.inputTokenCount), usage.input_tokens);
-      assert.equal(sum((r) => r.output.outputTokenCount), usage.output_tokens);
-      assert.equal(sum((r) => r.input.cacheReadInputTokenCount), usage.cache_read_input_tokens);
-      assert.equal(sum((r) => r.input.cacheWriteInputTokenCount), usage.cache_creation_input_tokens);
+      assert.equal(
+        sum((r) => r.input.inputTokenCount),
+        usage.input_tokens,
+      );
+      assert.equal(
+        sum((r) => r.output.outputTokenCount),
+        usage.output_tokens,
+      );
+      assert.equal(
+        sum((r) => r.input.cacheReadInputTokenCount),
+        usage.cache_read_input_tokens,
+      );
+      assert.equal(
+        sum((r) => r.input.cacheWriteInputTokenCount),
+        usage.cache_creation_input_tokens,
+      );
     }
     // Every record belongs to one of the developers: no probe, no other caller.
     const sessions = new Set(baseConfig.developers.map((d) => `${SESSION_ROLE}/${d.id}`));
@@ -257,7 +283,16 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
         ],
       }),
     ]);
-    ctx.aws(['iam', 'put-role-policy', '--role-name', roleName, '--policy-name', 'AwsSSOInlinePolicy', '--policy-document', inline]);
+    ctx.aws([
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      roleName,
+      '--policy-name',
+      'AwsSSOInlinePolicy',
+      '--policy-document',
+      inline,
+    ]);
     const ssoConfig = {
       ...config,
       claudeCode: { ...config.claudeCode, ssoStartUrl: 'https://acme.awsapps.com/start' },
@@ -298,7 +333,9 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     const sso = logRecords().filter((r) => r.identity.arn.includes(`assumed-role/${roleName}/`));
     assert.ok(sso.length > 0);
     for (const r of sso) {
-      assert.ok(Object.values(outputs.inference_profiles.value['jane.doe@example.com']).includes(r.modelId));
+      assert.ok(
+        Object.values(outputs.inference_profiles.value['jane.doe@example.com']).includes(r.modelId),
+      );
     }
   });
 
@@ -328,7 +365,13 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
   /** `aws sts assume-role` with a profile of `home` (or the emulator's root credentials). */
   function assumeRole(home, profile, roleArn, tags) {
     const env = home
-      ? { ...ctx.tfEnv, HOME: home, AWS_PROFILE: profile, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }
+      ? {
+          ...ctx.tfEnv,
+          HOME: home,
+          AWS_PROFILE: profile,
+          AWS_ACCESS_KEY_ID: '',
+          AWS_SECRET_ACCESS_KEY: '',
+        }
       : ctx.tfEnv;
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
