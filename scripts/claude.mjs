@@ -308,12 +308,14 @@ async function main(argv) {
   }
   const { values, positionals } = parsed;
   if (!values.env || !values.developer) throw new ClaudeRunError(USAGE, 2);
-  // Build first (turbo-cached); its report goes to stderr so stdout is Claude Code's alone.
-  const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
-    cwd: ROOT,
-    stdio: ['ignore', 2, 2],
+  // Build first (turbo-cached); its report is shown only when it fails, so the output is Claude
+  // Code's alone.
+  const build = run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+    capture: true,
   });
-  if (build.status !== 0) throw new ClaudeRunError('npm run build failed');
+  if (build.status !== 0) {
+    throw new ClaudeRunError(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  }
   const appDir = join(ROOT, 'apps', values.env);
   if (!existsSync(join(appDir, 'cdktf.json')))
     throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);

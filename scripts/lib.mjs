@@ -181,12 +181,12 @@ export function attachScp(endpoint, name, document, env = terraformEnv()) {
       ['organizations', ...args, '--endpoint-url', endpoint, '--output', 'json'],
       {
         env: {
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        ...env,
-        AWS_PAGER: '',
-      },
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          ...env,
+          AWS_PAGER: '',
+        },
         capture: true,
       },
     );

@@ -19,7 +19,13 @@ const { evaluateLogsInsights, applyMetricFilter } = require(
   join(ROOT, 'packages/testing/dist/index.js'),
 );
 
+// The data plane logs one line per request to the emulator log (read below).
+process.env.CCB_EMULATOR_RUNTIME_LOG = '1';
 const ctx = e2e('claude');
+// A refused call is retried with fresh credentials by Claude Code (11 attempts, ~2 minutes of
+// backoff, when awsCredentialExport returns a new session each time); one retry is enough to
+// observe the refusal.
+const ONE_RETRY = { CLAUDE_CODE_MAX_RETRIES: '1' };
 const REPLY = 'Hello from the local Bedrock stand-in.';
 const SESSION_ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/acme-claude-developer`;
 
@@ -67,6 +73,23 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     config = packages().core.validateConfig(testConfig);
   });
 
+  it('npm run claude refuses bad usage and an unknown developer: one line, exit 2', () => {
+    const cli = (args) =>
+      spawnSync(process.execPath, [join(ROOT, 'scripts', 'claude.mjs'), ...args], {
+        encoding: 'utf8',
+      });
+    const unknown = cli(['--env', 'dev', '--developer', 'nobody', '--', '-p', 'hi']);
+    assert.equal(unknown.status, 2);
+    assert.equal(
+      unknown.stderr.trim(),
+      "unknown developer 'nobody' in dev; one of: jane.doe@example.com, bob.smith, Carol+ML@example.com, dave.o-neil",
+    );
+    const usage = cli(['--env', 'dev']);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /^usage: npm run claude -- --env <env> --developer <id>/);
+    assert.doesNotMatch(usage.stderr + unknown.stderr, /\n\s+at /); // no stack trace
+  });
+
   it('onboarding finds the applied outputs of a local deployment', () => {
     const found = deployedOutputs('dev', { local: true, localDir: join(ctx.WORK, 'main') });
     assert.deepEqual(found.outputs, outputs);
@@ -86,6 +109,23 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       results[developer.id] = result;
     });
   }
+
+  it('Claude Code made no start-up probe and no call was refused', () => {
+    const requests = runtimeRequests();
+    assert.ok(requests.length >= baseConfig.developers.length * 3, requests.join('\n'));
+    for (const line of requests) {
+      assert.match(line, / -> 200 /, `refused or failed: ${line}`);
+      const model = /^bedrock-runtime POST \/model\/([^/]+)\//.exec(line)?.[1];
+      if (model !== undefined) {
+        // Only application inference profiles (the ARN's '/' arrives as %2F): no system profile.
+        assert.match(
+          decodeURIComponent(model),
+          /:application-inference-profile\/[a-z0-9]{12}$/,
+          line,
+        );
+      }
+    }
+  });
 
   it('logged every call to CloudWatch, attributed to the caller session and profile, with the client token counts', () => {
     const records = logRecords();
@@ -200,14 +240,18 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
   it("refuses developer B on developer A's profile, and Claude Code shows the denial", async () => {
     const janes = outputs.inference_profiles.value['jane.doe@example.com'].sonnet;
     const before = logRecords().length;
-    const res = await claude('bob.smith', ['-p', 'hello', '--model', janes]);
+    const res = await claude('bob.smith', ['-p', 'hello', '--model', janes], {
+      extraEnv: ONE_RETRY,
+    });
     assert.notEqual(res.code, 0);
     assertDenied(res, janes);
     assert.equal(logRecords().length, before, 'a refused call must not be logged');
   });
 
   it('refuses a tier the developer is not entitled to (opus for bob)', async () => {
-    const res = await claude('bob.smith', ['-p', 'hello', '--model', 'opus']);
+    const res = await claude('bob.smith', ['-p', 'hello', '--model', 'opus'], {
+      extraEnv: ONE_RETRY,
+    });
     assert.notEqual(res.code, 0);
     assertDenied(res, 'us.anthropic.claude-opus-4-6-v1');
   });
@@ -223,7 +267,7 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       'bedrock.amazonaws.com',
     ]).ServiceSpecificCredential;
     const res = await claude('bob.smith', ['-p', 'hello'], {
-      extraEnv: { AWS_BEARER_TOKEN_BEDROCK: key.ServiceCredentialSecret },
+      extraEnv: { ...ONE_RETRY, AWS_BEARER_TOKEN_BEDROCK: key.ServiceCredentialSecret },
     });
     assert.notEqual(res.code, 0);
     assert.match(`${res.stdout}${res.stderr}`, /CallWithBearerToken|not authorized|AccessDenied/i);
@@ -245,7 +289,11 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     delete settings.awsCredentialExport;
     settings.env.AWS_PROFILE = 'untagged';
     writeFileSync(join(prepared.home, '.claude', 'settings.json'), JSON.stringify(settings));
-    const res = await runClaude(prepared, ['-p', 'hello'], { capture: true, timeoutMs: 90_000 });
+    const res = await runClaude(prepared, ['-p', 'hello'], {
+      capture: true,
+      timeoutMs: 90_000,
+      extraEnv: ONE_RETRY,
+    });
     assert.notEqual(res.code, 0);
     assertDenied(res, outputs.inference_profiles.value['bob.smith'].sonnet);
   });
@@ -338,6 +386,16 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       );
     }
   });
+
+  /**
+   * The data plane's request lines (`bedrock-runtime <METHOD> <path> -> <status> ...`), without
+   * the emulator script's readiness checks (`GET /`).
+   */
+  function runtimeRequests() {
+    return readFileSync(join(ctx.WORK, 'emulator.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('bedrock-runtime ') && !l.startsWith('bedrock-runtime GET / '));
+  }
 
   function logRecords() {
     const events = [];
