@@ -13,6 +13,7 @@
 // the emulator. Exits with Claude Code's exit code; 2 on bad usage or an unknown developer.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +120,25 @@ function provisionIdentity({ endpoint, config, dev, outputs, source, home }) {
     }
   })();
   if (exists && existsSync(credentialsFile)) return;
-  if (!exists) {
+  if (exists) {
+    // A home made afresh for a user that already exists: replace its keys (IAM allows two).
+    const { AccessKeyMetadata } = awsCli(endpoint, [
+      'iam',
+      'list-access-keys',
+      '--user-name',
+      userName,
+    ]);
+    for (const key of AccessKeyMetadata) {
+      awsCli(endpoint, [
+        'iam',
+        'delete-access-key',
+        '--user-name',
+        userName,
+        '--access-key-id',
+        key.AccessKeyId,
+      ]);
+    }
+  } else {
     awsCli(endpoint, [
       'iam',
       'create-user',
@@ -150,7 +169,13 @@ function provisionIdentity({ endpoint, config, dev, outputs, source, home }) {
     ]);
   } else {
     const group = `${config.project}-developers`;
-    const policyArn = roleArn.replace(':role/', ':policy/');
+    // The developer policy is the managed policy attached to the developer role.
+    const [policyArn] = awsCli(endpoint, [
+      'iam',
+      'list-attached-role-policies',
+      '--role-name',
+      roleArn.split('/').pop(),
+    ]).AttachedPolicies.map((a) => a.PolicyArn);
     try {
       awsCli(endpoint, ['iam', 'create-group', '--group-name', group]);
       awsCli(endpoint, [
@@ -220,21 +245,27 @@ async function localDeployment(env, { deploy = true } = {}) {
   return { state, outputs };
 }
 
+/** The resolved developer `id` of `config`, or a usage error naming the known ids. */
+export function findDeveloper(config, env, id) {
+  const developers = packages().core.resolveDevelopers(config);
+  const dev = developers.find((d) => d.id === id);
+  if (!dev) {
+    throw new ClaudeRunError(
+      `unknown developer '${id}' in ${env}; one of: ${developers.map((d) => d.id).join(', ')}`,
+      2,
+    );
+  }
+  return dev;
+}
+
 /**
  * Prepares the developer's HOME and returns how to run Claude Code as them:
  * `{ bin, home, env }`. `emulator` is `{ endpoint, runtimeEndpoint }`; `outputs` the applied
  * outputs of the environment.
  */
 export function prepareDeveloper({ env, developerId, config, outputs, emulator, homeRoot }) {
-  const { core, stack } = packages();
-  const developers = core.resolveDevelopers(config);
-  const dev = developers.find((d) => d.id === developerId);
-  if (!dev) {
-    throw new ClaudeRunError(
-      `unknown developer '${developerId}' in ${env}; one of: ${developers.map((d) => d.id).join(', ')}`,
-      2,
-    );
-  }
+  const { stack } = packages();
+  const dev = findDeveloper(config, env, developerId);
   const source = stack.credentialSource(config);
   if (source !== 'assumeRole' && source !== 'iamUser') {
     throw new ClaudeRunError(
@@ -275,7 +306,7 @@ export function prepareDeveloper({ env, developerId, config, outputs, emulator, 
 export function runClaude(
   { bin, env, cwd },
   args,
-  { capture = false, extraEnv = {}, timeoutMs } = {},
+  { capture = false, extraEnv = {}, timeoutMs, forwardSignals = false } = {},
 ) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
@@ -289,9 +320,15 @@ export function runClaude(
     child.stdout?.on('data', (d) => (stdout += d));
     child.stderr?.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr }),
-    );
+    // Ctrl-C reaches Claude Code through the terminal; this process waits for its exit code.
+    const signals = forwardSignals ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : [];
+    const forward = (sig) => child.kill(sig);
+    for (const sig of signals) process.on(sig, forward);
+    child.on('close', (code, signal) => {
+      for (const sig of signals) process.off(sig, forward);
+      const fromSignal = signal ? 128 + (osConstants.signals[signal] ?? 0) : 1;
+      resolve({ code: code ?? fromSignal, signal, stdout, stderr });
+    });
   });
 }
 
@@ -308,6 +345,9 @@ async function main(argv) {
   }
   const { values, positionals } = parsed;
   if (!values.env || !values.developer) throw new ClaudeRunError(USAGE, 2);
+  const appDir = join(ROOT, 'apps', values.env);
+  if (!existsSync(join(appDir, 'cdktf.json')))
+    throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);
   // Build first (turbo-cached); its report is shown only when it fails, so the output is Claude
   // Code's alone.
   const build = run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
@@ -316,9 +356,6 @@ async function main(argv) {
   if (build.status !== 0) {
     throw new ClaudeRunError(`npm run build failed:\n${build.stdout}${build.stderr}`);
   }
-  const appDir = join(ROOT, 'apps', values.env);
-  if (!existsSync(join(appDir, 'cdktf.json')))
-    throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);
   const { core } = packages();
   let config;
   try {
@@ -327,12 +364,7 @@ async function main(argv) {
     throw new ClaudeRunError(err.message, 1);
   }
   // Validate the developer before anything is started or deployed.
-  if (!config.developers.some((d) => d.id === values.developer)) {
-    throw new ClaudeRunError(
-      `unknown developer '${values.developer}' in ${values.env}; one of: ${config.developers.map((d) => d.id).join(', ')}`,
-      2,
-    );
-  }
+  findDeveloper(config, values.env, values.developer);
   const { state, outputs } = await localDeployment(values.env);
   const developer = prepareDeveloper({
     env: values.env,
@@ -341,7 +373,9 @@ async function main(argv) {
     outputs,
     emulator: state,
   });
-  const { code } = await runClaude({ ...developer, cwd: process.cwd() }, positionals);
+  // `npm run` starts scripts in the repository root; Claude Code works where the user is.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const { code } = await runClaude({ ...developer, cwd }, positionals, { forwardSignals: true });
   return code;
 }
 

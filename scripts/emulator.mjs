@@ -179,7 +179,7 @@ function installExitHook() {
 export async function startEmulator(options = {}) {
   const port = parsePort(options.port ?? 0);
   if (options.background) {
-    const state = await startBackground(port, { reuse: false });
+    const state = await startBackground(port, { reuse: options.reuse ?? false });
     return {
       endpoint: state.endpoint,
       runtimeEndpoint: state.runtimeEndpoint,

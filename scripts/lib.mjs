@@ -169,43 +169,79 @@ export function environmentOutputs(outdir, env = terraformEnv()) {
   return { outputs: mergeOutputs(found), stacks: found.map(([n]) => n), missing };
 }
 
+/** The emulated organization's management account (the deployed account is a member of it). */
+export const EMULATOR_MANAGEMENT_ACCOUNT = '111111111111';
+
 /**
- * Attaches an SCP document to the organization root of the emulator at `endpoint` (creating the
- * organization, and creating or updating the policy named `name`), as a platform team does with
- * the stack's `scp_policy_json` output in its management account. Idempotent.
+ * Puts the deployed account (the emulator's `test` credentials, 123456789012) into an organization
+ * whose management account is {@link EMULATOR_MANAGEMENT_ACCOUNT}, and attaches an SCP document to
+ * its root, as a platform team does with the stack's `scp_policy_json` output in its management
+ * account. SCPs never apply to the management account itself, so the deployed account joins as an
+ * invited member. Idempotent: the policy named `name` is created or updated.
  */
 export function attachScp(endpoint, name, document, env = terraformEnv()) {
-  const aws = (args, { allowFailure = false } = {}) => {
-    const res = run(
-      'aws',
-      ['organizations', ...args, '--endpoint-url', endpoint, '--output', 'json'],
-      {
-        env: {
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          ...env,
-          AWS_PAGER: '',
-        },
-        capture: true,
-      },
-    );
+  const base = {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_PAGER: '',
+  };
+  delete base.AWS_SESSION_TOKEN;
+  delete base.AWS_PROFILE;
+  const aws = (args, { creds, allowFailure = false } = {}) => {
+    const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
+      env: creds
+        ? {
+            ...base,
+            AWS_ACCESS_KEY_ID: creds.AccessKeyId,
+            AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey,
+            AWS_SESSION_TOKEN: creds.SessionToken,
+          }
+        : base,
+      capture: true,
+    });
     if (res.status !== 0 && !allowFailure) {
-      throw new Error(`aws organizations ${args[0]} failed: ${res.stderr.trim()}`);
+      throw new Error(`aws ${args.slice(0, 2).join(' ')} failed: ${res.stderr.trim()}`);
     }
     return res.status === 0 && res.stdout.trim() ? JSON.parse(res.stdout) : undefined;
   };
-  if (!aws(['describe-organization'], { allowFailure: true })) {
-    aws(['create-organization', '--feature-set', 'ALL']);
+  // The platform team, signed in to the management account.
+  const management = aws([
+    'sts',
+    'assume-role',
+    '--role-arn',
+    `arn:aws:iam::${EMULATOR_MANAGEMENT_ACCOUNT}:role/OrganizationAccountAccessRole`,
+    '--role-session-name',
+    'platform-team',
+  ]).Credentials;
+  const org = (args, opts = {}) => aws(['organizations', ...args], { creds: management, ...opts });
+  if (!org(['describe-organization'], { allowFailure: true })) {
+    org(['create-organization', '--feature-set', 'ALL']);
+  }
+  const root = org(['list-roots']).Roots[0];
+  if (
+    !root.PolicyTypes?.some((t) => t.Type === 'SERVICE_CONTROL_POLICY' && t.Status === 'ENABLED')
+  ) {
+    org(['enable-policy-type', '--root-id', root.Id, '--policy-type', 'SERVICE_CONTROL_POLICY']);
+  }
+  const member = aws(['sts', 'get-caller-identity']).Account;
+  if (!org(['list-accounts']).Accounts.some((a) => a.Id === member)) {
+    const handshake = org([
+      'invite-account-to-organization',
+      '--target',
+      `Id=${member},Type=ACCOUNT`,
+    ]).Handshake;
+    aws(['organizations', 'accept-handshake', '--handshake-id', handshake.Id]);
   }
   const content = typeof document === 'string' ? document : JSON.stringify(document);
-  const existing = aws(['list-policies', '--filter', 'SERVICE_CONTROL_POLICY']).Policies.find(
+  const existing = org(['list-policies', '--filter', 'SERVICE_CONTROL_POLICY']).Policies.find(
     (p) => p.Name === name,
   );
   const policyId = existing
-    ? aws(['update-policy', '--policy-id', existing.Id, '--content', content]).Policy.PolicySummary
+    ? org(['update-policy', '--policy-id', existing.Id, '--content', content]).Policy.PolicySummary
         .Id
-    : aws([
+    : org([
         'create-policy',
         '--name',
         name,
@@ -216,10 +252,9 @@ export function attachScp(endpoint, name, document, env = terraformEnv()) {
         '--content',
         content,
       ]).Policy.PolicySummary.Id;
-  const rootId = aws(['list-roots']).Roots[0].Id;
-  const attached = aws(['list-targets-for-policy', '--policy-id', policyId]).Targets.some(
-    (t) => t.TargetId === rootId,
+  const attached = org(['list-targets-for-policy', '--policy-id', policyId]).Targets.some(
+    (t) => t.TargetId === root.Id,
   );
-  if (!attached) aws(['attach-policy', '--policy-id', policyId, '--target-id', rootId]);
+  if (!attached) org(['attach-policy', '--policy-id', policyId, '--target-id', root.Id]);
   return policyId;
 }

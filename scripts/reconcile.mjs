@@ -8,8 +8,9 @@
 // It writes Terraform `import` blocks (reconcile-imports.tf.json next to cdk.tf.json); the next
 // `terraform apply` adopts the profiles while planning (unlike `terraform import`, import blocks
 // cope with values still unknown in a half-applied stack). Nothing is created or deleted.
-// Other resource types with fixed names (buckets, roles, the trail)
-// are reported by Terraform itself on the next apply and can be adopted with `terraform import`.
+// Fixed-name resources of the other types whose create fails on an existing object (buckets,
+// roles, managed policies, log groups, Glue database and table, the Athena workgroup, the trail,
+// budgets) are matched by name and imported the same way.
 //
 // Usage: node scripts/reconcile.mjs --dir <synthesized stack dir> [--dry-run]
 //   (talks to the emulator when CCB_EMULATOR_ENDPOINT is set, else to AWS with your credentials)
@@ -84,20 +85,71 @@ const endpointArgs = process.env.CCB_EMULATOR_ENDPOINT
   : [];
 const exists = (args) =>
   run('aws', [...args, ...endpointArgs], { env, capture: true }).status === 0;
+const literal = (v) => typeof v === 'string' && !v.includes('${');
+let accountId;
+const account = () =>
+  (accountId ??= JSON.parse(
+    must('aws', ['sts', 'get-caller-identity', '--output', 'json', ...endpointArgs], { env })
+      .stdout,
+  ).Account);
+const region = () => tf.provider?.aws?.[0]?.region ?? process.env.AWS_REGION ?? 'us-east-1';
+/**
+ * Resource types with a fixed name whose create fails when the object already exists, with the
+ * import id Terraform expects and a read-only probe. Types whose create is idempotent
+ * (PutMetricFilter, PutMetricAlarm, PutRolePolicy, CreateTopic) need no adoption.
+ */
 const FIXED_NAME = {
   aws_s3_bucket: (r) =>
-    r.bucket && exists(['s3api', 'head-bucket', '--bucket', r.bucket]) && r.bucket,
-  aws_iam_role: (r) => r.name && exists(['iam', 'get-role', '--role-name', r.name]) && r.name,
+    literal(r.bucket) && exists(['s3api', 'head-bucket', '--bucket', r.bucket]) && r.bucket,
+  aws_iam_role: (r) =>
+    literal(r.name) && exists(['iam', 'get-role', '--role-name', r.name]) && r.name,
+  aws_iam_policy: (r) => {
+    if (!literal(r.name)) return undefined;
+    const arn = `arn:aws:iam::${account()}:policy${r.path ?? '/'}${r.name}`;
+    return exists(['iam', 'get-policy', '--policy-arn', arn]) && arn;
+  },
+  aws_cloudwatch_log_group: (r) =>
+    literal(r.name) &&
+    JSON.parse(
+      run(
+        'aws',
+        [
+          'logs',
+          'describe-log-groups',
+          '--log-group-name-prefix',
+          r.name,
+          '--output',
+          'json',
+          ...endpointArgs,
+        ],
+        { env, capture: true },
+      ).stdout || '{"logGroups":[]}',
+    ).logGroups.some((g) => g.logGroupName === r.name) &&
+    r.name,
+  aws_glue_catalog_database: (r) =>
+    literal(r.name) &&
+    exists(['glue', 'get-database', '--name', r.name]) &&
+    `${account()}:${r.name}`,
+  aws_glue_catalog_table: (r) =>
+    literal(r.name) &&
+    literal(r.database_name) &&
+    exists(['glue', 'get-table', '--database-name', r.database_name, '--name', r.name]) &&
+    `${account()}:${r.database_name}:${r.name}`,
+  aws_athena_workgroup: (r) =>
+    literal(r.name) && exists(['athena', 'get-work-group', '--work-group', r.name]) && r.name,
+  aws_cloudtrail: (r) =>
+    literal(r.name) &&
+    exists(['cloudtrail', 'get-trail', '--name', r.name]) &&
+    `arn:aws:cloudtrail:${region()}:${account()}:trail/${r.name}`,
+  aws_budgets_budget: (r) =>
+    literal(r.name) &&
+    exists(['budgets', 'describe-budget', '--account-id', account(), '--budget-name', r.name]) &&
+    `${account()}:${r.name}`,
 };
 for (const [type, probe] of Object.entries(FIXED_NAME)) {
   for (const [name, r] of Object.entries(tf.resource?.[type] ?? {})) {
     const address = `${type}.${name}`;
-    if (
-      inState.has(address) ||
-      typeof (r.bucket ?? r.name) !== 'string' ||
-      (r.bucket ?? r.name).includes('${')
-    )
-      continue;
+    if (inState.has(address) || r.for_each || r.count) continue;
     const id = probe(r);
     if (!id) continue;
     console.log(`adopt ${address} <- ${id}`);

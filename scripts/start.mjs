@@ -33,7 +33,8 @@ if (values['synth-only']) {
 const { startEmulator } = await import('./emulator.mjs');
 step('starting the local AWS emulator');
 // With --keep the emulator runs in the background and outlives this command.
-const emulator = await startEmulator({ background: values.keep });
+// --keep reuses an emulator that already runs in the background (another environment's, say).
+const emulator = await startEmulator({ background: values.keep, reuse: values.keep });
 console.error(`  emulator at ${emulator.endpoint}`);
 let exitCode = 1;
 try {

@@ -42,6 +42,7 @@ EXTENSIONS = [
     "ext_iam",
     "ext_sts",
     "ext_logs",
+    "ext_organizations",
     "ext_ssoadmin",
     "ext_policy",
     "ext_s3",

@@ -185,8 +185,9 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
         if (line.trim()) fromS3.push(JSON.parse(line));
       }
     }
-    const ids = (rs) => rs.map((r) => r.requestId).sort();
-    assert.deepEqual(ids(fromS3), ids(logRecords()));
+    // The same records, field for field (caller, profile, token counts, bodies).
+    const byId = (rs) => [...rs].sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
+    assert.deepEqual(byId(fromS3), byId(logRecords()));
   });
 
   it('the deployed Logs Insights queries and metric filters count exactly these calls', () => {
@@ -195,6 +196,18 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     const definitions = ctx.aws(['logs', 'describe-query-definitions']).queryDefinitions;
     const byCaller = definitions.find((d) => /top-consumers|usage-by-caller/i.test(d.name));
     assert.ok(byCaller, `no per-caller query in ${definitions.map((d) => d.name).join(', ')}`);
+    // Every query that counts invocations over all records adds up to exactly these calls.
+    const counting = definitions.filter(
+      (d) => /count\(\*\) as invocations/.test(d.queryString) && !/\bfilter\b/.test(d.queryString),
+    );
+    assert.ok(counting.length >= 3, counting.map((d) => d.name).join(', '));
+    for (const d of counting) {
+      const total = evaluateLogsInsights(d.queryString, records).reduce(
+        (n, r) => n + Number(r.invocations),
+        0,
+      );
+      assert.equal(total, records.length, d.name);
+    }
     const rows = evaluateLogsInsights(byCaller.queryString, records);
     for (const developer of baseConfig.developers) {
       const session = `${SESSION_ROLE}/${developer.id}`;
@@ -256,21 +269,55 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     assertDenied(res, 'us.anthropic.claude-opus-4-6-v1');
   });
 
-  it('refuses a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK)', async () => {
-    const user = 'developer-bob-smith';
-    const key = ctx.aws([
-      'iam',
-      'create-service-specific-credential',
-      '--user-name',
-      user,
-      '--service-name',
-      'bedrock.amazonaws.com',
-    ]).ServiceSpecificCredential;
+  it("refuses a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) minted from the developer's own session", async () => {
+    // Bob's tagged session, obtained exactly as his settings do it (awsCredentialExport) ...
+    const prepared = prepareDeveloper({
+      env: 'dev',
+      developerId: 'bob.smith',
+      config,
+      outputs,
+      emulator: ctx.emulator,
+      homeRoot: join(ctx.WORK, 'home'),
+    });
+    const settings = JSON.parse(readFileSync(join(prepared.home, '.claude', 'settings.json')));
+    const exported = spawnSync('sh', ['-c', settings.awsCredentialExport], {
+      env: prepared.env,
+      encoding: 'utf8',
+    });
+    assert.equal(exported.status, 0, exported.stderr);
+    const session = JSON.parse(exported.stdout).Credentials;
+    // ... turned into a short-term Bedrock API key, as aws-bedrock-token-generator does.
+    const minted = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import json, sys; sys.path.insert(0, sys.argv[1]); from test_bedrock_runtime import short_term_key; print(short_term_key(json.load(sys.stdin)))',
+        join(ROOT, 'scripts', 'emulator'),
+      ],
+      { input: JSON.stringify(session), encoding: 'utf8' },
+    );
+    assert.equal(minted.status, 0, minted.stderr);
     const res = await claude('bob.smith', ['-p', 'hello'], {
-      extraEnv: { ...ONE_RETRY, AWS_BEARER_TOKEN_BEDROCK: key.ServiceCredentialSecret },
+      extraEnv: { ...ONE_RETRY, AWS_BEARER_TOKEN_BEDROCK: minted.stdout.trim() },
     });
     assert.notEqual(res.code, 0);
-    assert.match(`${res.stdout}${res.stderr}`, /CallWithBearerToken|not authorized|AccessDenied/i);
+    const text = `${res.stdout}\n${res.stderr}`;
+    assert.match(
+      text,
+      /assumed-role\/acme-claude-developer\/bob\.smith is not authorized to perform: bedrock:CallWithBearerToken .* with an explicit deny/,
+      text.slice(-2000),
+    );
+  });
+
+  it('applies the SCP: a model the platform did not approve is refused by it', async () => {
+    const unapproved = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+    const res = await claude('jane.doe@example.com', ['-p', 'hello', '--model', unapproved], {
+      extraEnv: ONE_RETRY,
+    });
+    assert.notEqual(res.code, 0);
+    const text = `${res.stdout}\n${res.stderr}`;
+    assert.match(text, /with an explicit deny in a service control policy/, text.slice(-2000));
+    assert.ok(text.includes(unapproved), text.slice(-2000));
   });
 
   it('refuses a session without the User tag', async () => {

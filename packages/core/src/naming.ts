@@ -131,3 +131,12 @@ export function stableConstructId(key: string): string {
 export function glueName(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
 }
+
+/**
+ * The STS role session name for a developer id: IAM allows `[\w+=,.@-]`, 2-64 characters. It is
+ * the last part of the session's ARN, which the invocation logs record as the caller, so two
+ * developers must never share one (the config schema checks it).
+ */
+export function roleSessionName(developerId: string): string {
+  return developerId.replace(/[^\w+=,.@-]/gu, '-').slice(0, 64);
+}

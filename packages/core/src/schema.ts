@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findSlugCollisions } from './naming';
+import { findSlugCollisions, roleSessionName } from './naming';
 import { REGION_PATTERN, SYSTEM_PROFILE_ID_PATTERN } from './regions';
 
 /*
@@ -586,6 +586,26 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
     }
   }
 
+  const sessions = new Map<string, string>();
+  for (const [id, index] of devIds) {
+    const session = roleSessionName(id);
+    if (session.length < 2) {
+      issue(
+        ['developers', index, 'id'],
+        id,
+        'must be at least 2 characters: it is the STS role session name of the developer',
+      );
+    }
+    const first = sessions.get(session);
+    if (first !== undefined) {
+      issue(
+        ['developers', index, 'id'],
+        id,
+        `has the same role session name '${session}' as '${first}' (developers[${devIds.get(first)}]); the invocation logs could not tell them apart`,
+      );
+    } else sessions.set(session, id);
+  }
+
   const access = obj(c.access);
   for (const role of ['developers', 'admins'] as const) {
     if (access[role] !== undefined && !hasTrust(obj(access[role]))) {
@@ -609,6 +629,14 @@ function crossCheck(raw: unknown, ctx: Ctx): void {
     );
   }
 
+  const ssoStartUrl = obj(c.claudeCode).ssoStartUrl;
+  if (ssoStartUrl !== undefined && obj(c.attribution).identityCenterInstanceArn === undefined) {
+    issue(
+      ['claudeCode', 'ssoStartUrl'],
+      ssoStartUrl,
+      'needs attribution.identityCenterInstanceArn: the generated AWS CLI profile signs in to the permission set this stack creates',
+    );
+  }
   if (
     obj(c.attribution).identityCenterInstanceArn !== undefined &&
     access.identity === 'username'

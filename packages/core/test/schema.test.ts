@@ -143,6 +143,27 @@ describe('validation reports every problem at once, with path and value', () => 
     ]);
   });
 
+  it('rejects developer ids that share an STS role session name or are too short for one', () => {
+    const c = base();
+    c.developers.push(
+      { id: 'x'.repeat(64) + 'a', team: 'platform' },
+      { id: 'x'.repeat(64) + 'b', team: 'platform' },
+      { id: 'z', team: 'platform' },
+    );
+    expect(problems(c)).toEqual([
+      `developers[5].id: has the same role session name '${'x'.repeat(64)}' as '${'x'.repeat(64)}a' (developers[4]); the invocation logs could not tell them apart (got "${'x'.repeat(64)}b")`,
+      'developers[6].id: must be at least 2 characters: it is the STS role session name of the developer (got "z")',
+    ]);
+  });
+
+  it('rejects an SSO start URL without the permission set it signs in to', () => {
+    const c = base();
+    c.claudeCode = { ...c.claudeCode, ssoStartUrl: 'https://acme.awsapps.com/start' };
+    expect(problems(c)).toEqual([
+      'claudeCode.ssoStartUrl: needs attribution.identityCenterInstanceArn: the generated AWS CLI profile signs in to the permission set this stack creates (got "https://acme.awsapps.com/start")',
+    ]);
+  });
+
   it('rejects a source profile that is not an AWS CLI profile name', () => {
     const c = base();
     c.claudeCode = { ...c.claudeCode, sourceProfile: 'has space' };

@@ -26,6 +26,11 @@ export interface DeveloperPermissionSetProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** The name of the developers' permission set (and of the SSO role it provisions) for a project. */
+export function developerPermissionSetName(project: string): string {
+  return `${project}-bedrock`;
+}
+
 /**
  * An IAM Identity Center permission set for developers, with exactly the developer role's
  * permissions (one policy, rendered once by {@link DeveloperRole}).

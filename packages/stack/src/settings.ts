@@ -1,5 +1,6 @@
 import type { EnvironmentConfig, ResolvedDeveloper, ResolvedTier } from '@claude-code-bedrock/core';
-import { defaultTierName, resolveTiers } from '@claude-code-bedrock/core';
+import { defaultTierName, resolveTiers, roleSessionName } from '@claude-code-bedrock/core';
+import { developerPermissionSetName } from '@claude-code-bedrock/foundation';
 
 /** The config sections the settings depend on. */
 export type SettingsConfig = Pick<
@@ -30,11 +31,6 @@ export function credentialSource(
   if (config.access.identity === 'username') return 'iamUser';
   if ((config.access.developers.principals ?? []).length > 0) return 'assumeRole';
   return 'federated';
-}
-
-/** The role session name for a developer id: IAM allows `[\w+=,.@-]`, at most 64 characters. */
-export function roleSessionName(developerId: string): string {
-  return developerId.replace(/[^\w+=,.@-]/gu, '-').slice(0, 64);
 }
 
 /** Same as {@link roleSessionName}, as a Terraform expression over `id`. */
@@ -110,11 +106,12 @@ export function modelFamily(tier: ResolvedTier): 'OPUS' | 'SONNET' | 'HAIKU' | u
   return undefined;
 }
 
+const FAMILIES = ['SONNET', 'OPUS', 'HAIKU'] as const;
+
 /**
  * The tier behind each `ANTHROPIC_DEFAULT_{family}_MODEL`: the fast tier for HAIKU, else the first
  * tier of that family. Claude Code probes about 15 system profiles at start-up unless all three
- * variables are set, so a family the developer is not entitled to still gets a value: the tier's
- * system profile id, which IAM refuses with AccessDenied if the developer picks it.
+ * variables are set, so every family gets a value (see {@link developerEnv}).
  */
 function familyTiers(config: Pick<SettingsConfig, 'models' | 'fastModel'>) {
   const tiers = resolveTiers(config);
@@ -148,8 +145,15 @@ export function developerEnv(
   };
   if (credentialSource(config) !== 'assumeRole') env.AWS_PROFILE = config.claudeCode.awsProfile;
   if (main !== undefined) env.ANTHROPIC_MODEL = main;
-  for (const [family, tier] of Object.entries(familyTiers(config))) {
-    env[`ANTHROPIC_DEFAULT_${family}_MODEL`] = arns[tier.name] ?? tier.profileId;
+  // A family with no tier in the config, and the fast (HAIKU) family of a developer without the
+  // fast tier, run on the developer's own main profile: Claude Code's background work uses HAIKU,
+  // and a refused model there would fail it on every call. A SONNET/OPUS tier the developer is
+  // not entitled to gets its system profile id: IAM refuses it if the developer picks it.
+  const families = familyTiers(config);
+  for (const family of FAMILIES) {
+    const tier = families[family];
+    const value = tier ? (arns[tier.name] ?? (family === 'HAIKU' ? main : tier.profileId)) : main;
+    if (value !== undefined) env[`ANTHROPIC_DEFAULT_${family}_MODEL`] = value;
   }
   if (config.fastModel && arns[config.fastModel] !== undefined) {
     // Claude Code versions before the ANTHROPIC_DEFAULT_* variables read this one.
@@ -252,10 +256,14 @@ export function developerEnvExpression(config: SettingsConfig, arns: string): st
     `ANTHROPIC_MODEL = ${mainModelExpression(config, arns)}`,
   ];
   const parts = [`{ ${base.join(', ')} }`];
-  for (const [family, tier] of Object.entries(familyTiers(config))) {
-    parts.push(
-      `{ ANTHROPIC_DEFAULT_${family}_MODEL = lookup(${arns}, ${str(tier.name)}, ${str(tier.profileId)}) }`,
-    );
+  const main = mainModelExpression(config, arns);
+  const families = familyTiers(config);
+  for (const family of FAMILIES) {
+    const tier = families[family];
+    const value = tier
+      ? `lookup(${arns}, ${str(tier.name)}, ${family === 'HAIKU' ? main : str(tier.profileId)})`
+      : main;
+    parts.push(`{ ANTHROPIC_DEFAULT_${family}_MODEL = ${value} }`);
   }
   if (config.fastModel) {
     const fast = `${arns}[${str(config.fastModel)}]`;
@@ -303,7 +311,7 @@ export function awsCliProfile(
         `sso_start_url = ${config.claudeCode.ssoStartUrl}`,
         `sso_region = ${config.region}`,
         `sso_account_id = ${account}`,
-        `sso_role_name = ${config.project}-bedrock`,
+        `sso_role_name = ${developerPermissionSetName(config.project)}`,
         `region = ${config.region}`,
         '',
       ].join('\n');

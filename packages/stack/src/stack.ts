@@ -4,6 +4,7 @@ import {
   AdminRole,
   DeveloperPermissionSet,
   DeveloperRole,
+  developerPermissionSetName,
   ScpDocument,
 } from '@claude-code-bedrock/foundation';
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
@@ -120,7 +121,7 @@ export class ClaudeCodeBedrockStack extends TerraformStack {
       // The same policy document as the developer role: one developer policy, rendered once.
       this.permissionSet = new DeveloperPermissionSet(this, 'developer-permission-set', {
         instanceArn: config.attribution.identityCenterInstanceArn,
-        name: `${project}-bedrock`,
+        name: developerPermissionSetName(project),
         developerRole: this.developerRole,
       });
     }

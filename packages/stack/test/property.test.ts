@@ -1,4 +1,9 @@
-import { EnvironmentConfigInput, slugify, validateConfig } from '@claude-code-bedrock/core';
+import {
+  EnvironmentConfigInput,
+  roleSessionName,
+  slugify,
+  validateConfig,
+} from '@claude-code-bedrock/core';
 import { Testing } from 'cdktf';
 import fc from 'fast-check';
 import { ClaudeCodeBedrockStack } from '../src';
@@ -11,7 +16,7 @@ const idChar = fc.constantFrom(
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/=+@-é山'.split(''),
 );
 const developerId = fc
-  .array(idChar, { minLength: 1, maxLength: 70 })
+  .array(idChar, { minLength: 2, maxLength: 70 }) // a role session name has at least 2
   .map((cs) => cs.join(''))
   .filter((s) => /[\p{L}\p{N}]/u.test(s));
 const teamId = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
@@ -19,11 +24,14 @@ const teamId = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
 const configArb = fc
   .record({
     teams: fc.uniqueArray(teamId, { minLength: 1, maxLength: 4 }),
-    developers: fc.uniqueArray(developerId, {
-      minLength: 1,
-      maxLength: 12,
-      selector: slugify, // ids that collide after sanitisation are (rightly) rejected
-    }),
+    developers: fc
+      .uniqueArray(developerId, {
+        minLength: 1,
+        maxLength: 12,
+        selector: slugify, // ids that collide after sanitisation are (rightly) rejected
+      })
+      // ... and so are ids that share a role session name.
+      .filter((ids) => new Set(ids.map(roleSessionName)).size === ids.length),
     opusGroup: fc.boolean(),
     perDeveloper: fc.boolean(),
     objectLock: fc.option(fc.constantFrom('GOVERNANCE', 'COMPLIANCE'), { nil: undefined }),

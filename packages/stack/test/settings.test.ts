@@ -1,11 +1,10 @@
-import { EnvironmentConfig, resolveDevelopers } from '@claude-code-bedrock/core';
+import { EnvironmentConfig, resolveDevelopers, roleSessionName } from '@claude-code-bedrock/core';
 import {
   anthropicModelId,
   awsCliProfile,
   credentialSource,
   developerSettings,
   managedSettings,
-  roleSessionName,
 } from '../src';
 import { config } from './helpers';
 
@@ -62,6 +61,32 @@ describe('developer settings', () => {
     expect(s.env.ANTHROPIC_DEFAULT_OPUS_MODEL).toBe('us.anthropic.claude-opus-4-6-v1');
     expect(s.env.ANTHROPIC_MODEL).toBe(arn('bob', 's'));
     expect(Object.keys(s.modelOverrides)).not.toContain('claude-opus-4-6');
+  });
+
+  it('runs the fast family on the developer own main profile when they lack the fast tier', () => {
+    // Carol has only sonnet: Claude Code's background (HAIKU) calls must not be refused.
+    const s = developerSettings(c, { id: 'Carol+ML@example.com' }, { sonnet: arn('c', 's') }, ROLE);
+    expect(s.env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe(arn('c', 's'));
+    expect(s.env.ANTHROPIC_SMALL_FAST_MODEL).toBeUndefined();
+  });
+
+  it('sets a family the config has no tier for to the main profile (no start-up probes)', () => {
+    const noOpus: EnvironmentConfig = {
+      ...c,
+      models: { sonnet: c.models.sonnet, haiku: c.models.haiku },
+      prices: { sonnet: c.prices.sonnet, haiku: c.prices.haiku },
+    };
+    const s = developerSettings(noOpus, { id: 'bob.smith' }, { sonnet: arn('b', 's') }, ROLE);
+    expect(s.env.ANTHROPIC_DEFAULT_OPUS_MODEL).toBe(arn('b', 's'));
+    expect(
+      Object.keys(s.env)
+        .filter((k) => k.startsWith('ANTHROPIC_DEFAULT_'))
+        .sort(),
+    ).toEqual([
+      'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+      'ANTHROPIC_DEFAULT_OPUS_MODEL',
+      'ANTHROPIC_DEFAULT_SONNET_MODEL',
+    ]);
   });
 
   it('gets a User-tagged session through awsCredentialExport for IAM principals', () => {
