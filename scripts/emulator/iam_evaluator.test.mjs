@@ -16,10 +16,14 @@ import { evaluate } from './iam_evaluator.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const BUILT =
-  existsSync(join(ROOT, 'packages/foundation/dist/index.js')) &&
-  existsSync(join(ROOT, 'packages/core/dist/index.js'));
-const skip = BUILT ? false : 'packages not built: npx turbo run build --output-logs=errors-only';
+// The tests evaluate the policies the stack deploys, rendered from the built packages: they fail
+// (rather than skip) when the packages are not built.
+if (
+  !existsSync(join(ROOT, 'packages/foundation/dist/index.js')) ||
+  !existsSync(join(ROOT, 'packages/core/dist/index.js'))
+) {
+  throw new Error('packages not built: run `npm run build` first');
+}
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -56,8 +60,8 @@ function renderPolicies(identity) {
   };
 }
 
-const policies = BUILT ? renderPolicies() : undefined;
-const usernamePolicies = BUILT ? renderPolicies('username') : undefined;
+const policies = renderPolicies();
+const usernamePolicies = renderPolicies('username');
 
 /** A Bedrock InvokeModel request by Jane's developer-role session on her application profile. */
 function invoke(overrides = {}, context = {}) {
@@ -98,7 +102,7 @@ const allow = (statements) => ({ decision: 'Allowed', deniedBy: null, statements
 const implicit = (deniedBy) => ({ decision: 'ImplicitlyDenied', deniedBy, statements: [] });
 const explicit = (deniedBy, statements) => ({ decision: 'ExplicitlyDenied', deniedBy, statements });
 
-describe('developer policy (apps/dev)', { skip }, () => {
+describe('developer policy (apps/dev)', () => {
   test('ABAC: aws:ResourceTag/User = ${aws:PrincipalTag/User} allows the own profile', async () => {
     assert.deepEqual(await one(invoke()), allow(['InvokeOwnApplicationInferenceProfiles']));
     const stream = invoke({ action: 'bedrock:InvokeModelWithResponseStream' });
@@ -235,37 +239,29 @@ describe('developer policy (apps/dev)', { skip }, () => {
     assert.deepEqual(await one(allowList), implicit('scp'));
   });
 
-  test(
-    'CountTokens on an application profile (a resource type iam-data does not list for it)',
-    { skip: !BUILT && 'packages not built' },
-    async () => {
-      const count = invoke({ action: 'bedrock:CountTokens' });
-      assert.deepEqual(await one(count), allow(['CountTokens']));
-      const model = { ...count, resourceArn: sonnetModel('us-west-2'), resourceAccount: undefined };
-      assert.deepEqual(await one(model), allow(['CountTokens']));
-      // Another account's profile is not this account's to count against.
-      const other = {
-        ...count,
-        resourceArn: 'arn:aws:bedrock:us-east-1:210987654321:application-inference-profile/abc',
-        resourceAccount: '210987654321',
-      };
-      assert.notEqual((await one(other)).decision, 'Allowed');
-    },
-  );
+  test('CountTokens on an application profile (a resource type iam-data does not list for it)', async () => {
+    const count = invoke({ action: 'bedrock:CountTokens' });
+    assert.deepEqual(await one(count), allow(['CountTokens']));
+    const model = { ...count, resourceArn: sonnetModel('us-west-2'), resourceAccount: undefined };
+    assert.deepEqual(await one(model), allow(['CountTokens']));
+    // Another account's profile is not this account's to count against.
+    const other = {
+      ...count,
+      resourceArn: 'arn:aws:bedrock:us-east-1:210987654321:application-inference-profile/abc',
+      resourceAccount: '210987654321',
+    };
+    assert.notEqual((await one(other)).decision, 'Allowed');
+  });
 
-  test(
-    'Marketplace subscription only when Bedrock calls (aws:CalledViaLast)',
-    { skip: !BUILT && 'packages not built' },
-    async () => {
-      const subscribe = invoke(
-        { action: 'aws-marketplace:Subscribe', resourceArn: '*' },
-        { 'aws:CalledViaLast': 'bedrock.amazonaws.com' },
-      );
-      assert.deepEqual(await one(subscribe), allow(['SubscribeToConfiguredModelsThroughBedrock']));
-      delete subscribe.context['aws:CalledViaLast'];
-      assert.deepEqual(await one(subscribe), implicit('identity'));
-    },
-  );
+  test('Marketplace subscription only when Bedrock calls (aws:CalledViaLast)', async () => {
+    const subscribe = invoke(
+      { action: 'aws-marketplace:Subscribe', resourceArn: '*' },
+      { 'aws:CalledViaLast': 'bedrock.amazonaws.com' },
+    );
+    assert.deepEqual(await one(subscribe), allow(['SubscribeToConfiguredModelsThroughBedrock']));
+    delete subscribe.context['aws:CalledViaLast'];
+    assert.deepEqual(await one(subscribe), implicit('identity'));
+  });
 
   test('global profile hop: region-less foundation-model ARN', async () => {
     const globalDoc = {

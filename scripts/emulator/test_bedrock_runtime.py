@@ -81,115 +81,27 @@ const tiers = [
 ];
 const developer = f.developerPolicyStatements({ partition: 'aws', region: 'us-east-1', accountId: account,
   project: 'acme', tiers, identity: 'principalTag', allowedRegions: us });
+const developerUsername = f.developerPolicyStatements({ partition: 'aws', region: 'us-east-1',
+  accountId: account, project: 'acme', tiers, identity: 'username', allowedRegions: us });
 const trust = f.trustStatements({
   principals: [`arn:aws:iam::${account}:user/jane`, `arn:aws:iam::${account}:user/bob`],
   saml: { providerArn: `arn:aws:iam::${account}:saml-provider/corp` },
   oidc: { providerArn: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, audience: 'sts.amazonaws.com' },
 }, true);
-console.log(JSON.stringify({ developer: f.toPolicyDocument(developer), trust: f.toPolicyDocument(trust) }));
+console.log(JSON.stringify({ developer: f.toPolicyDocument(developer), trust: f.toPolicyDocument(trust),
+  developerUsername: f.toPolicyDocument(developerUsername) }));
 """
-    try:
-        out = subprocess.run(["node", "-e", script], cwd=REPO, capture_output=True, text=True, check=True, timeout=60)
-        docs = json.loads(out.stdout)
-        return {"developer": json.dumps(docs["developer"]), "trust": json.dumps(docs["trust"]), "source": "foundation"}
-    except (OSError, subprocess.SubprocessError, ValueError, KeyError):
-        return _fallback_policies()
-
-
-def _fallback_policies() -> dict[str, str]:
-    """A hand-written copy of the foundation policies (used when packages/ is not built)."""
-    app = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:application-inference-profile/*"
-    invoke = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-    via = {"ArnLike": {"bedrock:InferenceProfileArn": app}}
-    haiku_model = HAIKU.split(".", 1)[1]
-    developer = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": invoke,
-                "Resource": app,
-                "Condition": {
-                    "StringEquals": {
-                        "aws:ResourceTag/User": "${aws:PrincipalTag/User}",
-                        "aws:ResourceTag/Project": PROJECT,
-                    }
-                },
-            },
-            {
-                "Effect": "Allow",
-                "Action": invoke,
-                "Resource": [f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/{p}" for p in (SONNET, HAIKU)],
-                "Condition": via,
-            },
-            {
-                "Effect": "Allow",
-                "Action": invoke,
-                "Resource": [f"arn:aws:bedrock:{r}::foundation-model/{SONNET_MODEL}" for r in US]
-                + [
-                    f"arn:aws:bedrock:*::foundation-model/{haiku_model}",
-                    f"arn:aws:bedrock:::foundation-model/{haiku_model}",
-                ],
-                "Condition": via,
-            },
-            {
-                "Effect": "Allow",
-                "Action": "bedrock:CountTokens",
-                "Resource": [
-                    app,
-                    f"arn:aws:bedrock:*::foundation-model/{SONNET_MODEL}",
-                    f"arn:aws:bedrock:*::foundation-model/{haiku_model}",
-                ],
-            },
-            {
-                "Effect": "Allow",
-                "Action": ["bedrock:ListFoundationModels", "bedrock:ListInferenceProfiles"],
-                "Resource": "*",
-            },
-            {
-                "Effect": "Allow",
-                "Action": ["bedrock:GetFoundationModel", "bedrock:GetInferenceProfile"],
-                "Resource": [
-                    "arn:aws:bedrock:*::foundation-model/*",
-                    f"arn:aws:bedrock:*:{ACCOUNT}:inference-profile/*",
-                    app,
-                ],
-            },
-            {"Effect": "Deny", "Action": "bedrock:CallWithBearerToken", "Resource": "*"},
-            {
-                "Effect": "Deny",
-                "Action": "bedrock:*",
-                "Resource": "*",
-                "Condition": {"StringNotEquals": {"aws:RequestedRegion": US + ["unspecified"]}},
-            },
-        ],
+    # No fallback copy: a hand-written policy would drift from the one the stack deploys.
+    out = subprocess.run(["node", "-e", script], cwd=REPO, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"cannot render the foundation policies (run `npm run build` first):\n{out.stderr}")
+    docs = json.loads(out.stdout)
+    return {
+        "developer": json.dumps(docs["developer"]),
+        "developerUsername": json.dumps(docs["developerUsername"]),
+        "trust": json.dumps(docs["trust"]),
+        "source": "foundation",
     }
-    users = [f"arn:aws:iam::{ACCOUNT}:user/jane", f"arn:aws:iam::{ACCOUNT}:user/bob"]
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": users}, "Action": "sts:AssumeRole"},
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": users},
-                "Action": "sts:TagSession",
-                "Condition": {"StringEquals": {"aws:RequestTag/User": "${aws:PrincipalTag/User}"}},
-            },
-            {
-                "Effect": "Allow",
-                "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:saml-provider/corp"},
-                "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
-                "Condition": {"StringEquals": {"SAML:aud": SAML_AUD}},
-            },
-            {
-                "Effect": "Allow",
-                "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_HOST}"},
-                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
-                "Condition": {"StringEquals": {f"{OIDC_HOST}:aud": "sts.amazonaws.com"}},
-            },
-        ],
-    }
-    return {"developer": json.dumps(developer), "trust": json.dumps(trust), "source": "fallback"}
 
 
 def setUpModule() -> None:
@@ -885,6 +797,40 @@ class RuntimeAuthorizationTest(RuntimeTestCase):
         self.assertEqual(
             message,
             denial(principal, "bedrock:ListInferenceProfiles", "*", no_identity_allow("bedrock:ListInferenceProfiles")),
+        )
+
+
+class IamUserIdentityTest(RuntimeTestCase):
+    """`access.identity: username`: developers call Bedrock as IAM users, matched by `${aws:username}`."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        iam = client("iam")
+        policy = iam.create_policy(PolicyName="acme-developer-users", PolicyDocument=POLICIES["developerUsername"])
+        iam.create_group(GroupName="acme-developers")
+        iam.attach_group_policy(GroupName="acme-developers", PolicyArn=policy["Policy"]["Arn"])
+        for user in ("jane", "bob"):
+            iam.add_user_to_group(GroupName="acme-developers", UserName=user)
+
+    def test_own_profile_is_allowed_by_user_name(self) -> None:
+        runtime(user_creds(self.env, "jane")).invoke_model(
+            modelId=self.env.profiles[("jane", "sonnet")], body=anthropic_body()
+        )
+
+    def test_another_users_profile_is_refused(self) -> None:
+        bob = self.env.profiles[("bob", "sonnet")]
+        message = self.denied(
+            runtime(user_creds(self.env, "jane")).invoke_model, modelId=bob, body=anthropic_body()
+        )
+        self.assertEqual(
+            message,
+            denial(
+                f"arn:aws:iam::{ACCOUNT}:user/jane",
+                "bedrock:InvokeModel",
+                bob,
+                "because no identity-based policy allows the bedrock:InvokeModel action",
+            ),
         )
 
 

@@ -44,22 +44,17 @@ process.stdout.write(JSON.stringify({ project: config.project, document: f.toPol
 """
 
 
-def render_developer_policy() -> dict[str, Any] | None:
-    """{"project", "document"} of the dev developer policy, or None when it cannot be rendered."""
-    try:
-        node = iam_eval.node_binary()
-    except RuntimeError:
-        return None
-    if not (ROOT / "packages/foundation/dist/index.js").exists():
-        return None
-    out = subprocess.run([node, "-e", RENDER], cwd=ROOT, capture_output=True, text=True, timeout=30)
-    return json.loads(out.stdout) if out.returncode == 0 else None
+def render_developer_policy() -> dict[str, Any]:
+    """{"project", "document"} of the dev developer policy (the packages must be built)."""
+    out = subprocess.run([iam_eval.node_binary(), "-e", RENDER], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        raise RuntimeError(f"cannot render the developer policy (run `npm run build` first):\n{out.stderr}")
+    return json.loads(out.stdout)
 
 
 POLICY = render_developer_policy()
 
 
-@unittest.skipIf(POLICY is None, "node or the built packages are missing (npx turbo run build)")
 class IamEvalTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls) -> None:

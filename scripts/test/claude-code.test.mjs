@@ -22,7 +22,7 @@ const { evaluateLogsInsights, applyMetricFilter } = require(
 // The data plane logs one line per request to the emulator log (read below).
 process.env.CCB_EMULATOR_RUNTIME_LOG = '1';
 const ctx = e2e('claude');
-// A refused call is retried with fresh credentials by Claude Code (11 attempts, ~2 minutes of
+// A refused call is retried with fresh credentials by Claude Code (up to 11 attempts, about 4 minutes of
 // backoff, when awsCredentialExport returns a new session each time); one retry is enough to
 // observe the refusal.
 const ONE_RETRY = { CLAUDE_CODE_MAX_RETRIES: '1' };
