@@ -72,6 +72,10 @@ class StsError(HTTPException):
         return self.description
 
 
+# The account root's access key in the emulator (the AWS CLI, Terraform and the scripts use it).
+ROOT_ACCESS_KEY = "test"
+
+
 def access_denied(message: str) -> StsError:
     return StsError("AccessDenied", message, 403)
 
@@ -189,7 +193,12 @@ def assume_role(self: TokenResponse) -> Any:
     tags = {t["Key"]: t.get("Value", "") for t in _list_param(self, "Tags")}
     transitive = [str(k) for k in _list_param(self, "TransitiveTagKeys")]
     _validate_tags(tags, transitive)
-    caller = principals.find_credentials(self.get_access_key())
+    access_key = self.get_access_key()
+    caller = principals.find_credentials(access_key)
+    if caller is None and access_key != ROOT_ACCESS_KEY:
+        # Only the emulator's root credentials (test/test, what Terraform uses) and keys the
+        # emulator issued can call STS: any other key could claim any session tag unchecked.
+        raise StsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
     inherited: dict[str, str] = {}
     inherited_keys: list[str] = []
     if caller is not None:

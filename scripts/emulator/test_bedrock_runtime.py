@@ -910,6 +910,17 @@ class SessionTagsTest(RuntimeTestCase):
         err = self.assertError("AccessDenied", session, self.env, "svc")
         self.assertIn("sts:AssumeRole on resource", err.response["Error"]["Message"])
 
+    def test_keys_the_emulator_did_not_issue_cannot_assume_roles(self) -> None:
+        forged = client("sts", {"AccessKeyId": "AKIAFORGED0000000000", "SecretAccessKey": "x"})
+        err = self.assertError(
+            "InvalidClientTokenId",
+            forged.assume_role,
+            RoleArn=self.env.role_arn,
+            RoleSessionName="mallory",
+            Tags=[{"Key": "User", "Value": "jane"}],
+        )
+        self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+
     def test_saml_session_carries_the_asserted_tags(self) -> None:
         sts = client("sts")
         provider = f"arn:aws:iam::{ACCOUNT}:saml-provider/corp"
