@@ -283,11 +283,12 @@ def verify_header_signature(
         )
     if "host" not in sig.signed_headers:
         raise SigV4Error("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.")
+    # Non-S3 services hash the body they received themselves: an unsigned or wrong declared
+    # payload hash cannot match (only S3 honours UNSIGNED-PAYLOAD).
     declared = _header(headers, "x-amz-content-sha256")
-    actual = hashlib.sha256(body).hexdigest()
-    if declared and declared not in (UNSIGNED_PAYLOAD, actual):
+    payload_hash = hashlib.sha256(body).hexdigest()
+    if declared and declared != payload_hash:
         raise SigV4Error("InvalidSignatureException", SIGNATURE_MISMATCH)
-    payload_hash = declared or actual
     canonical = canonical_request(method, raw_path, parse_query(raw_query), headers, sig.signed_headers, payload_hash)
     expected, to_sign = compute(secret, sig, canonical)
     if not hmac.compare_digest(expected, sig.signature):

@@ -400,6 +400,19 @@ class SigV4Test(unittest.TestCase):
         with self.assertRaises(sigv4.SigV4Error):
             self.verify(request, "/model/m/invoke")
 
+    def test_an_unsigned_payload_is_refused(self) -> None:
+        # Only S3 honours UNSIGNED-PAYLOAD: Bedrock hashes the body it received.
+        request = AWSRequest(
+            method="POST",
+            url="http://127.0.0.1:8080/model/m/invoke",
+            data=b'{"a":1}',
+            headers={"Content-Type": "application/json", "X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"},
+        )
+        SigV4Auth(self.creds, "bedrock", REGION).add_auth(request)
+        with self.assertRaises(sigv4.SigV4Error) as ctx:
+            self.verify(request, "/model/m/invoke")
+        self.assertEqual(ctx.exception.code, "InvalidSignatureException")
+
     def test_presigned_short_term_key_verifies(self) -> None:
         token = short_term_key({"AccessKeyId": self.creds.access_key, "SecretAccessKey": self.creds.secret_key})
         url = base64.b64decode(token[len("bedrock-api-key-") :]).decode()
