@@ -21,7 +21,6 @@ import http.client
 import json
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.error
@@ -46,7 +45,7 @@ if str(HERE) not in sys.path:
 import eventstream  # noqa: E402
 import sigv4  # noqa: E402
 from ext_bedrock_runtime import REPLY_TEXT, s3_key, usage_for_anthropic, usage_for_converse  # noqa: E402
-from test_emulator import read_ports, start_server, stop_server  # noqa: E402
+from test_emulator import ModuleServer  # noqa: E402
 
 REPO = HERE.parent.parent
 ACCOUNT = "123456789012"
@@ -62,8 +61,7 @@ LOG_GROUP = "/aws/bedrock/acme-invocations"
 KEY_PREFIX = "invocations"
 MESSAGES = [{"role": "user", "content": "hello"}]
 
-_tmp: tempfile.TemporaryDirectory[str] | None = None
-_server: Any = None
+_server = ModuleServer("ccb-runtime-test-")
 ENDPOINT = ""
 RUNTIME = ""
 POLICIES: dict[str, str] = {}
@@ -105,21 +103,14 @@ console.log(JSON.stringify({ developer: f.toPolicyDocument(developer), trust: f.
 
 
 def setUpModule() -> None:
-    global _tmp, _server, ENDPOINT, RUNTIME
+    global ENDPOINT, RUNTIME
     POLICIES.update(_render_policies())
-    _tmp = tempfile.TemporaryDirectory(prefix="ccb-runtime-test-")
-    port_file = Path(_tmp.name) / "port"
-    _server = start_server(port_file)
-    port, runtime_port = read_ports(port_file)
-    ENDPOINT = f"http://127.0.0.1:{port}"
-    RUNTIME = f"http://127.0.0.1:{runtime_port}"
+    _server.start()
+    ENDPOINT, RUNTIME = _server.endpoint, _server.runtime
 
 
 def tearDownModule() -> None:
-    if _server is not None:
-        stop_server(_server)
-    if _tmp is not None:
-        _tmp.cleanup()
+    _server.stop()
 
 
 # --------------------------------------------------------------------------- helpers

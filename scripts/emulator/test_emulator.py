@@ -69,24 +69,44 @@ def stop_server(proc: subprocess.Popen[bytes]) -> int:
     return proc.returncode
 
 
-_tmp: tempfile.TemporaryDirectory[str] | None = None
-_server: subprocess.Popen[bytes] | None = None
+class ModuleServer:
+    """One emulator (server.py on free ports) for a test module: ``start()`` in setUpModule,
+    ``stop()`` in tearDownModule; ``endpoint`` and ``runtime`` are its two addresses."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.endpoint = ""
+        self.runtime = ""
+
+    def start(self) -> "ModuleServer":
+        self._tmp = tempfile.TemporaryDirectory(prefix=self.prefix)
+        port_file = Path(self._tmp.name) / "port"
+        self._proc = start_server(port_file)
+        port, runtime_port = read_ports(port_file)
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self.runtime = f"http://127.0.0.1:{runtime_port}"
+        return self
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            stop_server(self._proc)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+_server = ModuleServer("ccb-emulator-test-")
 ENDPOINT = ""
 
 
 def setUpModule() -> None:
-    global _tmp, _server, ENDPOINT
-    _tmp = tempfile.TemporaryDirectory(prefix="ccb-emulator-test-")
-    port_file = Path(_tmp.name) / "port"
-    _server = start_server(port_file)
-    ENDPOINT = f"http://127.0.0.1:{read_ports(port_file)[0]}"
+    global ENDPOINT
+    ENDPOINT = _server.start().endpoint
 
 
 def tearDownModule() -> None:
-    if _server is not None:
-        stop_server(_server)
-    if _tmp is not None:
-        _tmp.cleanup()
+    _server.stop()
 
 
 def client(service: str, region: str = REGION) -> Any:

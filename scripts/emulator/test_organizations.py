@@ -6,7 +6,6 @@ Run: python3 -m unittest discover -s scripts/emulator -p 'test_organizations.py'
 from __future__ import annotations
 
 import sys
-import tempfile
 import unittest
 import urllib.request
 from pathlib import Path
@@ -20,28 +19,21 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from test_emulator import start_server, stop_server  # noqa: E402
+from test_emulator import ModuleServer  # noqa: E402
 
 MANAGEMENT = "111111111111"
 MEMBER = "123456789012"  # the emulator's default account ("test" credentials)
-_tmp: tempfile.TemporaryDirectory[str] | None = None
-_server: Any = None
+_server = ModuleServer("ccb-emulator-org-test-")
 ENDPOINT = ""
 
 
 def setUpModule() -> None:
-    global _tmp, _server, ENDPOINT
-    _tmp = tempfile.TemporaryDirectory(prefix="ccb-emulator-org-test-")
-    port_file = Path(_tmp.name) / "port"
-    _server = start_server(port_file)
-    ENDPOINT = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
+    global ENDPOINT
+    ENDPOINT = _server.start().endpoint
 
 
 def tearDownModule() -> None:
-    if _server is not None:
-        stop_server(_server)
-    if _tmp is not None:
-        _tmp.cleanup()
+    _server.stop()
 
 
 def organizations(account: str) -> Any:

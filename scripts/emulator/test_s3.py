@@ -14,7 +14,6 @@ fail.
 from __future__ import annotations
 
 import sys
-import tempfile
 import unittest
 import urllib.request
 from pathlib import Path
@@ -28,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # also when run as a file path rather than through discovery
     sys.path.insert(0, str(HERE))
 
-from test_emulator import start_server, stop_server  # noqa: E402
+from test_emulator import ModuleServer  # noqa: E402
 
 REGION = "us-east-1"
 HEADER = "x-amz-transition-default-minimum-object-size"
@@ -74,24 +73,17 @@ RESULTS_RULES: list[dict[str, Any]] = [
     },
 ]
 
-_tmp: tempfile.TemporaryDirectory[str] | None = None
-_server: Any = None
+_server = ModuleServer("ccb-emulator-s3-test-")
 ENDPOINT = ""
 
 
 def setUpModule() -> None:
-    global _tmp, _server, ENDPOINT
-    _tmp = tempfile.TemporaryDirectory(prefix="ccb-emulator-s3-test-")
-    port_file = Path(_tmp.name) / "port"
-    _server = start_server(port_file)
-    ENDPOINT = f"http://127.0.0.1:{port_file.read_text().split()[0]}"  # first line: moto's port
+    global ENDPOINT
+    ENDPOINT = _server.start().endpoint
 
 
 def tearDownModule() -> None:
-    if _server is not None:
-        stop_server(_server)
-    if _tmp is not None:
-        _tmp.cleanup()
+    _server.stop()
 
 
 class S3LifecycleTest(unittest.TestCase):
