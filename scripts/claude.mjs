@@ -274,8 +274,9 @@ export function prepareDeveloper({ env, developerId, config, outputs, emulator, 
     );
   }
   const home = join(homeRoot ?? join(localDeploymentDir(env), 'home'), dev.slug);
-  mkdirSync(join(home, '.claude'), { recursive: true });
-  mkdirSync(join(home, '.aws'), { recursive: true });
+  // The home holds the developer's keys: private to the user running it.
+  mkdirSync(join(home, '.claude'), { recursive: true, mode: 0o700 });
+  mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
   const { files } = onboardingFiles(config, outputs);
   const mine = (name) =>
     files.find((f) => f.developer?.id === dev.id && f.path.endsWith(name)).content;

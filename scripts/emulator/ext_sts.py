@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -74,6 +75,15 @@ class StsError(HTTPException):
 
 # The account root's access key in the emulator (the AWS CLI, Terraform and the scripts use it).
 ROOT_ACCESS_KEY = "test"
+
+
+def _request_access_key(response: TokenResponse) -> str:
+    """The access key id the request was signed with (moto's own parser only knows 20-character
+    keys and answers a default for ``test``)."""
+    match = re.search(r"Credential=([^/,\s]+)/", response.headers.get("Authorization", ""))
+    if match:
+        return match.group(1)
+    return (response.querystring.get("AWSAccessKeyId") or [""])[0]
 
 
 def access_denied(message: str) -> StsError:
@@ -193,7 +203,7 @@ def assume_role(self: TokenResponse) -> Any:
     tags = {t["Key"]: t.get("Value", "") for t in _list_param(self, "Tags")}
     transitive = [str(k) for k in _list_param(self, "TransitiveTagKeys")]
     _validate_tags(tags, transitive)
-    access_key = self.get_access_key()
+    access_key = _request_access_key(self)
     caller = principals.find_credentials(access_key)
     if caller is None and access_key != ROOT_ACCESS_KEY:
         # Only the emulator's root credentials (test/test, what Terraform uses) and keys the

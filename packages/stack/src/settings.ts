@@ -1,5 +1,10 @@
 import type { EnvironmentConfig, ResolvedDeveloper, ResolvedTier } from '@claude-code-bedrock/core';
-import { defaultTierName, resolveTiers, roleSessionName } from '@claude-code-bedrock/core';
+import {
+  DEVELOPER_ID,
+  defaultTierName,
+  resolveTiers,
+  roleSessionName,
+} from '@claude-code-bedrock/core';
 import { developerPermissionSetName } from '@claude-code-bedrock/foundation';
 
 /** The config sections the settings depend on. */
@@ -184,6 +189,11 @@ export function developerSettings(
   arns: Readonly<Record<string, string>>,
   developerRoleArn: string,
 ): ClaudeSettings {
+  // The id goes into a shell command between single quotes: only ids the config schema accepts
+  // (no quote, space or shell metacharacter) may.
+  if (!DEVELOPER_ID.safeParse(developer.id).success) {
+    throw new Error(`developer id ${JSON.stringify(developer.id)} is not a valid developer id`);
+  }
   const refresh = authRefreshCommand(config);
   return {
     $schema: 'https://json.schemastore.org/claude-code-settings.json',

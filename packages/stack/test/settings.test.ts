@@ -101,6 +101,12 @@ describe('developer settings', () => {
     expect(s.awsAuthRefresh).toBeUndefined();
   });
 
+  it('refuses an id that could break out of the quoted shell command', () => {
+    for (const id of ["x' ; rm -rf ~ ; '", 'a b', '$(id)', 'a`id`']) {
+      expect(() => developerSettings(c, { id }, {}, ROLE)).toThrow(/is not a valid developer id/);
+    }
+  });
+
   it('uses the configured source profile for the assume-role command', () => {
     const s = developerSettings(
       { ...c, claudeCode: { ...c.claudeCode, sourceProfile: 'corp' } },
