@@ -4,7 +4,10 @@
 // After the apply, the environment's SCP document (output scp_policy_json) is attached to the
 // emulator's organization root, as the platform team does in the management account, so the
 // emulator's Bedrock data plane evaluates it like AWS would.
-// Usage: npm start [-- --env dev] [--keep] [--synth-only] [--quiet]
+// It ends with a short summary (developers and their default-tier profiles, where the full
+// outputs were saved, the next command); --json prints `terraform output -json` instead, --quiet
+// nothing.
+// Usage: npm start [-- --env dev] [--keep] [--synth-only] [--json | --quiet]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,10 +19,26 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'synth-only': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   },
 });
 const env = values.env;
 const step = (msg) => console.error(`\n▶ ${msg}`);
+
+/** What a person wants after a deploy: who can use it, where the details are, what to run next. */
+function summary(outputs, file) {
+  const arns = outputs.inference_profile_arns?.value ?? {};
+  const ids = Object.keys(arns);
+  const width = Math.max(0, ...ids.map((id) => id.length));
+  return [
+    `'${env}' is deployed to the local emulator: ${ids.length} developers, default-tier profiles:`,
+    ...ids.map((id) => `  ${id.padEnd(width)}  ${arns[id]}`),
+    `all outputs (terraform output -json): ${file}`,
+    values.keep && ids.length > 0
+      ? `next: npm run claude -- --env ${env} --developer ${ids[0]} -- -p "hello"`
+      : `next: npm start -- --env ${env} --keep, then npm run claude -- --env ${env} --developer <id>`,
+  ].join('\n');
+}
 
 step('building packages and apps');
 must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
@@ -71,8 +90,9 @@ try {
     JSON.parse(outputs).scp_policy_json.value,
     tfEnv,
   );
-  if (!values.quiet) process.stdout.write(outputs);
-  console.error(`\n  outputs saved to ${join(work, 'outputs.json')}`);
+  if (values.json) process.stdout.write(outputs);
+  else if (!values.quiet) console.log(summary(JSON.parse(outputs), join(work, 'outputs.json')));
+  else console.error(`\n  outputs saved to ${join(work, 'outputs.json')}`);
   exitCode = 0;
 } catch (err) {
   console.error(err.message);
