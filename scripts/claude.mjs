@@ -17,7 +17,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ROOT, run } from './lib.mjs';
+import { ROOT, emulatorAws, run } from './lib.mjs';
 import {
   deployedOutputs,
   localDeploymentDir,
@@ -75,26 +75,13 @@ function withoutAwsSettings(env) {
   );
 }
 
-/** Runs the aws CLI against the emulator; returns parsed JSON (or {}), throws a one-line error. */
-function awsCli(endpoint, args, credentials = { id: 'test', secret: 'test' }) {
-  const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
-    capture: true,
-    env: {
-      ...withoutAwsSettings(process.env),
-      AWS_ACCESS_KEY_ID: credentials.id,
-      AWS_SECRET_ACCESS_KEY: credentials.secret,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-    },
-  });
-  if (res.status !== 0) {
-    const err = new ClaudeRunError(
-      `aws ${args.slice(0, 2).join(' ')}: ${res.stderr.trim().split('\n').pop()}`,
-    );
-    err.stderr = res.stderr;
-    throw err;
+/** {@link emulatorAws} with its failures as one-line errors of this command. */
+function awsCli(endpoint, args) {
+  try {
+    return emulatorAws(endpoint, args);
+  } catch (err) {
+    throw new ClaudeRunError(err.message);
   }
-  return res.stdout.trim() ? JSON.parse(res.stdout) : {};
 }
 
 /**

@@ -169,6 +169,39 @@ export function environmentOutputs(outdir, env = terraformEnv()) {
   return { outputs: mergeOutputs(found), stacks: found.map(([n]) => n), missing };
 }
 
+/**
+ * Runs the aws CLI against the emulator at `endpoint` and returns its JSON output (`{}` when it
+ * prints nothing). The caller's own AWS settings (profile, keys, region) are left out: it signs
+ * with the emulator's root key `test`, or with `credentials` ({ AccessKeyId, SecretAccessKey,
+ * SessionToken? }). A failure throws an error whose message is the command and its last stderr
+ * line (`stderr` holds all of it), or returns undefined with `allowFailure`.
+ */
+export function emulatorAws(endpoint, args, { credentials, allowFailure = false } = {}) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')),
+  );
+  Object.assign(env, {
+    AWS_ACCESS_KEY_ID: credentials?.AccessKeyId ?? 'test',
+    AWS_SECRET_ACCESS_KEY: credentials?.SecretAccessKey ?? 'test',
+    ...(credentials?.SessionToken ? { AWS_SESSION_TOKEN: credentials.SessionToken } : {}),
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_PAGER: '',
+  });
+  const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
+    env,
+    capture: true,
+  });
+  if (res.status !== 0) {
+    if (allowFailure) return undefined;
+    const err = new Error(
+      `aws ${args.slice(0, 2).join(' ')}: ${res.stderr.trim().split('\n').pop()}`,
+    );
+    err.stderr = res.stderr;
+    throw err;
+  }
+  return res.stdout.trim() ? JSON.parse(res.stdout) : {};
+}
+
 /** The emulated organization's management account (the deployed account is a member of it). */
 export const EMULATOR_MANAGEMENT_ACCOUNT = '111111111111';
 
@@ -179,33 +212,8 @@ export const EMULATOR_MANAGEMENT_ACCOUNT = '111111111111';
  * account. SCPs never apply to the management account itself, so the deployed account joins as an
  * invited member. Idempotent: the policy named `name` is created or updated.
  */
-export function attachScp(endpoint, name, document, env = terraformEnv()) {
-  const base = {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_PAGER: '',
-  };
-  delete base.AWS_SESSION_TOKEN;
-  delete base.AWS_PROFILE;
-  const aws = (args, { creds, allowFailure = false } = {}) => {
-    const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
-      env: creds
-        ? {
-            ...base,
-            AWS_ACCESS_KEY_ID: creds.AccessKeyId,
-            AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey,
-            AWS_SESSION_TOKEN: creds.SessionToken,
-          }
-        : base,
-      capture: true,
-    });
-    if (res.status !== 0 && !allowFailure) {
-      throw new Error(`aws ${args.slice(0, 2).join(' ')} failed: ${res.stderr.trim()}`);
-    }
-    return res.status === 0 && res.stdout.trim() ? JSON.parse(res.stdout) : undefined;
-  };
+export function attachScp(endpoint, name, document) {
+  const aws = (args, opts) => emulatorAws(endpoint, args, opts);
   // The platform team, signed in to the management account.
   const management = aws([
     'sts',
@@ -215,7 +223,8 @@ export function attachScp(endpoint, name, document, env = terraformEnv()) {
     '--role-session-name',
     'platform-team',
   ]).Credentials;
-  const org = (args, opts = {}) => aws(['organizations', ...args], { creds: management, ...opts });
+  const org = (args, opts = {}) =>
+    aws(['organizations', ...args], { credentials: management, ...opts });
   if (!org(['describe-organization'], { allowFailure: true })) {
     org(['create-organization', '--feature-set', 'ALL']);
   }

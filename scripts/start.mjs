@@ -88,7 +88,6 @@ try {
     emulator.endpoint,
     `claude-code-bedrock-${env}`,
     JSON.parse(outputs).scp_policy_json.value,
-    tfEnv,
   );
   if (values.json) process.stdout.write(outputs);
   else if (!values.quiet) console.log(summary(JSON.parse(outputs), join(work, 'outputs.json')));

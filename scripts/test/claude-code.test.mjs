@@ -34,22 +34,21 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
   let config;
   let instanceArn; // the emulator's IAM Identity Center instance
   const results = {}; // developer id -> Claude's JSON result
-  const homes = {};
 
-  /** Prepares the developer (as `npm run claude` does) and runs `claude <args>`. */
-  async function claude(developerId, args, { extraEnv, homeRoot, configOverride } = {}) {
-    const dev = prepareDeveloper({
+  /** The developer's HOME and environment, as `npm run claude` prepares them, under `home`. */
+  const prepare = (developerId, home = 'home') =>
+    prepareDeveloper({
       env: 'dev',
       developerId,
-      config: configOverride ?? config,
+      config,
       outputs,
       emulator: ctx.emulator,
-      homeRoot: homeRoot ?? join(ctx.WORK, 'home'),
+      homeRoot: join(ctx.WORK, home),
     });
-    homes[developerId] ??= dev.home;
-    const res = await runClaude(dev, args, { capture: true, extraEnv, timeoutMs: 90_000 });
-    return { ...res, dev };
-  }
+
+  /** Runs `claude <args>` as the developer. */
+  const claude = (developerId, args, { extraEnv } = {}) =>
+    runClaude(prepare(developerId), args, { capture: true, extraEnv, timeoutMs: 90_000 });
 
   before(async () => {
     claudeBinary(); // install the pinned CLI before timing anything else
@@ -64,12 +63,7 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     must('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: ctx.tfEnv });
     ctx.apply(stackDir);
     outputs = JSON.parse(ctx.tf(stackDir, ['output', '-json']).stdout);
-    attachScp(
-      ctx.emulator.endpoint,
-      'claude-code-bedrock-dev',
-      outputs.scp_policy_json.value,
-      ctx.tfEnv,
-    );
+    attachScp(ctx.emulator.endpoint, 'claude-code-bedrock-dev', outputs.scp_policy_json.value);
     config = packages().core.validateConfig(testConfig);
   });
 
@@ -265,14 +259,7 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
 
   it("refuses a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) minted from the developer's own session", async () => {
     // Bob's tagged session, obtained exactly as his settings do it (awsCredentialExport) ...
-    const prepared = prepareDeveloper({
-      env: 'dev',
-      developerId: 'bob.smith',
-      config,
-      outputs,
-      emulator: ctx.emulator,
-      homeRoot: join(ctx.WORK, 'home'),
-    });
+    const prepared = prepare('bob.smith');
     const settings = JSON.parse(readFileSync(join(prepared.home, '.claude', 'settings.json')));
     const exported = spawnSync('sh', ['-c', settings.awsCredentialExport], {
       env: prepared.env,
@@ -316,14 +303,7 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
 
   it('refuses a session without the User tag', async () => {
     // Bob's own IAM credentials, assuming the developer role without --tags.
-    const prepared = prepareDeveloper({
-      env: 'dev',
-      developerId: 'bob.smith',
-      config,
-      outputs,
-      emulator: ctx.emulator,
-      homeRoot: join(ctx.WORK, 'home-untagged'),
-    });
+    const prepared = prepare('bob.smith', 'home-untagged');
     const creds = assumeRole(prepared.home, 'default', outputs.developer_role_arn.value, []);
     writeSession(prepared.home, 'untagged', creds);
     const settings = JSON.parse(readFileSync(join(prepared.home, '.claude', 'settings.json')));
@@ -388,14 +368,7 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     };
     // prepareDeveloper refuses Identity Center (the emulator has no SSO portal): build the home
     // from bob's, with the identityCenter settings and the SSO session in the profile.
-    const prepared = prepareDeveloper({
-      env: 'dev',
-      developerId: 'jane.doe@example.com',
-      config,
-      outputs,
-      emulator: ctx.emulator,
-      homeRoot: join(ctx.WORK, 'home-sso'),
-    });
+    const prepared = prepare('jane.doe@example.com', 'home-sso');
     const { stack } = packages();
     const settings = stack.developerSettings(
       ssoConfig,

@@ -257,16 +257,16 @@ export function developerSettingsExpression(
 export function developerEnvExpression(config: SettingsConfig, arns: string): string {
   const str = (s: string) => JSON.stringify(s);
   const has = (tier: string) => `contains(keys(${arns}), ${str(tier)})`;
+  const main = mainModelExpression(config, arns);
   const base = [
     `CLAUDE_CODE_USE_BEDROCK = "1"`,
     `AWS_REGION = ${str(config.region)}`,
     ...(credentialSource(config) !== 'assumeRole'
       ? [`AWS_PROFILE = ${str(config.claudeCode.awsProfile)}`]
       : []),
-    `ANTHROPIC_MODEL = ${mainModelExpression(config, arns)}`,
+    `ANTHROPIC_MODEL = ${main}`,
   ];
   const parts = [`{ ${base.join(', ')} }`];
-  const main = mainModelExpression(config, arns);
   const families = familyTiers(config);
   for (const family of FAMILIES) {
     const tier = families[family];
