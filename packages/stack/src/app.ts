@@ -2,7 +2,7 @@ import { ConfigError, loadConfigFile } from '@claude-code-bedrock/core';
 import { App } from 'cdktf';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'fs';
 import { dirname, join } from 'path';
-import { AllocationShardStack, ClaudeCodeBedrockStack } from './stack';
+import { ClaudeCodeBedrockStack } from './stack';
 import { parseTarget } from './target';
 
 export interface EnvironmentAppOptions {
@@ -38,22 +38,12 @@ export function runEnvironmentApp(options: EnvironmentAppOptions): number {
     mkdirSync(dirname(options.outdir), { recursive: true });
     withoutStackCapture(!options.debug, () => {
       const app = new App({ outdir: scratch, skipValidation: false, stackTraces: false });
-      const platform = new ClaudeCodeBedrockStack(app, config.environment, {
+      // A sharded environment adds its team stacks beside this one.
+      new ClaudeCodeBedrockStack(app, config.environment, {
         config,
         target,
         localStateDir: options.stateDir,
       });
-      if (config.allocation.shardBy === 'team') {
-        for (const team of config.teams) {
-          new AllocationShardStack(app, `${config.environment}-${team.id}`, {
-            config,
-            team: team.id,
-            platform,
-            target,
-            localStateDir: options.stateDir,
-          });
-        }
-      }
       app.synth();
     });
     keepTerraformWorkingFiles(options.outdir, scratch);

@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { AllocationShardStack, ClaudeCodeBedrockStack } from '../src';
@@ -20,18 +20,7 @@ function synthAll(shardBy: 'none' | 'team', env = 'prod') {
     config: c,
     localStateDir: '/state',
   });
-  const shards =
-    shardBy === 'team'
-      ? c.teams.map(
-          (t) =>
-            new AllocationShardStack(app as App, `${c.environment}-${t.id}`, {
-              config: c,
-              team: t.id,
-              platform,
-              localStateDir: '/state',
-            }),
-        )
-      : [];
+  const shards = platform.shards;
   // A whole-app synth, as `cdktf synth` does: cross-stack references become remote state.
   app.synth();
   const parse = (s: ClaudeCodeBedrockStack | AllocationShardStack) =>
