@@ -13,6 +13,10 @@ method of ``AthenaResponse``. State lives on moto's per-account, per-region
 ``AthenaBackend``.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import json

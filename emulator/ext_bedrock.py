@@ -10,6 +10,10 @@ the botocore operation name, so each operation below is a method named after
 the operation in snake_case.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import os
@@ -421,19 +425,20 @@ def delete_inference_profile(self: BedrockResponse) -> Resp:
 # --------------------------------------------------------------------------- tagging
 
 
-def _check_taggable(backend: BedrockBackend, arn: Any) -> None:
+def _taggable(backend: BedrockBackend, arn: Any) -> str:
+    """``arn`` when it names a taggable resource of ``backend``."""
     if not isinstance(arn, str) or not 20 <= len(arn) <= 1011:
         raise validation(f"1 validation error detected: Value '{arn}' at 'resourceARN' failed to satisfy constraint")
     if arn not in backend._list_arns():
         raise not_found(f"Resource {arn} not found.")
+    return arn
 
 
 @patch(BedrockResponse)
 def tag_resource(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     params = json_body(self)
-    arn = params.get("resourceARN")
-    _check_taggable(backend, arn)
+    arn = _taggable(backend, params.get("resourceARN"))
     tags = _validate_tags(params.get("tags"))
     existing = {t["Key"] for t in backend.tagger.list_tags_for_resource(arn)["Tags"]}
     if len(existing | {t["key"] for t in tags}) > MAX_TAGS:
@@ -446,8 +451,7 @@ def tag_resource(self: BedrockResponse) -> Resp:
 def untag_resource(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
     params = json_body(self)
-    arn = params.get("resourceARN")
-    _check_taggable(backend, arn)
+    arn = _taggable(backend, params.get("resourceARN"))
     keys = params.get("tagKeys")
     if not isinstance(keys, list):
         raise constraint("tagKeys", keys, "Member must not be null")
@@ -458,8 +462,7 @@ def untag_resource(self: BedrockResponse) -> Resp:
 @patch(BedrockResponse)
 def list_tags_for_resource(self: BedrockResponse) -> Resp:
     backend: BedrockBackend = self.bedrock_backend
-    arn = json_body(self).get("resourceARN")
-    _check_taggable(backend, arn)
+    arn = _taggable(backend, json_body(self).get("resourceARN"))
     return ok({"tags": backend.list_tags_for_resource(arn)})
 
 

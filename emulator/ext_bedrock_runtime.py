@@ -27,6 +27,10 @@ Allowed model calls are written to the account's invocation log destinations.
 See README.md ("Amazon Bedrock Runtime — data plane").
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import base64
@@ -96,7 +100,7 @@ class ApiError(Exception):
 
 
 def _from_moto(err: JsonRESTError) -> ApiError:
-    return ApiError(err.error_type, err.message, int(err.code))
+    return ApiError(err.error_type, err.message, err.code)
 
 
 # --------------------------------------------------------------------------- token formula
@@ -1031,7 +1035,8 @@ class Listener:
     ):
         self.source_vpce = source_vpce
         self.server = _Server((host, port), _handler(source_vpce, region))
-        self.host, self.port = self.server.server_address[:2]
+        self.host = host
+        self.port = self.server.server_port  # the one the OS chose for port 0
         self.thread = threading.Thread(
             target=self.server.serve_forever, name=f"bedrock-runtime-{self.port}", daemon=True
         )

@@ -13,10 +13,14 @@ snake_case method of ``BudgetsResponse``. State lives on moto's per-account,
 per-partition ``BudgetsBackend``.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from moto.budgets.models import Budget, BudgetsBackend, Notification
 from moto.budgets.responses import BudgetsResponse
@@ -24,6 +28,7 @@ from moto.utilities.tagging_service import TaggingService
 
 from ext_common import AwsError, extend_init, ok, paginate, patch
 
+# moto annotates BaseModel.__new__ as returning BaseModel: models made here are cast to their class.
 SERVICE = "budgets"
 Resp = tuple[str, dict[str, Any]]
 
@@ -125,7 +130,7 @@ def _budget(backend: BudgetsBackend, account_id: str, name: str, action: str) ->
 
 
 def _notification(budget: Budget, notification: dict[str, Any], action: str) -> Notification:
-    for existing in budget.notifications:
+    for existing in cast("list[Notification]", budget.notifications):
         if _key(existing.details) == _key(notification):
             return existing
     raise error("NotFoundException", f"Unable to {action} - the notification doesn't exist.")
@@ -201,7 +206,7 @@ def create_budget(self: BudgetsResponse) -> Resp:
             f"Error creating budget: {budget['BudgetName']} - the budget already exists.",
         )
     budget = {k: v for k, v in budget.items() if k not in ("CalculatedSpend", "LastUpdatedTime", "HealthStatus")}
-    backend.budgets[account_id][budget["BudgetName"]] = Budget(budget, notifications)
+    backend.budgets[account_id][budget["BudgetName"]] = cast(Budget, Budget(budget, notifications))
     if tags:
         backend.tagger.tag_resource(budget_arn(backend, account_id, budget["BudgetName"]), tags)
     return ok({})
@@ -221,7 +226,7 @@ def update_budget(self: BudgetsResponse) -> Resp:
     kept = {k: existing.budget[k] for k in ("TimePeriod",) if k in existing.budget and k not in new_budget}
     updated = {k: v for k, v in new_budget.items() if k not in ("CalculatedSpend", "LastUpdatedTime", "HealthStatus")}
     notifications = existing.notifications
-    replacement = Budget({**updated, **kept}, [])
+    replacement = cast(Budget, Budget({**updated, **kept}, []))
     replacement.notifications = notifications
     backend.budgets[account_id][new_budget["BudgetName"]] = replacement
     return ok({})
@@ -294,7 +299,8 @@ def create_notification(self: BudgetsResponse) -> Resp:
         raise error("DuplicateRecordException", "Unable to create notification - the notification already exists.")
     if len(budget.notifications) >= MAX_NOTIFICATIONS:
         raise error("CreationLimitExceededException", f"A budget can have at most {MAX_NOTIFICATIONS} notifications.")
-    budget.add_notification(details, subscribers)
+    # moto annotates subscribers as a dict; they are the list of the API (as moto's create_budget passes them).
+    budget.add_notification(details, subscribers)  # pyright: ignore[reportArgumentType]
     return ok({})
 
 

@@ -16,6 +16,10 @@ becomes known when it is first activated with UpdateCostAllocationTagsStatus
 (or when a resource tag with that key is seen through this API).
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import re

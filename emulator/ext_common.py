@@ -77,7 +77,7 @@ def extend_init(cls: type, initializer: Callable[[Any], None]) -> None:
         initializer(self)
 
     setattr(__init__, marker, True)
-    cls.__init__ = __init__  # type: ignore[method-assign]
+    cls.__init__ = __init__
 
 
 def json_body(response: Any) -> dict[str, Any]:

@@ -12,6 +12,10 @@ model and serialises ``ActionResult`` values back to XML. State lives on
 moto's per-account, per-partition ``IAMBackend``.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import base64

@@ -19,10 +19,14 @@ Errors: ``AWSOrganizationsNotInUseException`` without an organization,
 ``OPEN``, ``AccessDeniedException`` when another account accepts.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 from moto.core.utils import utcnow
 from moto.organizations import utils
@@ -103,9 +107,11 @@ def accept_handshake(self: OrganizationsResponse) -> tuple[str, dict[str, Any]]:
             f"You can't perform the operation on the handshake in its current state ({handshake['State']}).",
         )
     org = backend.org
+    if org is None:  # deleted since the invitation
+        raise AwsError(SERVICE, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
     # A FakeAccount without moto's create-time side effects (an invited account gets no
     # OrganizationAccountAccessRole).
-    account = FakeAccount.__new__(FakeAccount)
+    account = cast(FakeAccount, FakeAccount.__new__(FakeAccount))  # moto: BaseModel.__new__ -> BaseModel
     account.type = "ACCOUNT"
     account.region = org.region
     account.organization_id = org.id

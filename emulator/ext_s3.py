@@ -32,6 +32,10 @@ wait run into its 3-minute timeout. The wait itself (about 55 s per create or
 update) is fixed in the provider and happens on AWS too.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 from typing import Any
@@ -87,7 +91,9 @@ def set_lifecycle(self: FakeBucket, rules: list[dict[str, Any]]) -> None:
         _original_set_lifecycle(self, rules)
         # Attach what moto's model has no field for, rule by rule (moto keeps the request order).
         for parsed, raw in zip(self.rules, rules):
-            lc_filter = raw.get("Filter") if isinstance(raw.get("Filter"), dict) else {}
+            lc_filter = raw.get("Filter")
+            if not isinstance(lc_filter, dict):
+                lc_filter = {}
             if parsed.filter is not None:
                 and_raw = lc_filter.get("And") or {}
                 for attr, member in SIZE_FIELDS:

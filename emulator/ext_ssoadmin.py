@@ -13,6 +13,10 @@ snake_case method of ``SSOAdminResponse``. State lives on moto's per-account,
 per-region ``SSOAdminBackend``.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import json
@@ -45,7 +49,7 @@ extend_init(SSOAdminBackend, _init_state)
 
 
 @patch(PermissionSet, "generate_id")
-@staticmethod  # type: ignore[misc]
+@staticmethod
 def generate_id(instance_arn: str) -> str:
     partition = instance_arn.split(":")[1]
     instance_id = instance_arn.split("/")[-1]

@@ -25,6 +25,10 @@ session tags. This extension:
   signatures are not verified.
 """
 
+# Extensions keep their state on moto's objects, as attributes moto's classes do not declare
+# (ext_common.extend_init): pyright's check of attribute names cannot know them.
+# pyright: reportAttributeAccessIssue=false
+
 from __future__ import annotations
 
 import base64
@@ -70,7 +74,7 @@ class StsError(HTTPException):
         return [("Content-Type", "text/xml"), ("X-Amzn-ErrorType", self.error_code)]
 
     def get_body(self, *args: Any, **kwargs: Any) -> str:
-        return self.description
+        return self.description or ""
 
 
 # The account root's access key in the emulator (the AWS CLI, Terraform and the scripts use it).
@@ -83,7 +87,7 @@ def _request_access_key(response: TokenResponse) -> str:
     match = re.search(r"Credential=([^/,\s]+)/", response.headers.get("Authorization", ""))
     if match:
         return match.group(1)
-    return (response.querystring.get("AWSAccessKeyId") or [""])[0]
+    return (response.querystring.get("AWSAccessKeyId") or [""])[0] or ""
 
 
 def access_denied(message: str) -> StsError:
@@ -102,8 +106,8 @@ def _init_session(self: AssumedRole, *args: Any, **kwargs: Any) -> None:
 
 _original_init = AssumedRole.__init__
 if not getattr(AssumedRole.__init__, "_ext_sts", False):
-    _init_session._ext_sts = True  # type: ignore[attr-defined]
-    AssumedRole.__init__ = _init_session  # type: ignore[method-assign]
+    _init_session._ext_sts = True
+    AssumedRole.__init__ = _init_session
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,9 +1,8 @@
 """Client of the IAM policy evaluator (``iam_evaluator.mjs``, @cloud-copilot/iam-simulate).
 
 ``evaluate(requests)`` sends a batch of authorization requests to one long-lived
-``node scripts/emulator/iam_evaluator.mjs`` child per Python process (started on
-first use, from the repository root so that it finds node_modules) and returns
-one result per request::
+``node emulator/iam_evaluator.mjs`` child per Python process (started on
+first use, from the repository root) and returns one result per request::
 
     {"decision": "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | "Error",
      "deniedBy": "identity" | "scp" | "boundary" | "resource" | None,
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
+REPO_ROOT = HERE.parent
 SCRIPT = HERE / "iam_evaluator.mjs"
 #: Seconds to wait for the answer to one batch (the first one includes Node's start-up).
 TIMEOUT = float(os.environ.get("CCB_IAM_EVAL_TIMEOUT", "30"))
@@ -154,7 +153,7 @@ def evaluate(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if _child is not None and _owner_pid != os.getpid():
             _stop()
         failure = ""
-        for attempt in range(2):
+        for _ in range(2):
             child = _child if _child is not None and _child.alive() else None
             if child is None:
                 _stop()

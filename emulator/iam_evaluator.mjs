@@ -6,7 +6,7 @@
 // `{"decision": "Error", ...}`; a line that is not JSON, or has no `requests` array, yields
 // `{"id": N|null, "results": [], "error": "..."}`. The process exits when stdin closes.
 // As a module it exports `evaluate(requests)`. The request and result shapes are documented in
-// scripts/emulator/README.md ("IAM policy evaluation").
+// emulator/README.md ("IAM policy evaluation").
 
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -382,7 +382,7 @@ async function evaluateOne(raw) {
 }
 
 /**
- * Evaluates IAM authorization requests (shape: scripts/emulator/README.md). Never rejects for a bad
+ * Evaluates IAM authorization requests (shape: emulator/README.md). Never rejects for a bad
  * request: that request's result is `{decision: "Error", error}`.
  *
  * @param {object[]} requests

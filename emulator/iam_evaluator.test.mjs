@@ -1,4 +1,4 @@
-// Tests of iam_evaluator.mjs: node --test scripts/emulator/iam_evaluator.test.mjs
+// Tests of iam_evaluator.mjs: node --test emulator/iam_evaluator.test.mjs
 //
 // The developer policy and the SCP are rendered from the built packages (packages/*/dist) for the
 // dev configuration (apps/dev/config.yaml), so the evaluator sees the statements the stack deploys.
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluate } from './iam_evaluator.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..', '..');
+const ROOT = join(HERE, '..');
 // The tests evaluate the policies the stack deploys, rendered from the built packages: they fail
 // (rather than skip) when the packages are not built.
 if (

@@ -208,7 +208,7 @@ def principal_tags(principal: Principal) -> dict[str, str]:
 
 def service_control_policies(account_id: str, partition: str = "aws") -> list[dict[str, Any]]:
     """SCPs in effect for ``account_id``: one entry per level (root, each OU, the account)."""
-    from moto.organizations.models import organizations_backends
+    from moto.organizations.models import FakeRoot, organizations_backends
 
     backend = None
     if account_id in organizations_backends.master_accounts:
@@ -219,7 +219,7 @@ def service_control_policies(account_id: str, partition: str = "aws") -> list[di
         backend = candidate if candidate.org else None
     if backend is None or backend.org is None or backend.org.master_account_id == account_id:
         return []
-    roots = [ou for ou in backend.ou if getattr(ou, "type", "") == "ROOT"]
+    roots = [ou for ou in backend.ou if isinstance(ou, FakeRoot)]
     if not roots or not any(
         t.get("Type") == "SERVICE_CONTROL_POLICY" and t.get("Status") == "ENABLED" for t in roots[0].policy_types
     ):

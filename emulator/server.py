@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Local AWS emulator: moto 5.2.1 plus the project's API extensions.
+"""Local AWS emulator: moto (the version requirements.txt pins) plus the project's API extensions.
 
 Usage:
-    python3 scripts/emulator/server.py [--port N] [--runtime-port N] [--port-file PATH] [--host 127.0.0.1]
+    python3 emulator/server.py [--port N] [--runtime-port N] [--port-file PATH] [--host 127.0.0.1]
 
 Two listeners: moto and the extensions on ``--port``; the Amazon Bedrock
 Runtime data plane (``ext_bedrock_runtime.py``) on ``--runtime-port``. Port 0
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-EXPECTED_MOTO = "5.2.1"
+REQUIREMENTS = HERE / "requirements.txt"
 
 # Extension modules, imported (and thereby installed) in this order.
 EXTENSIONS = [
@@ -47,6 +48,14 @@ EXTENSIONS = [
     "ext_policy",
     "ext_s3",
 ]
+
+
+def pinned_moto(requirements: str) -> str:
+    """The moto version that requirements.txt (its text: ``requirements``) pins (``moto[server]==X``)."""
+    match = re.search(r"^moto(?:\[[^\]]*\])?==(\S+)\s*$", requirements, re.MULTILINE)
+    if match is None:
+        raise ValueError("requirements.txt pins no moto version (a line moto[server]==X)")
+    return match.group(1)
 
 
 def install_extensions() -> list[str]:
@@ -116,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import moto
 
-    if moto.__version__ != EXPECTED_MOTO:
+    expected = pinned_moto(REQUIREMENTS.read_text())
+    if moto.__version__ != expected:
         print(
-            f"warning: the emulator extensions target moto {EXPECTED_MOTO}, found {moto.__version__}",
+            f"warning: the emulator extensions target moto {expected}, found {moto.__version__}",
             file=sys.stderr,
         )
     install_extensions()

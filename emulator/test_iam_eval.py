@@ -1,6 +1,6 @@
 """Tests of iam_eval.py through the real Node evaluator (iam_evaluator.mjs).
 
-Run: python3 -m unittest discover -s scripts/emulator -p 'test_*.py'
+Run: python3 -m unittest discover -s emulator -p 'test_*.py'
 
 The developer policy is rendered by the built packages (packages/*/dist) for
 apps/dev/config.yaml, so the statements are the ones the stack deploys. Skipped
@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 import iam_eval  # noqa: E402
 
-ROOT = HERE.parent.parent
+ROOT = HERE.parent
 ACCOUNT = "123456789012"
 JANE = "jane.doe@example.com"
 APP_PROFILE = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/abc123def456"

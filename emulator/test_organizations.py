@@ -1,61 +1,28 @@
 """Tests of ext_organizations.py (inviting an existing account), through boto3 against a server.
 
-Run: python3 -m unittest discover -s scripts/emulator -p 'test_organizations.py'
+Run: python3 -m unittest test_organizations (in emulator/), or every module: npm run test:emulator
 """
 
 from __future__ import annotations
 
-import sys
 import unittest
-import urllib.request
-from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from test_emulator import ModuleServer  # noqa: E402
+from testing_support import ACCOUNT, EmulatorTestCase, client
 
 MANAGEMENT = "111111111111"
-MEMBER = "123456789012"  # the emulator's default account ("test" credentials)
-_server = ModuleServer("ccb-emulator-org-test-")
-ENDPOINT = ""
-
-
-def setUpModule() -> None:
-    global ENDPOINT
-    ENDPOINT = _server.start().endpoint
-
-
-def tearDownModule() -> None:
-    _server.stop()
+MEMBER = ACCOUNT  # the emulator's default account ("test" credentials)
 
 
 def organizations(account: str) -> Any:
-    made = boto3.client(
-        "organizations",
-        endpoint_url=ENDPOINT,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-    )
-    made.meta.events.register(
-        "before-sign", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account)
-    )
-    return made
+    return client("organizations", account=account)
 
 
-class InviteAccountTest(unittest.TestCase):
+class InviteAccountTest(EmulatorTestCase):
     def setUp(self) -> None:
-        request = urllib.request.Request(f"{ENDPOINT}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            self.assertEqual(response.status, 200)
+        super().setUp()
         self.management = organizations(MANAGEMENT)
         self.member = organizations(MEMBER)
         self.management.create_organization(FeatureSet="ALL")
@@ -109,6 +76,13 @@ class InviteAccountTest(unittest.TestCase):
         with self.assertRaises(ClientError) as no_org:
             organizations("222222222222").invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})
         self.assertEqual(no_org.exception.response["Error"]["Code"], "AWSOrganizationsNotInUseException")
+
+    def test_accepting_after_the_organization_was_deleted_is_refused(self) -> None:
+        handshake = self.invite()
+        self.management.delete_organization()
+        with self.assertRaises(ClientError) as gone:
+            self.member.accept_handshake(HandshakeId=handshake["Id"])
+        self.assertEqual(gone.exception.response["Error"]["Code"], "AWSOrganizationsNotInUseException")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Tests of ext_s3.py (S3 lifecycle configuration), through boto3 against a real server.
 
-Run: python3 -m unittest discover -s scripts/emulator -p 'test_*.py'
+Run: python3 -m unittest test_s3 (in emulator/), or every module: npm run test:emulator
 
-One server (server.py on a free port) is started for the module and always
-stopped at the end; every test case resets moto's state first. The expected
+Every test case starts from moto's initial state on the shared server
+(testing_support.EmulatorTestCase). The expected
 answers are S3's (API reference of PutBucketLifecycleConfiguration and
 GetBucketLifecycleConfiguration): the Terraform provider re-reads the
 configuration after every Put until it equals what it wrote, so anything the
@@ -13,23 +13,11 @@ fail.
 
 from __future__ import annotations
 
-import sys
 import unittest
-import urllib.request
-from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from testing_support import EmulatorTestCase, client
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:  # also when run as a file path rather than through discovery
-    sys.path.insert(0, str(HERE))
-
-from test_emulator import ModuleServer  # noqa: E402
-
-REGION = "us-east-1"
 HEADER = "x-amz-transition-default-minimum-object-size"
 
 # The rules of packages/logging/src/hardened-bucket.ts as the provider sends them: `filter {}`
@@ -73,34 +61,12 @@ RESULTS_RULES: list[dict[str, Any]] = [
     },
 ]
 
-_server = ModuleServer("ccb-emulator-s3-test-")
-ENDPOINT = ""
-
-
-def setUpModule() -> None:
-    global ENDPOINT
-    ENDPOINT = _server.start().endpoint
-
-
-def tearDownModule() -> None:
-    _server.stop()
-
-
-class S3LifecycleTest(unittest.TestCase):
+class S3LifecycleTest(EmulatorTestCase):
     bucket = "lifecycle-test"
 
     def setUp(self) -> None:
-        request = urllib.request.Request(f"{ENDPOINT}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            self.assertEqual(response.status, 200)
-        self.s3 = boto3.client(
-            "s3",
-            endpoint_url=ENDPOINT,
-            region_name=REGION,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, s3={"addressing_style": "path"}),
-        )
+        super().setUp()
+        self.s3 = client("s3", s3={"addressing_style": "path"})
         self.s3.create_bucket(Bucket=self.bucket)
         self.s3.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
 
@@ -222,12 +188,6 @@ class S3LifecycleTest(unittest.TestCase):
         )
 
     # ---- errors
-
-    def assertError(self, code: str, fn: Any, *args: Any, **kwargs: Any) -> ClientError:
-        with self.assertRaises(ClientError) as ctx:
-            fn(*args, **kwargs)
-        self.assertEqual(ctx.exception.response["Error"]["Code"], code, ctx.exception.response)
-        return ctx.exception
 
     def test_invalid_size_value_is_rejected(self) -> None:
         self.assertError(

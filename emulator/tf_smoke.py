@@ -2,7 +2,7 @@
 """Terraform smoke tests of the emulator: apply, re-plan (must be empty), destroy.
 
 Usage:
-    python3 scripts/emulator/tf_smoke.py [NAME ...] [--endpoint URL] [--keep]
+    python3 emulator/tf_smoke.py [NAME ...] [--endpoint URL] [--keep]
 
 Each directory under ``tf-smoke/`` (except ``_shared``) is a small Terraform
 configuration. The runner runs ``terraform init``, ``apply`` (``revision=1``),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Local AWS emulator (moto + the project's extensions in scripts/emulator/) for Terraform runs.
+// Local AWS emulator (moto + the project's extensions in emulator/) for Terraform runs.
 //
 //   node scripts/emulator.mjs start [--port N]   start in the background, print the endpoint
 //   node scripts/emulator.mjs stop               stop it (safe when not running)
@@ -14,7 +14,8 @@
 // log: .emulator/server.log.
 // Other scripts: `import { startEmulator } from './emulator.mjs'`
 //   -> { endpoint, runtimeEndpoint, port, runtimePort, pid, stop() }.
-// No dependencies; needs python3 with moto 5.2.1 (`pip install "moto[server]==5.2.1"`).
+// No dependencies; needs python3 with the moto emulator/requirements.txt pins
+// (`python3 -m pip install -r emulator/requirements.txt`).
 
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -33,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 
 const SCRIPTS_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = path.resolve(SCRIPTS_DIR, '..');
-export const SERVER_SCRIPT = path.join(SCRIPTS_DIR, 'emulator', 'server.py');
+export const SERVER_SCRIPT = path.join(ROOT_DIR, 'emulator', 'server.py');
 export const STATE_DIR = path.join(ROOT_DIR, '.emulator');
 const STATE_FILE = path.join(STATE_DIR, 'state.json');
 const LOG_FILE = path.join(STATE_DIR, 'server.log');
@@ -373,7 +374,7 @@ function checkPython() {
   });
   if (probe.status !== 0) {
     throw new Error(
-      `${python()} cannot import moto; install it with: pip install "moto[server]==5.2.1"`,
+      `${python()} cannot import moto; install it with: ${python()} -m pip install -r emulator/requirements.txt`,
     );
   }
 }

@@ -272,8 +272,8 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       'python3',
       [
         '-c',
-        'import json, sys; sys.path.insert(0, sys.argv[1]); from test_bedrock_runtime import short_term_key; print(short_term_key(json.load(sys.stdin)))',
-        join(ROOT, 'scripts', 'emulator'),
+        'import json, sys; sys.path.insert(0, sys.argv[1]); from testing_support import short_term_key; print(short_term_key(json.load(sys.stdin)))',
+        join(ROOT, 'emulator'),
       ],
       { input: JSON.stringify(session), encoding: 'utf8' },
     );

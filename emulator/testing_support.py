@@ -1,0 +1,397 @@
+"""What the emulator's test modules share: the server, clients, base test cases and the
+developer environment the data-plane tests run against.
+
+- ``start_server`` / ``read_ports`` / ``stop_server``: one server.py process on free ports.
+- ``emulator()``: the server the test modules share, started on first use and stopped when the
+  test process exits (``--parent-pid`` stops it too if the process dies). Each test resets moto's
+  state first (``EmulatorTestCase``), or each test class (``RuntimeTestCase``), so the modules stay
+  independent; only a test of the server itself starts its own.
+- ``client``: a boto3 client for the shared server (main or data-plane port), optionally in
+  another account (``x-moto-account-id``) or with other credentials.
+- ``build``: a developer environment like the stack's: IAM users jane, bob (tag User) and svc, the
+  role acme-developer with the project's real trust and developer policies (rendered from the built
+  packages/foundation), SAML and OIDC providers, application inference profiles tagged
+  User/Project, a log group, a bucket and the invocation logging configuration.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.auth import SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+PROJECT = "acme"
+SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+SAML_AUD = "https://signin.aws.amazon.com/saml"
+OIDC_HOST = "idp.example.com"
+LOG_GROUP = "/aws/bedrock/acme-invocations"
+KEY_PREFIX = "invocations"
+MESSAGES = [{"role": "user", "content": "hello"}]
+
+
+# --------------------------------------------------------------------------- server
+
+
+def start_server(port_file: Path) -> subprocess.Popen[bytes]:
+    """server.py on free ports, stopped when this process exits; returns once it serves."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(HERE / "server.py"),
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--parent-pid",
+            str(os.getpid()),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if port_file.exists() and port_file.read_text().strip():
+            return proc
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stdout.read().decode() if proc.stdout else ''}")
+        time.sleep(0.05)
+    stop_server(proc)
+    raise RuntimeError("server did not start within 30 s")
+
+
+def read_ports(port_file: Path) -> tuple[int, int]:
+    """(main port, Bedrock Runtime port) from server.py's port file (two lines)."""
+    main, runtime = port_file.read_text().split()[:2]
+    return int(main), int(runtime)
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> int | None:
+    """SIGTERM (SIGKILL after 10 s); the exit status."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stdout:
+        proc.stdout.close()
+    return proc.returncode
+
+
+class ModuleServer:
+    """One emulator (server.py on free ports) and its scratch directory: ``start()``, ``stop()``;
+    ``endpoint`` and ``runtime`` are its two addresses."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.endpoint = ""
+        self.runtime = ""
+
+    def start(self) -> ModuleServer:
+        self._tmp = tempfile.TemporaryDirectory(prefix=self.prefix)
+        port_file = Path(self._tmp.name) / "port"
+        self._proc = start_server(port_file)
+        port, runtime_port = read_ports(port_file)
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self.runtime = f"http://127.0.0.1:{runtime_port}"
+        return self
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            stop_server(self._proc)
+            self._proc = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+_shared: ModuleServer | None = None
+
+
+def emulator() -> ModuleServer:
+    """The server the test modules share (started on first use, stopped at exit)."""
+    global _shared
+    if _shared is None:
+        _shared = ModuleServer("ccb-emulator-test-").start()
+        atexit.register(_shared.stop)
+    return _shared
+
+
+def reset() -> None:
+    """Resets moto's state (and with it every extension's) on the shared server."""
+    request = urllib.request.Request(f"{emulator().endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if response.status != 200:
+            raise RuntimeError(f"moto reset answered {response.status}")
+
+
+def client(
+    service: str,
+    creds: dict[str, str] | None = None,
+    *,
+    region: str = REGION,
+    account: str | None = None,
+    endpoint: str | None = None,
+    **config: Any,
+) -> Any:
+    """A boto3 client of the shared server (``endpoint`` defaults to its main port), signed with
+    ``creds`` (default: the root key ``test``), in ``account`` when given; ``config``: more
+    botocore ``Config`` options. No retries."""
+    creds = creds or {"AccessKeyId": "test", "SecretAccessKey": "test"}
+    made = boto3.client(
+        service,
+        endpoint_url=endpoint or emulator().endpoint,
+        region_name=region,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds.get("SessionToken"),
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+    )
+    if account:
+        made.meta.events.register(
+            "before-sign", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account)
+        )
+    return made
+
+
+def runtime(creds: dict[str, str], service: str = "bedrock-runtime") -> Any:
+    """A client of the shared server's Bedrock Runtime port."""
+    return client(service, creds, endpoint=emulator().runtime)
+
+
+class ErrorAssertions(unittest.TestCase):
+    def assertError(self, code: str, fn: Any, *args: Any, **kwargs: Any) -> ClientError:
+        """``fn(*args, **kwargs)`` raises a ClientError with this error code; returns it."""
+        with self.assertRaises(ClientError) as ctx:
+            fn(*args, **kwargs)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], code, ctx.exception.response)
+        return ctx.exception
+
+
+class EmulatorTestCase(ErrorAssertions):
+    """Each test starts from moto's initial state on the shared server."""
+
+    def setUp(self) -> None:
+        reset()
+
+
+# --------------------------------------------------------------------------- developer environment
+
+_policies: dict[str, str] = {}
+
+_RENDER = """
+const f = require('@claude-code-bedrock/foundation');
+const account = '123456789012';
+const us = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'];
+const tiers = [
+  { profileId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', destinationRegions: us },
+  { profileId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0', destinationRegions: ['*'] },
+];
+const developer = f.developerPolicyStatements({ partition: 'aws', region: 'us-east-1', accountId: account,
+  project: 'acme', tiers, identity: 'principalTag', allowedRegions: us });
+const developerUsername = f.developerPolicyStatements({ partition: 'aws', region: 'us-east-1',
+  accountId: account, project: 'acme', tiers, identity: 'username', allowedRegions: us });
+const trust = f.trustStatements({
+  principals: [`arn:aws:iam::${account}:user/jane`, `arn:aws:iam::${account}:user/bob`],
+  saml: { providerArn: `arn:aws:iam::${account}:saml-provider/corp` },
+  oidc: { providerArn: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, audience: 'sts.amazonaws.com' },
+}, true);
+console.log(JSON.stringify({ developer: f.toPolicyDocument(developer), trust: f.toPolicyDocument(trust),
+  developerUsername: f.toPolicyDocument(developerUsername) }));
+"""
+
+
+def policies() -> dict[str, str]:
+    """The developer (principal-tag and username) and trust policy documents of
+    packages/foundation for account 123456789012, as JSON (rendered once)."""
+    if not _policies:
+        # No fallback copy: a hand-written policy would drift from the one the stack deploys.
+        out = subprocess.run(["node", "-e", _RENDER], cwd=HERE, capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"cannot render the foundation policies (run `npm run build` first):\n{out.stderr}")
+        docs = json.loads(out.stdout)
+        _policies.update({name: json.dumps(docs[name]) for name in ("developer", "developerUsername", "trust")})
+    return _policies
+
+
+def build(account: str = ACCOUNT) -> SimpleNamespace:
+    """The stack's developer environment in ``account`` (default: the emulator's default account)."""
+    swap = (lambda doc: doc.replace(ACCOUNT, account)) if account != ACCOUNT else (lambda doc: doc)
+    iam = client("iam", account=account)
+    bedrock = client("bedrock", account=account)
+    env = SimpleNamespace(account=account, keys={}, profiles={})
+    for user in ("jane", "bob", "svc"):
+        iam.create_user(UserName=user, Tags=[{"Key": "User", "Value": user}])
+        env.keys[user] = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.put_user_policy(
+        UserName="svc",
+        PolicyName="bedrock",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "bedrock:*", "Resource": "*"}]}
+        ),
+    )
+    iam.create_saml_provider(
+        Name="corp", SAMLMetadataDocument="<EntityDescriptor>" + "x" * 1000 + "</EntityDescriptor>"
+    )
+    iam.create_open_id_connect_provider(
+        Url=f"https://{OIDC_HOST}", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
+    )
+    env.role_arn = iam.create_role(
+        RoleName="acme-developer",
+        AssumeRolePolicyDocument=swap(policies()["trust"]),
+        Tags=[{"Key": "Project", "Value": PROJECT}, {"Key": "User", "Value": "role-default"}],
+    )["Role"]["Arn"]
+    policy_arn = iam.create_policy(PolicyName="acme-developer", PolicyDocument=swap(policies()["developer"]))[
+        "Policy"
+    ]["Arn"]
+    iam.attach_role_policy(RoleName="acme-developer", PolicyArn=policy_arn)
+    for owner, tier, source in (("jane", "sonnet", SONNET), ("jane", "haiku", HAIKU), ("bob", "sonnet", SONNET)):
+        env.profiles[(owner, tier)] = bedrock.create_inference_profile(
+            inferenceProfileName=f"acme-{owner}-{tier}",
+            modelSource={"copyFrom": f"arn:aws:bedrock:{REGION}:{account}:inference-profile/{source}"},
+            tags=[
+                {"key": "User", "value": owner},
+                {"key": "Project", "value": PROJECT},
+                {"key": "Team", "value": "platform"},
+            ],
+        )["inferenceProfileArn"]
+    env.bucket = f"acme-{account}-bedrock-invocation-logs"
+    client("logs", account=account).create_log_group(logGroupName=LOG_GROUP)
+    client("s3", account=account).create_bucket(Bucket=env.bucket)
+    put_logging(env)
+    return env
+
+
+def put_logging(env: SimpleNamespace, text: bool = True) -> None:
+    client("bedrock", account=env.account).put_model_invocation_logging_configuration(
+        loggingConfig={
+            "cloudWatchConfig": {
+                "logGroupName": LOG_GROUP,
+                "roleArn": f"arn:aws:iam::{env.account}:role/acme-bedrock-logging",
+            },
+            "s3Config": {"bucketName": env.bucket, "keyPrefix": KEY_PREFIX},
+            "textDataDeliveryEnabled": text,
+        }
+    )
+
+
+def session(env: SimpleNamespace, user: str = "jane", tags: dict[str, str] | None = None) -> dict[str, str]:
+    """Credentials of ``user``'s acme-developer session (tag User=<user> unless ``tags`` says otherwise)."""
+    sts = client("sts", env.keys[user])
+    tags = {"User": user} if tags is None else tags
+    return sts.assume_role(
+        RoleArn=env.role_arn, RoleSessionName=user, Tags=[{"Key": k, "Value": v} for k, v in tags.items()]
+    )["Credentials"]
+
+
+def user_creds(env: SimpleNamespace, user: str) -> dict[str, str]:
+    key = env.keys[user]
+    return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
+
+
+def anthropic_body(**extra: Any) -> str:
+    return json.dumps({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 512, "messages": MESSAGES, **extra})
+
+
+def short_term_key(creds: dict[str, str], region: str = REGION, expires: int = 43200) -> str:
+    """A Bedrock short-term API key, made the way aws-bedrock-token-generator makes it."""
+    request = AWSRequest(
+        method="POST",
+        url="https://bedrock.amazonaws.com/",
+        headers={"host": "bedrock.amazonaws.com"},
+        params={"Action": "CallWithBearerToken"},
+    )
+    credentials = Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds.get("SessionToken"))
+    SigV4QueryAuth(credentials, "bedrock", region, expires=expires).add_auth(request)
+    if request.url is None:
+        raise RuntimeError("botocore signed no URL")
+    url = request.url.replace("https://", "") + "&Version=1"
+    return "bedrock-api-key-" + base64.b64encode(url.encode()).decode()
+
+
+def bearer_invoke(token: str, model_id: str) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """InvokeModel on the data plane with ``Authorization: Bearer <token>``: (status, headers, body)."""
+    request = urllib.request.Request(
+        f"{emulator().runtime}/model/{quote(model_id, safe=':')}/invoke",
+        data=anthropic_body().encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), json.loads(err.read())
+
+
+def jwt(claims: dict[str, Any]) -> str:
+    encode = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")  # noqa: E731
+    return f"{encode({'alg': 'RS256', 'typ': 'JWT'})}.{encode(claims)}.c2lnbmF0dXJl"
+
+
+def saml_assertion(env: SimpleNamespace, tags: dict[str, str], recipient: str = SAML_AUD) -> str:
+    provider = f"arn:aws:iam::{env.account}:saml-provider/corp"
+    attributes = [
+        ("https://aws.amazon.com/SAML/Attributes/Role", f"{env.role_arn},{provider}"),
+        ("https://aws.amazon.com/SAML/Attributes/RoleSessionName", "jane@example.com"),
+    ] + [(f"https://aws.amazon.com/SAML/Attributes/PrincipalTag:{k}", v) for k, v in tags.items()]
+    statement = "".join(
+        f'<saml:Attribute Name="{name}"><saml:AttributeValue>{value}</saml:AttributeValue></saml:Attribute>'
+        for name, value in attributes
+    )
+    xml = (
+        '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><saml:Assertion>'
+        "<saml:Subject><saml:NameID>jane@example.com</saml:NameID>"
+        '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
+        f'<saml:SubjectConfirmationData Recipient="{recipient}"/></saml:SubjectConfirmation></saml:Subject>'
+        f"<saml:AttributeStatement>{statement}</saml:AttributeStatement></saml:Assertion></samlp:Response>"
+    )
+    return base64.b64encode(xml.encode()).decode()
+
+
+class RuntimeTestCase(ErrorAssertions):
+    """Each test class starts from moto's initial state with a fresh developer environment (``env``)."""
+
+    env: SimpleNamespace
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        reset()
+        cls.env = build()
+
+    def denied(self, fn: Any, *args: Any, **kwargs: Any) -> str:
+        """``fn`` is refused with AccessDeniedException (403); returns the message."""
+        err = self.assertError("AccessDeniedException", fn, *args, **kwargs)
+        self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        return err.response["Error"]["Message"]
