@@ -54,6 +54,7 @@ from urllib.parse import unquote
 from moto.bedrock.models import BedrockBackend, bedrock_backends
 from moto.core.exceptions import JsonRESTError
 
+import clock
 import eventstream
 import ext_bedrock
 import principals
@@ -709,7 +710,9 @@ def _call(caller: Caller, req: Request, operation: str, action: str, model_id: s
         backend.runtime_prompt_cache.add((model_id, key))
     usage = input_usage(segments, last, seen)
     text, stop_reason, usage["output"] = reply(max_tokens)
-    return Call(caller, req, operation, model_id, target, body, usage, text, stop_reason, now())
+    # Dated by the emulator clock (clock.py), like every record the emulator writes; authentication
+    # above uses the host clock the caller signed with.
+    return Call(caller, req, operation, model_id, target, body, usage, text, stop_reason, clock.now())
 
 
 def _headers(req: Request, content_type: str = "application/json") -> list[tuple[str, str]]:

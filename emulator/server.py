@@ -47,6 +47,9 @@ EXTENSIONS = [
     "ext_ssoadmin",
     "ext_policy",
     "ext_s3",
+    "ext_lambda",
+    "ext_events",
+    "ext_dynamodb",
 ]
 
 
@@ -133,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     install_extensions()
 
+    import control
     import ext_bedrock_runtime
+    import ext_events
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
@@ -149,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
     server.start()
     host, port = server.get_host_and_port()
+    control.set_endpoint(f"http://{host}:{port}")
+    scheduler = ext_events.start_scheduler()
     # More data-plane listeners (e.g. one standing in for a VPC endpoint, with a source_vpce label)
     # can be appended here; each is stopped on exit.
     listeners = [ext_bedrock_runtime.start_listener(args.host, args.runtime_port)]
@@ -168,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"parent process {args.parent_pid} is gone; stopping", flush=True)
                 break
     finally:
+        scheduler.set()
         for listener in listeners:
             listener.stop()
         server.stop()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import io
 import json
 import os
 import signal
@@ -28,6 +29,8 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -187,6 +190,103 @@ def client(
 def runtime(creds: dict[str, str], service: str = "bedrock-runtime") -> Any:
     """A client of the shared server's Bedrock Runtime port."""
     return client(service, creds, endpoint=emulator().runtime)
+
+
+# --------------------------------------------------------------------------- Lambda functions and control routes
+
+#: A handler that appends each event it receives (a CloudWatch Logs subscription's decoded
+#: ``awslogs.data``, else the event itself) as one JSON line to the file ``$OUT`` and answers "ok";
+#: an event with ``"fail": true`` (or ``$FAIL`` set) makes it throw after recording.
+SINK_JS = """
+const fs = require('fs');
+const zlib = require('zlib');
+exports.handler = async (event) => {
+  const seen = event.awslogs ? JSON.parse(zlib.gunzipSync(Buffer.from(event.awslogs.data, 'base64'))) : event;
+  fs.appendFileSync(process.env.OUT, JSON.stringify(seen) + '\\n');
+  if (event.fail || process.env.FAIL) throw new Error('sink failure');
+  return 'ok';
+};
+"""
+
+
+def lambda_zip(files: dict[str, str]) -> bytes:
+    """A deployment package with these files (path -> source)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def lambda_role(account: str | None = None) -> str:
+    """The ARN of a role Lambda may assume (created on first use after a reset)."""
+    iam = client("iam", account=account)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+    try:
+        return iam.get_role(RoleName="ccb-test-lambda")["Role"]["Arn"]
+    except ClientError:
+        return iam.create_role(RoleName="ccb-test-lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+def create_function(
+    name: str, files: dict[str, str], env: dict[str, str] | None = None, handler: str = "index.handler", **kwargs: Any
+) -> str:
+    """A Node.js 20 function with this code; its ARN."""
+    return client("lambda").create_function(
+        FunctionName=name,
+        Runtime=kwargs.pop("Runtime", "nodejs20.x"),
+        Role=lambda_role(),
+        Handler=handler,
+        Code={"ZipFile": lambda_zip(files)},
+        Environment={"Variables": env or {}},
+        **kwargs,
+    )["FunctionArn"]
+
+
+def read_lines(path: Path) -> list[Any]:
+    """The JSON lines a SINK_JS function wrote (none when it never ran)."""
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def control(path: str, body: Any = None, method: str | None = None) -> Any:
+    """A request to the emulator's control routes (``/_emulator/<path>``); the JSON answer.
+    urllib's HTTPError (with the status) when refused."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{emulator().endpoint}/_emulator/{path}", data=data, method=method or ("POST" if data else "GET")
+    )
+    with urllib.request.urlopen(request, timeout=130) as response:
+        return json.loads(response.read())
+
+
+def settle(timeout: float = 60) -> None:
+    """Waits until no log delivery or asynchronous invocation is pending (fails the test otherwise)."""
+    for route in ("logs/deliveries", "lambda/async-invocations", "logs/deliveries"):
+        status = control(f"{route}?wait={timeout:g}")
+        if status["pending"]:
+            raise AssertionError(f"{route} still pending after {timeout} s: {status}")
+
+
+def set_clock(now: str | None) -> dict[str, Any]:
+    return control("clock", {"now": now})
+
+
+def metric_sum(namespace: str, name: str, dimensions: dict[str, str], around: datetime | None = None) -> float:
+    """The sum of a metric's data points within a day of ``around`` (default: now)."""
+    at = around or datetime.now(timezone.utc)
+    points = client("cloudwatch").get_metric_statistics(
+        Namespace=namespace,
+        MetricName=name,
+        Dimensions=[{"Name": k, "Value": v} for k, v in dimensions.items()],
+        StartTime=at - timedelta(days=1),
+        EndTime=at + timedelta(days=1),
+        Period=86400 * 2,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    return sum(p["Sum"] for p in points)
 
 
 class ErrorAssertions(unittest.TestCase):

@@ -33,8 +33,18 @@ export function terraformEnv(extra = {}) {
 
 /** Environment apps (directories under apps/ with a cdktf.json). */
 export function listApps() {
-  return readdirSync(join(ROOT, 'apps'))
-    .filter((name) => existsSync(join(ROOT, 'apps', name, 'cdktf.json')))
+  return listCdktfApps('apps');
+}
+
+/** Examples (directories under examples/ with a cdktf.json): one complete stack per scenario. */
+export function listExamples() {
+  return listCdktfApps('examples');
+}
+
+function listCdktfApps(parent) {
+  if (!existsSync(join(ROOT, parent))) return [];
+  return readdirSync(join(ROOT, parent))
+    .filter((name) => existsSync(join(ROOT, parent, name, 'cdktf.json')))
     .sort();
 }
 
@@ -70,9 +80,17 @@ export function must(cmd, args, opts = {}) {
  * holding cdk.tf.json. `env` can set CCB_CONFIG / CCB_TARGET / CCB_EMULATOR_ENDPOINT.
  */
 export function synthApp(app, { outdir = join(ROOT, 'apps', app, 'cdktf.out'), env = {} } = {}) {
-  const main = join(ROOT, 'apps', app, 'dist', 'main.js');
+  return synthDirectory(join(ROOT, 'apps', app), { outdir, env, cwd: ROOT });
+}
+
+/**
+ * Synthesizes the cdktf app in `dir` (its compiled dist/main.js, run from `cwd`, by default `dir`
+ * as `cdktf synth` does) into `outdir` and returns its stack directories.
+ */
+export function synthDirectory(dir, { outdir = join(dir, 'cdktf.out'), env = {}, cwd = dir } = {}) {
+  const main = join(dir, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run 'npm run build' first`);
-  must('node', [main], { env: { ...process.env, CDKTF_OUTDIR: outdir, ...env } });
+  must('node', [main], { cwd, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env } });
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
   const stacks = Object.values(manifest.stacks);
   return stacks.map((s) => join(outdir, dirname(s.synthesizedStackPath)));

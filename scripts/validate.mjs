@@ -1,20 +1,38 @@
 #!/usr/bin/env node
-// Synthesizes every environment app and runs `terraform init` + `terraform validate` on each
-// stack, offline (provider from the filesystem mirror, no backend). Exits non-zero on any error.
-// Usage: node scripts/validate.mjs [app ...]
+// Synthesizes every environment app and every example (examples/<scenario>) and runs
+// `terraform init` + `terraform validate` on each stack, offline (provider from the filesystem
+// mirror, no backend). Exits non-zero on any error.
+// Usage: node scripts/validate.mjs [app | examples/<scenario> ...]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ROOT, listApps, must, run, synthApp, terraformEnv } from './lib.mjs';
+import {
+  ROOT,
+  listApps,
+  listExamples,
+  must,
+  run,
+  synthApp,
+  synthDirectory,
+  terraformEnv,
+} from './lib.mjs';
 
-const apps = process.argv.slice(2).length > 0 ? process.argv.slice(2) : listApps();
+const args = process.argv.slice(2);
+const apps =
+  args.length > 0
+    ? args
+    : [...listApps(), ...listExamples().map((example) => `examples/${example}`)];
 must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT });
 let failed = 0;
 for (const app of apps) {
   const started = Date.now();
   try {
-    for (const dir of synthApp(app, { outdir: join(ROOT, 'apps', app, 'cdktf.out') })) {
+    const stackDirs = app.includes('/')
+      ? synthDirectory(join(ROOT, app))
+      : synthApp(app, { outdir: join(ROOT, 'apps', app, 'cdktf.out') });
+    for (const dir of stackDirs) {
+      const label = stackDirs.length > 1 ? `${app} (stack ${basename(dir)})` : app;
       must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
         cwd: dir,
         env: terraformEnv(),
@@ -29,12 +47,12 @@ for (const app of apps) {
       const warnings = (report.diagnostics ?? []).filter((d) => d.severity === 'warning');
       if (res.status !== 0 || !report.valid) {
         failed++;
-        console.error(`✗ ${app}: terraform validate found ${problems.length} error(s):`);
+        console.error(`✗ ${label}: terraform validate found ${problems.length} error(s):`);
         for (const d of problems)
           console.error(`  - ${d.summary}: ${d.detail ?? ''} ${d.address ?? ''}`);
       } else {
         console.log(
-          `✓ ${app}: valid (${warnings.length} warning(s)) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          `✓ ${label}: valid (${warnings.length} warning(s)) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
         for (const d of warnings) console.log(`  ! ${d.summary}: ${d.detail ?? ''}`);
       }
@@ -46,7 +64,7 @@ for (const app of apps) {
 }
 // The dev app once more with allocation sharded by team (one extra stack per team, holding the
 // team's profiles and per-developer budgets).
-if (process.argv.slice(2).length === 0) {
+if (args.length === 0) {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-validate-sharded-'));
   const config = parse(readFileSync(join(ROOT, 'apps', 'dev', 'config.yaml'), 'utf8'));
   config.allocation = { ...(config.allocation ?? {}), shardBy: 'team' };

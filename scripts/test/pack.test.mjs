@@ -3,11 +3,20 @@
 // workspace (with cdktf, constructs and @cdktf/provider-aws as its own dependencies), synthesizes a
 // small stack using foundation + allocation from the tarballs and runs `terraform validate` on it.
 // A missing `files` entry, a broken `exports` map or a dependency that should be a peer fails here.
+// Then the flow of docs/reusing-the-packages.md: a new project with every tarball, the pinned peers
+// and typescript, compiling and synthesizing examples/complete-environment.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  EXAMPLE,
+  EXAMPLE_FILES,
+  PEERS,
+  pinned as pinnedSpecs,
+  publishedPackages,
+} from '../docs/reuse.mjs';
 import { ROOT, must, terraformEnv } from '../lib.mjs';
 
 const WORK = join(os.tmpdir(), `ccb-pack-${process.pid}`);
@@ -121,5 +130,56 @@ app.synth();
       env: terraformEnv(),
     });
     must('terraform', ['validate', '-no-color'], { cwd: stackDir, env: terraformEnv() });
+  });
+
+  it('install as docs/reusing-the-packages.md shows and build its example there', () => {
+    // The guide's flow (scripts/docs/reuse.mjs): every tarball in one install with the pinned
+    // peers, typescript as a dev dependency (the guide also installs cdktf-cli, whose only use
+    // here would be to run cdktf.json's app command, which the test runs itself), the example's
+    // files, tsc, synth, then an offline terraform validate of what it wrote.
+    const packages = publishedPackages(ROOT);
+    assert.deepEqual(
+      packages.map((p) => p.tarball).sort(),
+      Object.values(tarballs)
+        .map((info) => info.filename)
+        .sort(),
+      'the guide names the tarballs npm pack writes',
+    );
+    const project = join(WORK, 'my-claude-stack');
+    mkdirSync(project, { recursive: true });
+    must('npm', ['init', '-y'], { cwd: project });
+    const install = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'];
+    must(
+      'npm',
+      [
+        ...install,
+        ...packages.map((p) => join(WORK, 'tarballs', p.tarball)),
+        ...pinnedSpecs(ROOT, PEERS),
+      ],
+      { cwd: project },
+    );
+    must('npm', [...install, '--save-dev', ...pinnedSpecs(ROOT, ['typescript'])], { cwd: project });
+    for (const file of EXAMPLE_FILES) {
+      copyFileSync(join(ROOT, 'examples', EXAMPLE, file), join(project, file));
+    }
+    must(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project });
+    const { app, output } = JSON.parse(readFileSync(join(project, 'cdktf.json'), 'utf8'));
+    must('sh', ['-c', app], {
+      cwd: project,
+      env: { ...process.env, CDKTF_OUTDIR: join(project, output) },
+    });
+    const manifest = JSON.parse(readFileSync(join(project, output, 'manifest.json'), 'utf8'));
+    const stacks = Object.values(manifest.stacks);
+    assert.ok(stacks.length > 0, 'synthesized a stack');
+    for (const stack of stacks) {
+      const dir = join(project, output, stack.workingDirectory);
+      const tf = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+      assert.ok(tf.resource.aws_bedrock_inference_profile, 'the environment has its profiles');
+      must('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+        cwd: dir,
+        env: terraformEnv(),
+      });
+      must('terraform', ['validate', '-no-color'], { cwd: dir, env: terraformEnv() });
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { BedrockInferenceProfile } from '@cdktf/provider-aws/lib/bedrock-inference-profile';
 import {
+  DeploymentContextProps,
   ResolvedTier,
   compareCodeUnits,
   groupByDeveloper,
   profileName,
-  validateWith,
+  validateContextProps,
 } from '@claude-code-bedrock/core';
 import {
   Fn,
@@ -35,13 +36,14 @@ export interface DeveloperProfileSpec {
   readonly tiers: readonly string[];
 }
 
-export interface DeveloperProfilesProps {
-  /** Project name: prefix of every profile name and the `Project` tag. */
-  readonly project: string;
-  /** Region the profiles are created in (a literal region code; it determines the partition). */
-  readonly region: string;
-  /** Account of the system profiles to copy from; may be a token (`DataAwsCallerIdentity.accountId`). */
-  readonly accountId: string;
+/**
+ * `context`: the project (no `--`) prefixes every profile name and is the `Project` tag; the
+ * profiles are created in the region (a literal region code: it determines the partition) and
+ * copied from the system profiles of the account (may be a token such as
+ * `DataAwsCallerIdentity.accountId`). `context.tags` are extra tags on every profile, merged under
+ * `User`, `Team`, `Project`, `CostCenter` and `Tier` (those five always win).
+ */
+export interface DeveloperProfilesProps extends DeploymentContextProps {
   /** Model tiers: tier name -> system cross-region inference profile id to copy from. */
   readonly tiers: readonly ResolvedTier[];
   /** The roster. Order does not matter. */
@@ -58,11 +60,7 @@ export interface DeveloperProfilesProps {
    * @default 0 - this construct is the only user of the quota
    */
   readonly existingProfiles?: number;
-  /**
-   * Extra tags on every profile, merged under `User`, `Team`, `Project`, `CostCenter` and `Tier`
-   * (those five always win).
-   * @default {} - only the five attribution tags
-   */
+  /** @deprecated pass `context.tags`; removed in the next minor */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -198,11 +196,9 @@ export class DeveloperProfiles extends Construct {
 
   constructor(scope: Construct, id: string, props: DeveloperProfilesProps) {
     super(scope, id);
-    const p = validateWith(
-      DeveloperProfilesPropsSchema,
-      props,
-      `DeveloperProfiles '${this.node.path}'`,
-    );
+    const source = `DeveloperProfiles '${this.node.path}'`;
+    const p = validateContextProps(DeveloperProfilesPropsSchema, props, source);
+    const { project, accountId, region, tags } = p.context;
     this.tierNames = p.tiers.map((t) => t.name);
 
     // Developers sorted by id and their tiers in definition order: nothing the construct produces
@@ -223,8 +219,8 @@ export class DeveloperProfiles extends Construct {
           tier,
           key: profileKey(developer.id, tier),
           entry: {
-            name: profileName(p.project, developer.id, tier),
-            description: profileDescription(p.project, developer.id, tier),
+            name: profileName(project, developer.id, tier),
+            description: profileDescription(project, developer.id, tier),
             user: developer.id,
             team: developer.team,
             cost_center: developer.costCenter,
@@ -246,7 +242,7 @@ export class DeveloperProfiles extends Construct {
       this,
       'ModelSources',
       Object.fromEntries(
-        p.tiers.map((t) => [t.name, systemProfileArn(p.region, props.accountId, t.profileId)]),
+        p.tiers.map((t) => [t.name, systemProfileArn(region, accountId, t.profileId)]),
       ),
     );
     const stack = TerraformStack.of(this);
@@ -269,10 +265,10 @@ export class DeveloperProfiles extends Construct {
           { copyFrom: Token.asString(Fn.lookup(copyFrom.asStringMap, each.getString('tier'))) },
         ],
         tags: {
-          ...p.tags,
+          ...tags,
           User: each.getString('user'),
           Team: each.getString('team'),
-          Project: p.project,
+          Project: project,
           CostCenter: each.getString('cost_center'),
           Tier: each.getString('tier'),
         },

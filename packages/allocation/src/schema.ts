@@ -1,47 +1,27 @@
 import {
-  ACCOUNT_ID,
   COST_CENTER,
+  DEFAULT_PROFILE_QUOTA as CORE_DEFAULT_PROFILE_QUOTA,
   DEVELOPER_ID,
+  DeploymentContextSchema,
+  PROFILE_QUOTA,
   PROJECT_NAME,
   REGION,
-  SYSTEM_PROFILE_ID,
   TEAM_ID,
+  TIERS,
   TIER_NAME,
-  findSlugCollisions,
+  checkSlugCollisions,
+  indexIds,
 } from '@claude-code-bedrock/core';
-import { Token } from 'cdktf';
 import { z } from 'zod';
 
-/** Default quota "Application inference profiles per account" (per account and region). */
-export const DEFAULT_PROFILE_QUOTA = 1000;
+/** @deprecated moved to @claude-code-bedrock/core; removed in the next minor */
+export const DEFAULT_PROFILE_QUOTA = CORE_DEFAULT_PROFILE_QUOTA;
 
 /** AWS allows at most 50 tags per resource. */
 export const MAX_TAGS_PER_PROFILE = 50;
 
 /** Tag keys the construct sets itself; they take precedence over `tags`. */
 export const PROFILE_TAG_KEYS = ['User', 'Team', 'Project', 'CostCenter', 'Tier'] as const;
-
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+@-]*$/u;
-
-const TagKey = z
-  .string()
-  .min(1, 'must be 1-128 characters')
-  .max(128, 'must be 1-128 characters')
-  .regex(TAG_CHARS, 'may contain letters, digits, spaces and _ . : / = + - @ only')
-  .refine((k) => !k.toLowerCase().startsWith('aws:'), 'the aws: prefix is reserved by AWS');
-
-const TagValue = z
-  .string()
-  .refine(
-    (v) => Token.isUnresolved(v) || (v.length <= 256 && TAG_CHARS.test(v)),
-    'must be at most 256 characters of letters, digits, spaces and _ . : / = + - @',
-  );
-
-const Tier = z.object({
-  name: TIER_NAME,
-  profileId: SYSTEM_PROFILE_ID,
-  destinationRegions: z.array(z.string()),
-});
 
 const Developer = z.object({
   id: DEVELOPER_ID,
@@ -53,41 +33,22 @@ const Developer = z.object({
 /** Validates {@link DeveloperProfilesProps}; used by the construct with core's `validateWith`. */
 export const DeveloperProfilesPropsSchema = z
   .object({
-    project: PROJECT_NAME.refine(
-      (p) => !p.includes('--'),
-      'must not contain "--": profile names allow only single separators',
-    ),
-    region: REGION,
-    accountId: z
-      .string()
-      .refine(
-        (v) => Token.isUnresolved(v) || ACCOUNT_ID.safeParse(v).success,
-        'must be a 12-digit AWS account id (or a token such as DataAwsCallerIdentity.accountId)',
+    context: DeploymentContextSchema.extend({
+      project: PROJECT_NAME.refine(
+        (p) => !p.includes('--'),
+        'must not contain "--": profile names allow only single separators',
       ),
-    tiers: z.array(Tier).min(1, 'must define at least one tier'),
+      // A literal region: it gives the partition of the system profiles' ARNs.
+      region: REGION,
+    }),
+    tiers: TIERS,
     developers: z.array(Developer),
-    quota: z
-      .number()
-      .int('must be a whole number of profiles')
-      .positive('must be at least 1')
-      .default(DEFAULT_PROFILE_QUOTA),
+    quota: PROFILE_QUOTA.default(DEFAULT_PROFILE_QUOTA),
     existingProfiles: z
       .number()
       .int('must be a whole number of profiles')
       .nonnegative('must be 0 or more')
       .default(0),
-    tags: z
-      .record(z.string(), TagValue)
-      .superRefine((tags, ctx) => {
-        // Checked here rather than as the record's key schema, whose issues carry no reason.
-        for (const key of Object.keys(tags)) {
-          const result = TagKey.safeParse(key);
-          for (const issue of result.success ? [] : result.error.issues) {
-            ctx.addIssue({ code: 'custom', path: [key], input: key, message: issue.message });
-          }
-        }
-      })
-      .default({}),
   })
   .superRefine(crossCheck, { when: () => true });
 
@@ -107,20 +68,18 @@ const int = (v: unknown, fallback: number): number =>
  */
 function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
   const props = obj(raw);
+  const context = obj(props.context);
   const issue = (path: (string | number)[], input: unknown, message: string) =>
     ctx.addIssue({ code: 'custom', path, input, message });
 
-  const tiers = new Map<string, number>();
-  const region = str(props.region);
+  const tiers = new Set<string>();
+  const region = str(context.region);
   arr(props.tiers).forEach((rawTier, i) => {
     const tier = obj(rawTier);
     const name = str(tier.name);
-    if (name === undefined) return;
-    if (tiers.has(name)) {
-      issue(['tiers', i, 'name'], name, `duplicates tiers[${tiers.get(name)}].name`);
-      return;
-    }
-    tiers.set(name, i);
+    // A repeated name is reported by the tiers' own schema.
+    if (name === undefined || tiers.has(name)) return;
+    tiers.add(name);
     const destinations = arr(tier.destinationRegions).filter(
       (r): r is string => typeof r === 'string',
     );
@@ -139,12 +98,10 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
   });
   const tierList = [...tiers.keys()].join(', ');
 
-  const developerIds = new Map<string, number>();
-  let required = 0;
-  arr(props.developers).forEach((rawDeveloper, i) => {
-    const developer = obj(rawDeveloper);
+  // Tier problems first, for every entry (a repeated developer too).
+  const entitled = arr(props.developers).map((rawDeveloper, i) => {
     const seen = new Map<string, number>();
-    arr(developer.tiers).forEach((t, j) => {
+    arr(obj(rawDeveloper).tiers).forEach((t, j) => {
       if (typeof t !== 'string') return;
       if (seen.has(t)) {
         issue(
@@ -159,26 +116,12 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
         issue(['developers', i, 'tiers', j], t, `is not a defined tier (${tierList})`);
       }
     });
-    const id = str(developer.id);
-    if (id === undefined) return;
-    if (developerIds.has(id)) {
-      issue(['developers', i, 'id'], id, `duplicates developers[${developerIds.get(id)}].id`);
-      return;
-    }
-    developerIds.set(id, i);
-    required += [...seen.keys()].filter((t) => tiers.has(t)).length;
+    return [...seen.keys()].filter((t) => tiers.has(t)).length;
   });
-
-  for (const { slug, ids } of findSlugCollisions([...developerIds.keys()])) {
-    const [first, ...others] = ids;
-    for (const other of others) {
-      issue(
-        ['developers', developerIds.get(other)!, 'id'],
-        other,
-        `'${other}' collides with '${first}' (developers[${developerIds.get(first)}]) after sanitisation to '${slug}': profile names allow only letters, digits and single separators, so both would get the same profile name; change one of the ids`,
-      );
-    }
-  }
+  const developerIds = indexIds(props.developers, 'developers', ctx);
+  checkSlugCollisions(developerIds, 'profile names', ctx);
+  // Each developer counts once, at its first entry.
+  const required = [...developerIds.values()].reduce((n, i) => n + entitled[i], 0);
 
   const quota = int(props.quota, DEFAULT_PROFILE_QUOTA);
   const existing = int(props.existingProfiles, 0);
@@ -193,13 +136,13 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
     );
   }
 
-  const tags = obj(props.tags);
+  const tags = obj(context.tags);
   const extra = Object.keys(tags).filter(
     (k) => !(PROFILE_TAG_KEYS as readonly string[]).includes(k),
   ).length;
   if (extra + PROFILE_TAG_KEYS.length > MAX_TAGS_PER_PROFILE) {
     issue(
-      ['tags'],
+      ['context', 'tags'],
       `${Object.keys(tags).length} tags`,
       `with ${PROFILE_TAG_KEYS.join(', ')} make ${extra + PROFILE_TAG_KEYS.length} tags per profile; AWS allows at most ${MAX_TAGS_PER_PROFILE}`,
     );

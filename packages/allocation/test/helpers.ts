@@ -1,12 +1,20 @@
 // Brings cdktf's Jest matcher types (toHaveResourceWithProperties, toBeValidTerraform...) into scope.
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import {
+  DeploymentContext,
   ResolvedTier,
   compareCodeUnits,
   developerGroup,
   developerGroupLabel,
   resolveTiers,
 } from '@claude-code-bedrock/core';
+import {
+  evaluateTemplate,
+  forEachLocal,
+  forEachMap,
+  localValue,
+  lookup,
+} from '@claude-code-bedrock/testing';
 import { Testing } from 'cdktf';
 import { DeveloperProfileSpec, DeveloperProfiles, DeveloperProfilesProps } from '../src';
 
@@ -30,14 +38,31 @@ export const ROSTER: DeveloperProfileSpec[] = [
   { id: 'dave.o-neil', team: 'payments', costCenter: 'CC-210', tiers: ['sonnet', 'haiku'] },
 ];
 
-export function props(overrides: Partial<DeveloperProfilesProps> = {}): DeveloperProfilesProps {
+/** The deployment the profiles under test live in. */
+export const CONTEXT: DeploymentContext = {
+  project: 'acme-claude',
+  region: 'us-east-1',
+  accountId: '123456789012',
+};
+
+/**
+ * Props of the construct under test: {@link CONTEXT}, {@link TIERS} and {@link ROSTER}, with
+ * `overrides`; a context field given at the top level (`region`, `tags`, ...) overrides that
+ * field of the context.
+ */
+export function props(
+  overrides: Omit<Partial<DeveloperProfilesProps>, keyof DeploymentContext> &
+    Partial<DeploymentContext> = {},
+): DeveloperProfilesProps {
+  const { project, accountId, region, tags, ...rest } = overrides;
+  const given = Object.entries({ project, accountId, region, tags }).filter(
+    ([, v]) => v !== undefined,
+  );
   return {
-    project: 'acme-claude',
-    region: 'us-east-1',
-    accountId: '123456789012',
+    context: { ...CONTEXT, ...Object.fromEntries(given) },
     tiers: TIERS,
     developers: ROSTER,
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -95,6 +120,10 @@ export interface SynthesizedConfig {
   readonly output?: Record<string, { readonly value: unknown }>;
 }
 
+// The generic for_each/locals evaluation is @claude-code-bedrock/testing's; re-exported for the
+// tests that read it from here.
+export { forEachLocal, forEachMap };
+
 /** A local's name: what cdktf renders for a `TerraformLocal` id inside the construct. */
 const LOCAL_NAME = '[A-Za-z_][A-Za-z0-9_-]*';
 
@@ -103,43 +132,6 @@ const LOCAL_NAME = '[A-Za-z_][A-Za-z0-9_-]*';
  * `profiles_G07_1A2B3C4D`); the first group is the label.
  */
 const GROUP_LOGICAL_ID = /^[A-Za-z0-9_-]+_(G[0-9]{2})_[0-9A-F]{8}$/;
-
-/** The value of `locals[name]`; throws when the configuration has no such local. */
-function localValue(locals: SynthesizedConfig['locals'], name: string): unknown {
-  if (!locals || !Object.prototype.hasOwnProperty.call(locals, name)) {
-    throw new Error(`no local ${name} (locals: ${Object.keys(locals ?? {}).join(', ')})`);
-  }
-  return locals[name];
-}
-
-/**
- * The name of the local a whole-string `${local.<name>}` refers to (what cdktf renders for a
- * `for_each` over a `TerraformLocal`). Throws on any other form, an inline map included.
- */
-export function forEachLocal(forEach: unknown): string {
-  const match =
-    typeof forEach === 'string'
-      ? new RegExp(`^\\$\\{local\\.(${LOCAL_NAME})\\}$`).exec(forEach)
-      : null;
-  if (!match) throw new Error(`for_each is not a reference to a local: ${JSON.stringify(forEach)}`);
-  return match[1];
-}
-
-/**
- * The map a whole-string `${local.<name>}` refers to. Throws on any other form (an inline map
- * included) or a non-map local.
- */
-export function forEachMap(
-  forEach: unknown,
-  locals: SynthesizedConfig['locals'],
-): Record<string, unknown> {
-  const name = forEachLocal(forEach);
-  const value = localValue(locals, name);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`local ${name} is not a map: ${JSON.stringify(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
 
 /**
  * tier -> ARN from a `copy_from` of the form `${local.<name>[each.value.tier]}` (what cdktf renders
@@ -346,46 +338,31 @@ export function configChanges(
   };
 }
 
-/** Replaces a whole-string `${each.value.<field>}` with the entry's field; other strings as-is. */
-function eachValue(template: string, entry: ProfileEntry): string {
-  const match = /^\$\{each\.value\.([a-z_]+)\}$/.exec(template);
-  if (!match) {
-    if (template.includes('${')) throw new Error(`unexpected expression: ${template}`);
-    return template;
-  }
-  const value = (entry as unknown as Record<string, unknown>)[match[1]];
-  if (typeof value !== 'string')
-    throw new Error(`no field ${match[1]} in ${JSON.stringify(entry)}`);
-  return value;
-}
-
-/** The ARN the tier lookup yields; throws, as Terraform's lookup would, on an unknown tier. */
-function modelSource(sources: Record<string, string>, tier: string): string {
-  if (!Object.prototype.hasOwnProperty.call(sources, tier)) {
-    throw new Error(`no model source for tier ${tier} in ${JSON.stringify(sources)}`);
-  }
-  return sources[tier];
-}
-
 /**
- * The profiles Terraform creates, keyed by for_each key: evaluates the resource's `each.value`
- * references and the tier lookup of `copy_from` for every entry.
+ * The profiles Terraform creates, keyed by for_each key: evaluates the resource's `each` references
+ * (no locals: the merged view holds none) and the tier lookup of `copy_from` for every entry.
+ * Every argument must evaluate to a string.
  */
 export function plan(resource: SynthesizedResource): Record<string, PlannedProfile> {
   const sources = resource.model_sources;
   expect(resource.model_source).toHaveLength(1);
   return Object.fromEntries(
-    Object.entries(resource.for_each).map(([key, entry]) => [
-      key,
-      {
-        name: eachValue(resource.name, entry),
-        description: eachValue(resource.description, entry),
-        copy_from: modelSource(sources, entry.tier),
-        tags: Object.fromEntries(
-          Object.entries(resource.tags).map(([k, v]) => [k, eachValue(v, entry)]),
-        ),
-      },
-    ]),
+    Object.entries(resource.for_each).map(([key, entry]) => {
+      const text = (template: string): string => {
+        const value = evaluateTemplate(template, { each: { key, value: entry } });
+        if (typeof value !== 'string') throw new Error(`${template} is not a string: ${value}`);
+        return value;
+      };
+      return [
+        key,
+        {
+          name: text(resource.name),
+          description: text(resource.description),
+          copy_from: lookup(sources, entry.tier) as string,
+          tags: Object.fromEntries(Object.entries(resource.tags).map(([k, v]) => [k, text(v)])),
+        },
+      ];
+    }),
   );
 }
 

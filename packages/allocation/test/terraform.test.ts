@@ -1,10 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { App, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { execFileSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { terraformOutputs, terraformPlan, terraformValidate } from '@claude-code-bedrock/testing';
 import { DeveloperProfileSpec, DeveloperProfiles } from '../src';
 import {
   SynthesizedConfig,
@@ -46,24 +43,8 @@ const ADVERSARIAL: DeveloperProfileSpec[] = [
   { id: 'y'.repeat(128), team: 'payments', costCenter: 'CC-200', tiers: ['sonnet'] },
 ];
 
+// terraform init installs the provider from the machine's filesystem mirror.
 describe('DeveloperProfiles in a stack', () => {
-  const previous = process.env.TF_CLI_CONFIG_FILE;
-
-  beforeAll(() => {
-    // terraform init must find the provider in the offline filesystem mirror.
-    const config = join(mkdtempSync(join(tmpdir(), 'allocation-tf-')), 'terraformrc');
-    writeFileSync(
-      config,
-      'provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n',
-    );
-    process.env.TF_CLI_CONFIG_FILE = config;
-  });
-
-  afterAll(() => {
-    if (previous === undefined) delete process.env.TF_CLI_CONFIG_FILE;
-    else process.env.TF_CLI_CONFIG_FILE = previous;
-  });
-
   test('produces valid Terraform with adversarial ids and a caller-identity account', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'allocation');
@@ -74,13 +55,11 @@ describe('DeveloperProfiles in a stack', () => {
       developers: ADVERSARIAL,
     });
 
-    expect(Testing.fullSynth(stack)).toBeValidTerraform();
+    expect(terraformValidate(stack)).toMatchObject({ valid: true });
   }, 60_000);
 
   test("terraform plans one instance per for_each entry with that entry's values", () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'allocation-plan-'));
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'allocation');
+    const stack = new TerraformStack(Testing.app(), 'allocation');
     // Static dummy keys and skipped checks: planning creations needs no AWS call.
     new AwsProvider(stack, 'aws', {
       region: 'us-east-1',
@@ -94,19 +73,7 @@ describe('DeveloperProfiles in a stack', () => {
       ...props({ tags: { Environment: 'dev' } }),
       developers: ADVERSARIAL,
     });
-    app.synth();
-    const dir = join(outdir, 'stacks', 'allocation');
-    const terraform = (...args: string[]) =>
-      execFileSync('terraform', args, {
-        cwd: dir,
-        env: { ...process.env },
-        encoding: 'utf8',
-        maxBuffer: 64 << 20,
-      });
-    terraform('init', '-input=false', '-no-color');
-    terraform('plan', '-input=false', '-no-color', '-out=tfplan');
-    const planned: { resource_changes: { address: string; change: { after: PlannedAfter } }[] } =
-      JSON.parse(terraform('show', '-json', 'tfplan'));
+    const planned = terraformPlan<PlannedAfter>(stack);
 
     const json: SynthesizedConfig = JSON.parse(Testing.synth(stack));
     const synthesized: SynthesizedResource = resolveResource(json);
@@ -218,14 +185,7 @@ describe('the ARN map evaluated by terraform', () => {
       expect(developerValue).not.toContain('aws_bedrock_inference_profile');
       locals[developerName] = JSON.parse(developerValue);
     }
-    const dir = mkdtempSync(join(tmpdir(), 'allocation-arns-'));
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ locals, output: json.output }));
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
-    const terraform = (...args: string[]) =>
-      execFileSync('terraform', args, { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' });
-    terraform('init', '-input=false', '-no-color');
-    terraform('apply', '-auto-approve', '-input=false', '-no-color');
-    const out = JSON.parse(terraform('output', '-json')) as Record<string, { value: unknown }>;
+    const out = terraformOutputs({ locals, output: json.output });
 
     const byDeveloper = (developers: readonly DeveloperProfileSpec[]) =>
       Object.fromEntries(
@@ -235,18 +195,16 @@ describe('the ARN map evaluated by terraform', () => {
         ]),
       );
     const janeArn = standIn('jane.doe@example.com/opus');
-    expect(out.jane.value).toBe(janeArn);
-    expect(out.line.value).toBe(`${janeArn},jane.doe@example.com,opus`);
-    expect(out.joined.value).toBe(
-      `${janeArn},${standIn('arn:aws:iam::123456789012:user/x=y+z/opus')}`,
-    );
+    expect(out.jane).toBe(janeArn);
+    expect(out.line).toBe(`${janeArn},jane.doe@example.com,opus`);
+    expect(out.joined).toBe(`${janeArn},${standIn('arn:aws:iam::123456789012:user/x=y+z/opus')}`);
     expect(keys).toHaveLength(7);
-    expect(out.map.value).toEqual(Object.fromEntries(keys.map((key) => [key, standIn(key)])));
-    expect(out.all.value).toEqual(byDeveloper(ADVERSARIAL));
-    expect(out.solo_all.value).toEqual(byDeveloper([ADVERSARIAL[0]]));
-    expect(out.none_map.value).toEqual({});
-    expect(out.by_developer.value).toEqual(byDeveloper(ADVERSARIAL));
-    expect(out.solo_by_developer.value).toEqual(byDeveloper([ADVERSARIAL[0]]));
-    expect(out.none_by_developer.value).toEqual({});
+    expect(out.map).toEqual(Object.fromEntries(keys.map((key) => [key, standIn(key)])));
+    expect(out.all).toEqual(byDeveloper(ADVERSARIAL));
+    expect(out.solo_all).toEqual(byDeveloper([ADVERSARIAL[0]]));
+    expect(out.none_map).toEqual({});
+    expect(out.by_developer).toEqual(byDeveloper(ADVERSARIAL));
+    expect(out.solo_by_developer).toEqual(byDeveloper([ADVERSARIAL[0]]));
+    expect(out.none_by_developer).toEqual({});
   }, 60_000);
 });

@@ -54,26 +54,27 @@ export class CostAttribution extends Construct {
   constructor(scope: Construct, id: string, props: CostAttributionProps) {
     super(scope, id);
     const p = resolveCostAttributionProps(props);
-    const tags = { ...p.tags };
+    const { project, accountId, region } = p.context;
+    const tags = { ...p.context.tags };
     const hasTags = Object.keys(tags).length > 0;
-    this.accountId = p.accountId;
-    this.region = p.region;
+    this.accountId = accountId;
+    this.region = region;
     this.logBucket = p.logBucket;
     const prefix = p.logKeyPrefix === '' ? '' : `${p.logKeyPrefix}/`;
-    this.recordsPrefix = `${prefix}AWSLogs/${p.accountId}/BedrockModelInvocationLogs/${p.region}/`;
+    this.recordsPrefix = `${prefix}AWSLogs/${accountId}/BedrockModelInvocationLogs/${region}/`;
 
     this.results = new AthenaResultsBucket(this, 'ResultsBucket', {
       bucketName: `${p.bucketPrefix}-athena-results`,
       resultsExpirationDays: p.resultsExpirationDays,
       tags: hasTags ? tags : undefined,
     });
-    this.resultsBucket = this.results.resource;
+    this.resultsBucket = this.results.bucket;
     this.resultsBucketName = this.results.bucketName;
     this.resultsLocation = `s3://${this.resultsBucket.bucket}/${RESULTS_PREFIX}`;
 
     this.database = new GlueCatalogDatabase(this, 'Database', {
-      name: `${glueName(p.project)}_bedrock_logs`,
-      description: `Amazon Bedrock invocation logs and cost attribution for ${p.project}`,
+      name: `${glueName(project)}_bedrock_logs`,
+      description: `Amazon Bedrock invocation logs and cost attribution for ${project}`,
       tags: hasTags ? tags : undefined,
     });
     this.databaseName = this.database.name;
@@ -93,7 +94,7 @@ export class CostAttribution extends Construct {
       dependsOn: [this.results.encryption, this.results.ownershipControls],
     }).resource;
 
-    this.workgroupName = `${p.project}-bedrock-logs`;
+    this.workgroupName = `${project}-bedrock-logs`;
     this.workgroup = new AthenaWorkgroup(this, 'Workgroup', {
       name: this.workgroupName,
       description: 'Cost attribution queries over Amazon Bedrock invocation logs',
@@ -106,7 +107,7 @@ export class CostAttribution extends Construct {
         engineVersion: { selectedEngineVersion: 'AUTO' },
         resultConfiguration: {
           outputLocation: this.resultsLocation,
-          expectedBucketOwner: p.accountId,
+          expectedBucketOwner: accountId,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },
@@ -117,7 +118,7 @@ export class CostAttribution extends Construct {
     const queries: Record<string, AthenaNamedQuery> = {};
     for (const q of buildCostQueries(p)) {
       queries[q.key] = new AthenaNamedQuery(this, `Query-${q.key}`, {
-        name: `${p.project}-${q.key}`,
+        name: `${project}-${q.key}`,
         description: q.description,
         database: this.database.name,
         workgroup: this.workgroup.id,

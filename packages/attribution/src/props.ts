@@ -1,21 +1,26 @@
 import {
-  ACCOUNT_ID,
-  BUCKET_PREFIX,
-  ConfigError,
-  ConfigProblem,
+  BYTES_SCANNED_CUTOFF,
   COST_CENTER,
+  DAYS,
   DEVELOPER_ID,
+  DeploymentContext,
+  DeploymentContextProps,
+  validateContextProps,
+  DeploymentContextSchema,
+  BUCKET_PREFIX,
+  checkPriced,
+  MIN_BYTES_SCANNED_CUTOFF as CORE_MIN_BYTES_SCANNED_CUTOFF,
   ModelPrice,
-  PROJECT_NAME,
-  REGION,
-  renderValue,
+  PRICES,
+  PROJECTION_START_DATE,
   ResolvedTier,
-  SYSTEM_PROFILE_ID,
   TEAM_ID,
-  TIER_NAME,
+  TIERS,
+  tokenOr,
 } from '@claude-code-bedrock/core';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Token } from 'cdktf';
+import { z } from 'zod';
 
 /** One row of the profile → developer mapping the cost queries join on. */
 export interface ProfileMapping {
@@ -28,15 +33,15 @@ export interface ProfileMapping {
   readonly profileArn: string;
 }
 
-export interface CostAttributionProps {
-  /** Project name: database `{glueName(project)}_bedrock_logs`, workgroup `{project}-bedrock-logs`. */
-  readonly project: string;
+/**
+ * `context`: the project names the database `{glueName(project)}_bedrock_logs` and the workgroup
+ * `{project}-bedrock-logs`; the invocation logs of the account (may be a token) and region are
+ * read. `context.tags` are added to the taggable resources (beyond the provider's default tags
+ * and a `Name` tag on the workgroup).
+ */
+export interface CostAttributionProps extends DeploymentContextProps {
   /** Results bucket `{bucketPrefix}-athena-results`. */
   readonly bucketPrefix: string;
-  /** Account whose invocation logs are read (may be an unresolved token). */
-  readonly accountId: string;
-  /** Region whose invocation logs are read. */
-  readonly region: string;
   /** The invocation-log bucket (from the logging package). */
   readonly logBucket: S3Bucket;
   /**
@@ -81,170 +86,127 @@ export interface CostAttributionProps {
    * @default [8, 18]
    */
   readonly workingHours?: readonly [number, number];
-  /**
-   * Tags for the taggable resources (added to the provider's default tags).
-   * @default - none beyond the provider's default tags and a `Name` tag on the workgroup
-   */
+  /** @deprecated pass `context.tags`; removed in the next minor */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Props with defaults applied and slashes normalised. */
-export type ResolvedCostAttributionProps = Required<CostAttributionProps>;
+/** Props with defaults applied, the context resolved and slashes normalised. */
+export type ResolvedCostAttributionProps = Required<
+  Omit<CostAttributionProps, keyof DeploymentContextProps | 'tags'>
+> & {
+  readonly context: DeploymentContext & { readonly tags: Readonly<Record<string, string>> };
+};
 
 export const DEFAULT_PROJECTION_START_DATE = '2025/01/01';
 export const DEFAULT_BYTES_SCANNED_CUTOFF = 1_073_741_824;
 export const DEFAULT_RESULTS_EXPIRATION_DAYS = 30;
-/** Athena's smallest allowed bytes-scanned cutoff. */
-export const MIN_BYTES_SCANNED_CUTOFF = 10_485_760;
+/** @deprecated moved to @claude-code-bedrock/core; removed in the next minor */
+export const MIN_BYTES_SCANNED_CUTOFF = CORE_MIN_BYTES_SCANNED_CUTOFF;
 
-/** Anything with zod's `safeParse` (core's field schemas). */
-interface FieldSchema {
-  safeParse(value: unknown): {
-    success: boolean;
-    error?: { issues: readonly { message: string }[] };
-  };
-}
+const APPLICATION_PROFILE_ARN = z
+  .string()
+  .regex(
+    /^arn:aws(-us-gov|-cn)?:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-z0-9]+$/,
+    'must be an application inference profile ARN (arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>)',
+  );
 
-/** Checks a rule on a value; returns the message of the first failure. */
-type Rule = (value: unknown) => string | undefined;
-
-const schemaRule =
-  (schema: FieldSchema): Rule =>
-  (value) => {
-    const result = schema.safeParse(value);
-    return result.success ? undefined : (result.error?.issues[0]?.message ?? 'is invalid');
-  };
-
-const regexRule =
-  (re: RegExp, message: string): Rule =>
-  (value) =>
-    typeof value === 'string' && re.test(value) ? undefined : message;
-
-const APPLICATION_PROFILE_ARN = regexRule(
-  /^arn:aws(-us-gov|-cn)?:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-z0-9]+$/,
-  'must be an application inference profile ARN (arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>)',
-);
 /** CSV cells of the profile mapping must not contain separators, quotes or line breaks. */
-const CSV_SAFE = regexRule(
-  /^[^,"\r\n]*$/,
-  'must not contain commas, quotes or line breaks (CSV cell)',
-);
-const LOG_KEY_PREFIX: Rule = (v) =>
-  typeof v !== 'string' || v.length > 512
-    ? 'must be a string of at most 512 characters'
-    : !/^[A-Za-z0-9!_.*'()/-]*$/.test(v)
-      ? "must use only S3-safe key characters (A-Z a-z 0-9 ! _ . * ' ( ) / -)"
-      : v.replace(/^\/+|\/+$/g, '').includes('//')
-        ? 'must not contain empty path segments (//)'
-        : undefined;
-const PROJECTION_DATE = regexRule(
-  /^\d{4}\/(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])$/,
-  'must be a date written YYYY/MM/DD',
-);
-const CUTOFF: Rule = (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= MIN_BYTES_SCANNED_CUTOFF
-    ? undefined
-    : `must be a whole number of bytes, at least ${MIN_BYTES_SCANNED_CUTOFF} (Athena minimum is 10 MB)`;
-const DAYS: Rule = (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 1
-    ? undefined
-    : 'must be a whole number of days, at least 1';
-const PRICE: Rule = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0
-    ? undefined
-    : 'must be >= 0 USD per million tokens';
+const CSV_CELL = z
+  .string()
+  .regex(/^[^,"\r\n]*$/, 'must not contain commas, quotes or line breaks (CSV cell)');
+
+/** Any prefix the logs may be under; checked one rule after the other (first failure only). */
+const LOG_KEY_PREFIX = z
+  .string('must be a string of at most 512 characters')
+  .max(512, 'must be a string of at most 512 characters')
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9!_.*'()/-]*$/,
+        "must use only S3-safe key characters (A-Z a-z 0-9 ! _ . * ' ( ) / -)",
+      ),
+  )
+  .pipe(
+    z
+      .string()
+      .refine(
+        (v) => !v.replace(/^\/+|\/+$/g, '').includes('//'),
+        'must not contain empty path segments (//)',
+      ),
+  );
+
 /** An IANA zone name such as `Europe/Paris` or `UTC` (the off-hours query embeds it in SQL). */
-const TIME_ZONE = regexRule(
-  /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/,
-  'must be an IANA time zone such as Europe/Paris',
-);
-const HOUR: Rule = (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 24
-    ? undefined
-    : 'must be a whole hour 0-24';
+const TIME_ZONE = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/,
+    'must be an IANA time zone such as Europe/Paris',
+  );
+
+const HOUR = z
+  .number()
+  .refine((v) => Number.isInteger(v) && v >= 0 && v <= 24, 'must be a whole hour 0-24');
+
+const ProfileMappingSchema = z.object({
+  developerId: tokenOr(DEVELOPER_ID.pipe(CSV_CELL)),
+  team: tokenOr(TEAM_ID),
+  costCenter: tokenOr(COST_CENTER.pipe(CSV_CELL)),
+  tier: z.string(),
+  profileArn: tokenOr(APPLICATION_PROFILE_ARN),
+});
+
+export const CostAttributionPropsSchema = z
+  .object({
+    context: DeploymentContextSchema,
+    bucketPrefix: tokenOr(BUCKET_PREFIX),
+    logKeyPrefix: tokenOr(LOG_KEY_PREFIX),
+    prices: PRICES,
+    tiers: TIERS,
+    profiles: z.array(ProfileMappingSchema),
+    projectionStartDate: tokenOr(PROJECTION_START_DATE).default(DEFAULT_PROJECTION_START_DATE),
+    bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF.default(DEFAULT_BYTES_SCANNED_CUTOFF),
+    resultsExpirationDays: DAYS.default(DEFAULT_RESULTS_EXPIRATION_DAYS),
+    activateCostAllocationTags: z.boolean().default(false),
+    offHoursTimeZone: tokenOr(TIME_ZONE).default('UTC'),
+    workingHours: z
+      .tuple([HOUR, HOUR])
+      .refine(([start, end]) => start < end, 'must be [start, end) with start < end')
+      .default([8, 18]),
+  })
+  .superRefine(crossCheck, { when: () => true });
+
+type Loose = Record<string, unknown>;
+const obj = (v: unknown): Loose =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {};
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
- * Applies defaults, validates every prop and throws one {@link ConfigError} listing every problem
- * (path, offending value, message). Unresolved tokens are skipped: Terraform checks them later.
+ * Checks that span fields: every tier priced, every profile of a tier, no profile twice. Runs
+ * even when field checks failed, so one error lists every problem; it reads the input defensively.
  */
-export function resolveCostAttributionProps(
-  props: CostAttributionProps,
-): ResolvedCostAttributionProps {
-  const p = {
-    ...props,
-    projectionStartDate: props.projectionStartDate ?? DEFAULT_PROJECTION_START_DATE,
-    bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF,
-    resultsExpirationDays: props.resultsExpirationDays ?? DEFAULT_RESULTS_EXPIRATION_DAYS,
-    activateCostAllocationTags: props.activateCostAllocationTags ?? false,
-    offHoursTimeZone: props.offHoursTimeZone ?? 'UTC',
-    workingHours: props.workingHours ?? ([8, 18] as const),
-    tags: props.tags ?? {},
-  };
-  const problems: ConfigProblem[] = [];
-  const report = (path: string, value: unknown, message: string) =>
-    problems.push({ path, value: renderValue(value), message });
-  const check = (path: string, value: unknown, ...rules: Rule[]) => {
-    if (typeof value === 'string' && Token.isUnresolved(value)) return;
-    for (const rule of rules) {
-      const message = rule(value);
-      if (message !== undefined) {
-        report(path, value, message);
-        return;
-      }
-    }
-  };
-
-  check('project', p.project, schemaRule(PROJECT_NAME));
-  check('bucketPrefix', p.bucketPrefix, schemaRule(BUCKET_PREFIX));
-  check('accountId', p.accountId, schemaRule(ACCOUNT_ID));
-  check('region', p.region, schemaRule(REGION));
-  check('logKeyPrefix', p.logKeyPrefix, LOG_KEY_PREFIX);
-  check('projectionStartDate', p.projectionStartDate, PROJECTION_DATE);
-  check('bytesScannedCutoffPerQuery', p.bytesScannedCutoffPerQuery, CUTOFF);
-  check('resultsExpirationDays', p.resultsExpirationDays, DAYS);
-  check('offHoursTimeZone', p.offHoursTimeZone, TIME_ZONE);
-  check('workingHours[0]', p.workingHours[0], HOUR);
-  check('workingHours[1]', p.workingHours[1], HOUR);
-  if (!(p.workingHours[0] < p.workingHours[1])) {
-    report('workingHours', p.workingHours, 'must be [start, end) with start < end');
-  }
-
-  const tierNames: string[] = [];
-  if (p.tiers.length === 0) report('tiers', p.tiers, 'must list at least one model tier');
-  p.tiers.forEach((t, i) => {
-    check(`tiers[${i}].name`, t.name, schemaRule(TIER_NAME));
-    check(`tiers[${i}].profileId`, t.profileId, schemaRule(SYSTEM_PROFILE_ID));
-    if (tierNames.includes(t.name))
-      report(`tiers[${i}].name`, t.name, 'duplicates another tier name');
-    tierNames.push(t.name);
-  });
-
-  for (const [tier, price] of Object.entries(p.prices)) {
-    check(`prices.${tier}`, tier, schemaRule(TIER_NAME));
-    for (const field of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) {
-      check(`prices.${tier}.${field}`, price?.[field], PRICE);
-    }
-  }
-  for (const tier of tierNames) {
-    if (!(tier in p.prices))
-      report('prices', Object.keys(p.prices), `has no price for model tier '${tier}'`);
-  }
-
-  const seenArns = new Map<string, number>();
+function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
+  const p = obj(raw);
+  const issue = (path: (string | number)[], input: unknown, message: string) =>
+    ctx.addIssue({ code: 'custom', path, input, message });
+  const tierNames = arr(p.tiers).map((t) => obj(t).name);
+  checkPriced(
+    tierNames.filter((t): t is string => typeof t === 'string'),
+    obj(p.prices),
+    ctx,
+  );
+  const seenArns = new Map<unknown, number>();
   const seenDeveloperTiers = new Map<string, number>();
-  p.profiles.forEach((m, i) => {
-    check(`profiles[${i}].developerId`, m.developerId, schemaRule(DEVELOPER_ID), CSV_SAFE);
-    check(`profiles[${i}].team`, m.team, schemaRule(TEAM_ID));
-    check(`profiles[${i}].costCenter`, m.costCenter, schemaRule(COST_CENTER), CSV_SAFE);
-    check(`profiles[${i}].profileArn`, m.profileArn, APPLICATION_PROFILE_ARN);
+  arr(p.profiles).forEach((raw, i) => {
+    const m = obj(raw);
     if (!tierNames.includes(m.tier)) {
-      report(`profiles[${i}].tier`, m.tier, `is not a model tier (${tierNames.join(', ')})`);
+      issue(['profiles', i, 'tier'], m.tier, `is not a model tier (${tierNames.join(', ')})`);
     }
     // Two rows with one ARN would count every call of that profile twice.
     const arnIndex = seenArns.get(m.profileArn);
     if (arnIndex !== undefined) {
-      report(
-        `profiles[${i}].profileArn`,
+      issue(
+        ['profiles', i, 'profileArn'],
         m.profileArn,
         `duplicates profiles[${arnIndex}].profileArn`,
       );
@@ -252,17 +214,31 @@ export function resolveCostAttributionProps(
     const key = `${m.developerId}\u0000${m.tier}`;
     const devIndex = seenDeveloperTiers.get(key);
     if (devIndex !== undefined) {
-      report(
-        `profiles[${i}]`,
+      issue(
+        ['profiles', i],
         `${m.developerId} / ${m.tier}`,
         `duplicates profiles[${devIndex}] (same developer and tier)`,
       );
     } else seenDeveloperTiers.set(key, i);
   });
+}
 
-  if (problems.length > 0) throw new ConfigError(problems, 'CostAttribution props');
+/**
+ * Applies defaults, validates every prop and throws one `ConfigError` listing every problem
+ * (path, offending value, message). Unresolved tokens are skipped: Terraform checks them later.
+ */
+export function resolveCostAttributionProps(
+  props: CostAttributionProps,
+): ResolvedCostAttributionProps {
+  const p = validateContextProps(CostAttributionPropsSchema, props, 'CostAttribution props');
   return {
     ...p,
+    context: { ...p.context, tags: p.context.tags ?? {} },
+    logBucket: props.logBucket,
+    // Validated above; the originals keep their readonly types (and any tokens).
+    prices: props.prices,
+    tiers: props.tiers,
+    profiles: props.profiles,
     logKeyPrefix: Token.isUnresolved(p.logKeyPrefix)
       ? p.logKeyPrefix
       : p.logKeyPrefix.replace(/^\/+|\/+$/g, ''),

@@ -1,4 +1,11 @@
-import { foundationModelId, ModelPrice, ResolvedTier } from '@claude-code-bedrock/core';
+import {
+  ModelPrice,
+  ResolvedTier,
+  sqlCallCost,
+  sqlModelKey,
+  SQL_TOKENS_PER_PRICE_UNIT,
+  systemModelTiers,
+} from '@claude-code-bedrock/core';
 import { INVOCATION_LOG_TABLE, PARTITION_COLUMN } from './invocation-log-table';
 import { PROFILE_TABLE } from './profile-mapping';
 
@@ -70,13 +77,11 @@ function windowFilter(w: Window): string[] {
   }
 }
 
-/** Token columns of the log record; every use is wrapped in COALESCE(…, 0). */
-export const TOKEN_COLUMNS = [
-  'input.inputtokencount',
-  'input.cachereadinputtokencount',
-  'input.cachewriteinputtokencount',
-  'output.outputtokencount',
-] as const;
+/** Token columns of the log record (core's pricing table); every use is wrapped in COALESCE(…, 0). */
+export { TOKEN_COLUMNS } from '@claude-code-bedrock/core';
+
+/** The cost formula over the log record `l` and its tier's price row `pr` (core's pricing table). */
+const PRICING = sqlCallCost({ record: 'l', prices: 'pr', continuation: '\n      ' });
 
 /**
  * The common part of every query: price and model tables as VALUES lists, and `calls`, one row per
@@ -87,28 +92,17 @@ function callsCte(opts: CostQueryOptions, w: Window): string {
   const priceRows = tierNames.map((name) => {
     const p = opts.prices[name];
     const profileId = opts.tiers.find((t) => t.name === name)!.profileId;
-    const cells = [p.input, p.output, p.cacheRead, p.cacheWrite].map(
-      (n) => `CAST(${sqlNumber(n)} AS double)`,
-    );
+    const cells = PRICING.priceCells(p).map((n) => `CAST(${sqlNumber(n)} AS double)`);
     return `(${sqlString(name)}, ${sqlString(profileId)}, ${cells.join(', ')})`;
   });
   // A call made with a system profile id (or ARN), or straight to the foundation model, is priced
-  // by the tier whose profile it names. The first tier wins when two tiers share a model.
-  const modelKeys = new Map<string, string>();
-  for (const t of opts.tiers) {
-    for (const key of [t.profileId, foundationModelId(t.profileId)]) {
-      if (!modelKeys.has(key)) modelKeys.set(key, t.name);
-    }
-  }
-  const modelRows = [...modelKeys].map(([key, tier]) => `(${sqlString(key)}, ${sqlString(tier)})`);
+  // by the tier whose profile it names (core's rule, shared with the enforcer).
+  const modelRows = [...systemModelTiers(opts.tiers)].map(
+    ([key, tier]) => `(${sqlString(key)}, ${sqlString(tier)})`,
+  );
   const [startHour, endHour] = opts.workingHours;
   const localTime = `at_timezone(from_iso8601_timestamp(l."timestamp"), ${sqlString(opts.offHoursTimeZone)})`;
-  const tokens = {
-    input: 'COALESCE(l.input.inputtokencount, 0)',
-    cacheRead: 'COALESCE(l.input.cachereadinputtokencount, 0)',
-    cacheWrite: 'COALESCE(l.input.cachewriteinputtokencount, 0)',
-    output: 'COALESCE(l.output.outputtokencount, 0)',
-  };
+  const { tokens, prices } = PRICING;
   const where = [
     ...windowFilter(w),
     `l.schematype = 'ModelInvocationLog'`,
@@ -117,7 +111,7 @@ function callsCte(opts: CostQueryOptions, w: Window): string {
   return `WITH prices AS (
   SELECT * FROM (VALUES
     ${priceRows.join(',\n    ')}
-  ) AS v (tier, profile_id, input_usd, output_usd, cache_read_usd, cache_write_usd)
+  ) AS v (tier, profile_id, ${PRICING.priceColumns.join(', ')})
 ),
 system_models AS (
   SELECT * FROM (VALUES
@@ -136,22 +130,19 @@ calls AS (
     COALESCE(p.team, 'unattributed') AS team,
     COALESCE(p.cost_center, 'unattributed') AS cost_center,
     COALESCE(pr.tier, 'unpriced') AS tier,
-    COALESCE(pr.profile_id, regexp_replace(l.modelid, '^.*/', '')) AS model,
+    COALESCE(pr.profile_id, ${sqlModelKey('l.modelid')}) AS model,
     ${tokens.input} AS input_tokens,
     ${tokens.cacheRead} AS cache_read_tokens,
     ${tokens.cacheWrite} AS cache_write_tokens,
     ${tokens.output} AS output_tokens,
-    (${tokens.input} * COALESCE(pr.input_usd, 0)
-      + ${tokens.output} * COALESCE(pr.output_usd, 0)
-      + ${tokens.cacheRead} * COALESCE(pr.cache_read_usd, 0)
-      + ${tokens.cacheWrite} * COALESCE(pr.cache_write_usd, 0)) / 1000000.0 AS cost_usd,
-    ${tokens.cacheRead} * (COALESCE(pr.input_usd, 0) - COALESCE(pr.cache_read_usd, 0)) / 1000000.0 AS cache_savings_usd,
+    ${PRICING.costUsd} AS cost_usd,
+    ${tokens.cacheRead} * (${prices.input} - ${prices.cacheRead}) / ${SQL_TOKENS_PER_PRICE_UNIT} AS cache_savings_usd,
     (day_of_week(${localTime}) >= 6
       OR hour(${localTime}) < ${startHour}
       OR hour(${localTime}) >= ${endHour}) AS off_hours
   FROM ${INVOCATION_LOG_TABLE} l
   LEFT JOIN ${PROFILE_TABLE} p ON p.profile_arn = l.modelid
-  LEFT JOIN system_models s ON s.model_key = regexp_replace(l.modelid, '^.*/', '')
+  LEFT JOIN system_models s ON s.model_key = ${sqlModelKey('l.modelid')}
   LEFT JOIN prices pr ON pr.tier = COALESCE(p.tier, s.tier)
   WHERE ${where.join('\n    AND ')}
 )`;

@@ -1,4 +1,5 @@
-import { resolveTiers } from '@claude-code-bedrock/core';
+import { DeploymentContext, resolveTiers } from '@claude-code-bedrock/core';
+import { TerraformJson, synthesized } from '@claude-code-bedrock/testing';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
@@ -37,25 +38,39 @@ export const PROFILES: ProfileMapping[] = [
   },
 ];
 
-/** Props for a construct built inside `scope`, with a log bucket created there. */
+/** The deployment the construct under test lives in. */
+export const CONTEXT: DeploymentContext = {
+  project: 'acme-claude',
+  accountId: '123456789012',
+  region: 'us-east-1',
+};
+
+/**
+ * Props for a construct built inside `scope`, with a log bucket created there; a context field
+ * given at the top level of `overrides` (`accountId`, `tags`, ...) overrides that field of
+ * {@link CONTEXT}.
+ */
 export function baseProps(
   scope: Construct,
-  overrides: Partial<CostAttributionProps> = {},
+  overrides: Omit<Partial<CostAttributionProps>, keyof DeploymentContext> &
+    Partial<DeploymentContext> = {},
 ): CostAttributionProps {
   const logBucket = new S3Bucket(scope, 'LogBucket', {
     bucket: 'acme-claude-dev-bedrock-invocation-logs',
   });
+  const { project, accountId, region, tags, ...rest } = overrides;
+  const given = Object.entries({ project, accountId, region, tags }).filter(
+    ([, v]) => v !== undefined,
+  );
   return {
-    project: 'acme-claude',
+    context: { ...CONTEXT, ...Object.fromEntries(given) },
     bucketPrefix: 'acme-claude-dev',
-    accountId: '123456789012',
-    region: 'us-east-1',
     logBucket,
     logKeyPrefix: 'bedrock',
     prices: PRICES,
     tiers: TIERS,
     profiles: PROFILES,
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -63,10 +78,8 @@ export function baseProps(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Block = Record<string, any>;
 
-export interface Synthesized {
-  resource: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-}
+/** The synthesized JSON; the construct always creates resources. */
+export type Synthesized = TerraformJson & Required<Pick<TerraformJson, 'resource'>>;
 
 /** Synthesizes the construct and returns the parsed JSON. */
 export function synth(overrides: Partial<CostAttributionProps> = {}): Synthesized {
@@ -79,7 +92,5 @@ export function synth(overrides: Partial<CostAttributionProps> = {}): Synthesize
 
 /** The single resource of a type (fails if there is not exactly one). */
 export function only(json: Synthesized, type: string): Record<string, unknown> {
-  const all = Object.values(json.resource[type] ?? {});
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-  return all[0];
+  return synthesized(json).only(type);
 }

@@ -156,8 +156,8 @@ describe('CostAttribution props validation', () => {
   test('every problem is reported at once', () => {
     const err = errorOf({ accountId: 'x', region: 'y', resultsExpirationDays: -1 });
     expect(err.problems.map((p) => p.path)).toEqual([
-      'accountId',
-      'region',
+      'context.accountId',
+      'context.region',
       'resultsExpirationDays',
     ]);
   });

@@ -58,7 +58,7 @@ describe('Athena results bucket', () => {
       expect.objectContaining({
         effect: 'Deny',
         actions: ['s3:*'],
-        principals: [{ type: '*', identifiers: ['*'] }],
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
         condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
       }),
     ]);

@@ -1,20 +1,22 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { partitionOf, stableConstructId, validateWith } from '@claude-code-bedrock/core';
+import { partitionIn } from './partition';
+import {
+  DeploymentContextProps,
+  stableConstructId,
+  validateContextProps,
+} from '@claude-code-bedrock/core';
 import { BudgetAlertTopicPropsSchema } from './validation';
 
-export interface BudgetAlertTopicProps {
-  /** Project name; the topic is `{project}-budget-alerts`. */
-  readonly project: string;
-  /** Account that owns the budgets, alarms and anomaly subscriptions (may be a token). */
-  readonly accountId: string;
-  /** Region of the topic and of the CloudWatch alarms that publish to it (may be a token). */
-  readonly region: string;
+/**
+ * `context`: the topic is `{project}-budget-alerts`; the account owns the budgets, alarms and
+ * anomaly subscriptions; the region is the topic's and that of the CloudWatch alarms that publish
+ * to it (account and region may be tokens). `context.tags` is not used.
+ */
+export interface BudgetAlertTopicProps extends DeploymentContextProps {
   /** E-mail addresses subscribed to the topic (each must confirm the subscription). */
   readonly emails: readonly string[];
   /**
@@ -49,16 +51,14 @@ export class BudgetAlertTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetAlertTopicProps) {
     super(scope, id);
-    validateWith(BudgetAlertTopicPropsSchema, props, `BudgetAlertTopic '${this.node.path}'`);
-
-    const { accountId, region } = props;
-    const partition = Token.isUnresolved(region)
-      ? new DataAwsPartition(this, 'Partition').partition
-      : partitionOf(region);
+    const source = `BudgetAlertTopic '${this.node.path}'`;
+    const { context } = validateContextProps(BudgetAlertTopicPropsSchema, props, source);
+    const { project, accountId, region } = context;
+    const partition = partitionIn(this, region);
 
     this.topic = new SnsTopic(this, 'Resource', {
-      name: `${props.project}-budget-alerts`,
-      displayName: `${props.project} budget and usage alerts`,
+      name: `${project}-budget-alerts`,
+      displayName: `${project} budget and usage alerts`,
       kmsMasterKeyId: props.kmsKeyArn,
     });
     this.topicArn = this.topic.arn;

@@ -1,94 +1,30 @@
-import { BedrockGuardrail as BedrockGuardrailResource } from '@cdktf/provider-aws/lib/bedrock-guardrail';
-import { Construct } from 'constructs';
-import { validateWith } from '@claude-code-bedrock/core';
-import { BedrockGuardrailPropsSchema } from './validation';
+import {
+  BedrockGuardrail as FoundationBedrockGuardrail,
+  BedrockGuardrailProps as FoundationBedrockGuardrailProps,
+  DeniedTopic as FoundationDeniedTopic,
+} from '@claude-code-bedrock/foundation';
+import {
+  DEFAULT_PII_ENTITIES as CORE_DEFAULT_PII_ENTITIES,
+  GUARDRAIL_PII_ENTITY_TYPES as CORE_GUARDRAIL_PII_ENTITY_TYPES,
+  MAX_DENIED_TOPICS as CORE_MAX_DENIED_TOPICS,
+} from '@claude-code-bedrock/core';
 
-/** A subject the guardrail refuses to discuss. */
-export interface DeniedTopic {
-  /** 1-100 letters, digits, spaces or `- _ ! ? .`. */
-  readonly name: string;
-  /** What the topic covers, at most 200 characters. */
-  readonly definition: string;
-}
-
-export interface BedrockGuardrailProps {
-  /** Project name; the guardrail is `{project}-guardrail`. */
-  readonly project: string;
-  /**
-   * Topics to deny in prompts and responses.
-   * @default - none
-   */
-  readonly deniedTopics?: readonly DeniedTopic[];
-  /**
-   * PII entity types to filter (Bedrock's names, e.g. `AWS_ACCESS_KEY`, `EMAIL`).
-   * @default ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY']
-   */
-  readonly piiEntities?: readonly string[];
-  /**
-   * What to do with detected PII: `BLOCK` the message or `ANONYMIZE` (mask) the entity.
-   * @default 'BLOCK'
-   */
-  readonly piiAction?: 'BLOCK' | 'ANONYMIZE';
-  /**
-   * Message returned instead of a blocked prompt.
-   * @default - a message naming the project's guardrail
-   */
-  readonly blockedInputMessage?: string;
-  /**
-   * Message returned instead of a blocked response.
-   * @default - a message naming the project's guardrail
-   */
-  readonly blockedOutputMessage?: string;
-}
-
-export const DEFAULT_PII_ENTITIES = ['AWS_ACCESS_KEY', 'AWS_SECRET_KEY'] as const;
-
-/**
- * A Bedrock guardrail with denied topics and PII filters. It applies only to requests that name
- * it (`guardrailIdentifier` / `X-Amzn-Bedrock-GuardrailIdentifier`); see the README.
+/*
+ * The guardrail is governance, not spend: it moved to @claude-code-bedrock/foundation, next to
+ * the roles and the SCP. These re-exports keep old imports working for one release.
  */
-export class BedrockGuardrail extends Construct {
-  public readonly guardrail: BedrockGuardrailResource;
-  public readonly guardrailId: string;
-  public readonly guardrailArn: string;
-  /** The working draft version (`DRAFT`). */
-  public readonly guardrailVersion: string;
 
-  constructor(scope: Construct, id: string, props: BedrockGuardrailProps) {
-    super(scope, id);
-    validateWith(BedrockGuardrailPropsSchema, props, `BedrockGuardrail '${this.node.path}'`);
-
-    const topics = props.deniedTopics ?? [];
-    const pii = props.piiEntities ?? DEFAULT_PII_ENTITIES;
-    const piiAction = props.piiAction ?? 'BLOCK';
-    const name = `${props.project}-guardrail`;
-
-    this.guardrail = new BedrockGuardrailResource(this, 'Resource', {
-      name,
-      description: `Guardrail for Claude Code on Amazon Bedrock (${props.project})`,
-      blockedInputMessaging:
-        props.blockedInputMessage ?? `This request was blocked by the ${name} guardrail.`,
-      blockedOutputsMessaging:
-        props.blockedOutputMessage ?? `This response was blocked by the ${name} guardrail.`,
-      topicPolicyConfig:
-        topics.length > 0
-          ? [
-              {
-                topicsConfig: topics.map((t) => ({
-                  name: t.name,
-                  definition: t.definition,
-                  type: 'DENY',
-                })),
-              },
-            ]
-          : undefined,
-      sensitiveInformationPolicyConfig:
-        pii.length > 0
-          ? [{ piiEntitiesConfig: pii.map((type) => ({ type, action: piiAction })) }]
-          : undefined,
-    });
-    this.guardrailId = this.guardrail.guardrailId;
-    this.guardrailArn = this.guardrail.guardrailArn;
-    this.guardrailVersion = this.guardrail.version;
-  }
-}
+/** @deprecated moved to @claude-code-bedrock/foundation; removed in the next minor */
+export const BedrockGuardrail = FoundationBedrockGuardrail;
+/** @deprecated moved to @claude-code-bedrock/foundation; removed in the next minor */
+export type BedrockGuardrail = FoundationBedrockGuardrail;
+/** @deprecated moved to @claude-code-bedrock/foundation; removed in the next minor */
+export type BedrockGuardrailProps = FoundationBedrockGuardrailProps;
+/** @deprecated moved to @claude-code-bedrock/foundation; removed in the next minor */
+export type DeniedTopic = FoundationDeniedTopic;
+/** @deprecated moved to @claude-code-bedrock/core; removed in the next minor */
+export const DEFAULT_PII_ENTITIES = CORE_DEFAULT_PII_ENTITIES;
+/** @deprecated moved to @claude-code-bedrock/core; removed in the next minor */
+export const GUARDRAIL_PII_ENTITY_TYPES = CORE_GUARDRAIL_PII_ENTITY_TYPES;
+/** @deprecated moved to @claude-code-bedrock/core; removed in the next minor */
+export const MAX_DENIED_TOPICS = CORE_MAX_DENIED_TOPICS;

@@ -8,9 +8,7 @@ export * from './platform-budgets';
 export * from './usage-alarms';
 export {
   AWS_MANAGED_SNS_KEY_MESSAGE,
-  GUARDRAIL_PII_ENTITY_TYPES,
   MAX_BUDGETS_PER_ACCOUNT,
-  MAX_DENIED_TOPICS,
   MAX_EMAILS_PER_NOTIFICATION,
   MAX_NOTIFICATIONS_PER_BUDGET,
 } from './validation';

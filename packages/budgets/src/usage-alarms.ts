@@ -4,11 +4,10 @@ import {
   CloudwatchMetricAlarm,
   CloudwatchMetricAlarmConfig,
 } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { partitionOf, validateWith } from '@claude-code-bedrock/core';
+import { partitionIn } from './partition';
+import { DeploymentContextProps, validateContextProps } from '@claude-code-bedrock/core';
 import { UsageAlarmsPropsSchema } from './validation';
 
 export interface BusinessHours {
@@ -18,17 +17,16 @@ export interface BusinessHours {
   readonly end: number;
 }
 
-export interface UsageAlarmsProps {
-  /** Project name: prefix of metric filter and alarm names, and of the metric namespace. */
-  readonly project: string;
+/**
+ * `context`: the project prefixes the metric filter and alarm names and the metric namespace; the
+ * account's application inference profiles are the approved model ids; the region is that of the
+ * profiles and of the alarms (account and region may be tokens). `context.tags` is not used.
+ */
+export interface UsageAlarmsProps extends DeploymentContextProps {
   /** The Bedrock model invocation log group (CloudWatch Logs delivery). */
   readonly logGroup: CloudwatchLogGroup;
   /** Topic the alarms notify. */
   readonly topic: SnsTopic;
-  /** Account whose application inference profiles are the approved model ids (may be a token). */
-  readonly accountId: string;
-  /** Region of the application inference profiles and of the alarms (may be a token). */
-  readonly region: string;
   /**
    * Alarm when more calls than this are logged in 5 minutes.
    * @default 500
@@ -102,12 +100,10 @@ export class UsageAlarms extends Construct {
   constructor(scope: Construct, id: string, props: UsageAlarmsProps) {
     super(scope, id);
     const { logGroup, topic, ...checked } = props;
-    validateWith(UsageAlarmsPropsSchema, checked, `UsageAlarms '${this.node.path}'`);
-
-    const { project, accountId, region } = props;
-    const partition = Token.isUnresolved(region)
-      ? new DataAwsPartition(this, 'Partition').partition
-      : partitionOf(region);
+    const source = `UsageAlarms '${this.node.path}'`;
+    const { context } = validateContextProps(UsageAlarmsPropsSchema, checked, source);
+    const { project, accountId, region } = context;
+    const partition = partitionIn(this, region);
     const approvedProfiles = `arn:${partition}:bedrock:${region}:${accountId}:application-inference-profile/*`;
     this.namespace = `${project}/Bedrock`;
 

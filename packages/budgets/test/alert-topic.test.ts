@@ -2,14 +2,12 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformVariable, Testing } from 'cdktf';
 import { BudgetAlertTopic, BudgetAlertTopicProps } from '../src';
-import { ACCOUNT, REGION, resources, synth } from './helpers';
+import { ACCOUNT, CONTEXT, REGION, resources, synth } from './helpers';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 const props: BudgetAlertTopicProps = {
-  project: 'acme',
-  accountId: ACCOUNT,
-  region: REGION,
+  context: CONTEXT,
   emails: ['finops@example.com', 'platform@example.com'],
 };
 
@@ -111,7 +109,10 @@ describe('BudgetAlertTopic', () => {
   });
 
   test('uses the partition of the region in source ARNs', () => {
-    const s = statements({ ...props, region: 'us-gov-west-1' }).AllowBudgetsPublish;
+    const s = statements({
+      ...props,
+      context: { ...CONTEXT, region: 'us-gov-west-1' },
+    }).AllowBudgetsPublish;
     expect(s.condition).toContainEqual({
       test: 'ArnLike',
       variable: 'aws:SourceArn',
@@ -158,8 +159,7 @@ describe('BudgetAlertTopic', () => {
       const region = new TerraformVariable(scope, 'region', { type: 'string' });
       new BudgetAlertTopic(scope, 'Alerts', {
         ...props,
-        accountId: account.stringValue,
-        region: region.stringValue,
+        context: { ...CONTEXT, accountId: account.stringValue, region: region.stringValue },
       });
     });
     expect(Object.keys(out.data?.aws_partition ?? {})).toHaveLength(1);
@@ -195,7 +195,7 @@ describe('BudgetAlertTopic', () => {
         (scope) =>
           new BudgetAlertTopic(scope, 'Alerts', {
             ...props,
-            accountId: '12345',
+            context: { ...CONTEXT, accountId: '12345' },
             emails: ['not-an-email'],
           }),
       ),

@@ -4,26 +4,26 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { DeploymentContext } from '@claude-code-bedrock/core';
+import { TerraformJson, forEachLocal, forEachMap, synthesized } from '@claude-code-bedrock/testing';
 // Declares cdktf's jest matchers (registered at runtime by jest.setup.js).
 import type {} from 'cdktf/lib/testing/adapters/jest';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
+/** The deployment the constructs under test live in. */
+export const CONTEXT: DeploymentContext = { project: 'acme', accountId: ACCOUNT, region: REGION };
 
 /** Synthesizes what `build` adds to a fresh scope and returns the parsed Terraform JSON. */
 export function synth(build: (scope: Construct) => void): Synthesized {
   return JSON.parse(Testing.synthScope(build)) as Synthesized;
 }
 
-export interface Synthesized {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  locals?: Record<string, unknown>;
-}
+export type Synthesized = TerraformJson;
 
 /** Every resource of a type, keyed by logical id. */
 export function resources(out: Synthesized, type: string): Record<string, Record<string, unknown>> {
-  return out.resource?.[type] ?? {};
+  return synthesized(out).resources(type);
 }
 
 /** A `for_each` resource whose `for_each` refers to a local, with that local's value. */
@@ -44,19 +44,12 @@ export interface ForEachResource {
 export function forEachResources(out: Synthesized, type: string): ForEachResource[] {
   return Object.entries(resources(out, type))
     .filter(([, body]) => body.for_each !== undefined)
-    .map(([logicalId, body]) => {
-      const match = /^\$\{local\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(String(body.for_each));
-      if (typeof body.for_each !== 'string' || !match) {
-        throw new Error(
-          `${logicalId}: for_each is not a reference to a local: ${JSON.stringify(body.for_each)}`,
-        );
-      }
-      const local = match[1];
-      if (!out.locals || !Object.prototype.hasOwnProperty.call(out.locals, local)) {
-        throw new Error(`${logicalId}: no local ${local}`);
-      }
-      return { logicalId, local, entries: out.locals[local] as Record<string, unknown>, body };
-    })
+    .map(([logicalId, body]) => ({
+      logicalId,
+      local: forEachLocal(body.for_each),
+      entries: forEachMap(body.for_each, out.locals),
+      body,
+    }))
     .sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
 }
 
@@ -67,11 +60,7 @@ export function resourceWhere(
   key: string,
   value: unknown,
 ): Record<string, unknown> {
-  const found = Object.values(resources(out, type)).filter((r) => r[key] === value);
-  if (found.length !== 1) {
-    throw new Error(`expected one ${type} with ${key}=${String(value)}, found ${found.length}`);
-  }
-  return found[0];
+  return synthesized(out).only(type, (r) => r[key] === value);
 }
 
 /** A topic and a log group to hand to the constructs under test. */

@@ -1,13 +1,10 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { compareCodeUnits, developerGroup, developerGroupLabel } from '@claude-code-bedrock/core';
+import { terraformPlan, terraformValidate } from '@claude-code-bedrock/testing';
 import {
   BedrockGuardrail,
   BudgetAlertTopic,
@@ -15,26 +12,8 @@ import {
   PlatformBudgets,
   UsageAlarms,
 } from '../src';
-// Declares cdktf's jest matchers (registered at runtime by jest.setup.js).
-import type {} from 'cdktf/lib/testing/adapters/jest';
-
-// `terraform init` must install hashicorp/aws from the machine's filesystem mirror.
-const cliConfig = join(mkdtempSync(join(tmpdir(), 'budgets-tf-')), 'terraformrc');
-writeFileSync(
-  cliConfig,
-  'provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n',
-);
-
+// `terraform init` installs hashicorp/aws from the machine's filesystem mirror.
 describe('the whole package in a stack', () => {
-  const previous = process.env.TF_CLI_CONFIG_FILE;
-  beforeAll(() => {
-    process.env.TF_CLI_CONFIG_FILE = cliConfig;
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.TF_CLI_CONFIG_FILE;
-    else process.env.TF_CLI_CONFIG_FILE = previous;
-  });
-
   test('is valid Terraform, with the account id read at plan time', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'budgets');
@@ -79,7 +58,7 @@ describe('the whole package in a stack', () => {
     new TerraformOutput(stack, 'budget_names', { value: budgets.budgetNames });
     new TerraformOutput(stack, 'guardrail_id', { value: guardrail.guardrailId });
 
-    expect(Testing.fullSynth(stack)).toBeValidTerraform();
+    expect(terraformValidate(stack)).toMatchObject({ valid: true });
   });
 
   test("plans each developer's budget with its name, amount and User tag filter", () => {
@@ -106,19 +85,7 @@ describe('the whole package in a stack', () => {
         { id: 'svc:ci/bot=1+x', monthlyBudgetUsd: 12.5 },
       ],
     });
-    const dir = join(Testing.fullSynth(stack), 'stacks', 'plan');
-    const terraform = (...args: string[]) =>
-      execFileSync('terraform', args, {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { ...process.env, TF_IN_AUTOMATION: '1' },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-    terraform('init', '-input=false', '-no-color');
-    terraform('plan', '-input=false', '-no-color', '-refresh=false', '-out=tfplan');
-    const plan = JSON.parse(terraform('show', '-json', 'tfplan')) as {
-      resource_changes: { address: string; index?: string; change: { after: PlannedBudget } }[];
-    };
+    const plan = terraformPlan<PlannedBudget>(stack);
 
     const developers = plan.resource_changes
       .filter((r) => r.index !== undefined)

@@ -3,18 +3,10 @@ import { applyMetricFilter } from '@claude-code-bedrock/testing';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { UsageAlarms, UsageAlarmsProps } from '../src';
-import {
-  ACCOUNT,
-  REGION,
-  dependencies,
-  resourceWhere,
-  resources,
-  sampleRecords,
-  synth,
-} from './helpers';
+import { CONTEXT, dependencies, resourceWhere, resources, sampleRecords, synth } from './helpers';
 
 type Props = Omit<UsageAlarmsProps, 'topic' | 'logGroup'>;
-const base: Props = { project: 'acme', accountId: ACCOUNT, region: REGION };
+const base: Props = { context: CONTEXT };
 
 function build(scope: Construct, props: Props = base): UsageAlarms {
   return new UsageAlarms(scope, 'Usage', { ...props, ...dependencies(scope) });
@@ -265,6 +257,8 @@ describe('UsageAlarms validation', () => {
   });
 
   test('rejects a malformed account id', () => {
-    expect(attempt({ ...base, accountId: 'acme' })).toThrow(/accountId: .*\(got "acme"\)/);
+    expect(attempt({ context: { ...CONTEXT, accountId: 'acme' } })).toThrow(
+      /context\.accountId: .*\(got "acme"\)/,
+    );
   });
 });

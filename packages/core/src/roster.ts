@@ -1,5 +1,5 @@
 import { profileName, slugify } from './naming';
-import { EnvironmentConfig, entitledTierNames } from './schema';
+import type { EnvironmentConfig } from './schema';
 import { destinationRegions } from './regions';
 
 /** A model tier with its defaults resolved. */
@@ -65,4 +65,25 @@ export function resolveDevelopers(config: EnvironmentConfig): ResolvedDeveloper[
       profileNames: Object.fromEntries(tiers.map((t) => [t, profileName(config.project, d.id, t)])),
     };
   });
+}
+
+/**
+ * Tiers a developer is entitled to: their `models` list if given, else every tier whose group
+ * (if any) they belong to; plus the fast tier, which everyone gets. Order follows `models`.
+ */
+export function entitledTierNames(
+  c: Pick<EnvironmentConfig, 'models' | 'fastModel'>,
+  d: { models?: string[]; groups?: string[] },
+): string[] {
+  const tiers = Object.keys(c.models);
+  const groups = d.groups ?? [];
+  const chosen = new Set(
+    d.models ??
+      tiers.filter((t) => {
+        const m = c.models[t];
+        return typeof m === 'string' || m.group === undefined || groups.includes(m.group);
+      }),
+  );
+  if (c.fastModel) chosen.add(c.fastModel);
+  return tiers.filter((t) => chosen.has(t));
 }

@@ -3,20 +3,24 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { TrustConfig, stableConstructId, validateWith } from '@claude-code-bedrock/core';
+import {
+  DeploymentContextProps,
+  TrustConfig,
+  validateContextProps,
+  stableConstructId,
+} from '@claude-code-bedrock/core';
 import { Construct } from 'constructs';
 import { adminPolicyStatements } from './admin-policy';
 import { assertFitsManagedPolicy, createRoleParts, partitionFor } from './role-parts';
 import { PolicyStatement, toPolicyDocument } from './statements';
 import { AdminRolePropsSchema } from './validation';
 
-export interface AdminRoleProps {
-  /** Project name; the role and its managed policy are named `{project}-admin`. */
-  readonly project: string;
-  /** Account id used in ARNs. May be an unresolved token. */
-  readonly accountId: string;
-  /** Home region of the platform (profiles, logs, Athena, Glue). */
-  readonly region: string;
+/**
+ * `context`: the role and its managed policy are named `{project}-admin`; the account id (may be a
+ * token) is used in ARNs; the region is the home region of the platform (profiles, logs, Athena,
+ * Glue). `context.tags` is not used (the provider's default tags apply).
+ */
+export interface AdminRoleProps extends DeploymentContextProps {
   /** Bucket-name prefix of the platform; the role may read buckets named `{bucketPrefix}-*`. */
   readonly bucketPrefix: string;
   /** Who may assume the role: IAM principals and/or SAML/OIDC federation. */
@@ -56,21 +60,22 @@ export class AdminRole extends Construct {
   constructor(scope: Construct, id: string, props: AdminRoleProps) {
     super(scope, id);
     const source = `AdminRole '${this.node.path}'`;
-    validateWith(AdminRolePropsSchema, props, source);
+    const p = validateContextProps(AdminRolePropsSchema, props, source);
+    const { project, accountId, region } = p.context;
 
     this.statements = adminPolicyStatements({
-      partition: partitionFor(props.region),
-      region: props.region,
-      accountId: props.accountId,
-      project: props.project,
+      partition: partitionFor(region),
+      region,
+      accountId,
+      project,
       bucketPrefix: props.bucketPrefix,
       allowedRegions: props.allowedRegions,
     });
-    this.policySize = assertFitsManagedPolicy(this.statements, props.accountId, source, '(policy)');
+    this.policySize = assertFitsManagedPolicy(this.statements, accountId, source, '(policy)');
 
     const parts = createRoleParts(this, {
-      name: `${props.project}-admin`,
-      description: `Platform administrators of ${props.project}: manage inference profiles and logging, read logs and costs`,
+      name: `${project}-admin`,
+      description: `Platform administrators of ${project}: manage inference profiles and logging, read logs and costs`,
       trust: props.trust,
       tagSession: props.tagSession ?? true,
       maxSessionDurationSeconds: props.maxSessionDurationSeconds ?? 3600,

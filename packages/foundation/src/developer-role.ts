@@ -4,10 +4,11 @@ import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-poli
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import {
+  DeploymentContextProps,
   ResolvedTier,
   TrustConfig,
+  validateContextProps,
   stableConstructId,
-  validateWith,
 } from '@claude-code-bedrock/core';
 import { Construct } from 'constructs';
 import { DeveloperIdentity, developerPolicyStatements } from './developer-policy';
@@ -15,13 +16,12 @@ import { assertFitsManagedPolicy, createRoleParts, partitionFor } from './role-p
 import { PolicyStatement } from './statements';
 import { DeveloperRolePropsSchema } from './validation';
 
-export interface DeveloperRoleProps {
-  /** Project name; the role and its managed policy are named `{project}-developer`. */
-  readonly project: string;
-  /** Account id used in ARNs. May be an unresolved token (e.g. `DataAwsCallerIdentity.accountId`). */
-  readonly accountId: string;
-  /** Home region: where the developers' application inference profiles live. */
-  readonly region: string;
+/**
+ * `context`: the role and its managed policy are named `{project}-developer`; the account id (may
+ * be a token) is used in ARNs; the region is the home region, where the developers' application
+ * inference profiles live. `context.tags` is not used (the provider's default tags apply).
+ */
+export interface DeveloperRoleProps extends DeploymentContextProps {
   /** Who may assume the role: IAM principals and/or SAML/OIDC federation. */
   readonly trust: TrustConfig;
   /**
@@ -83,23 +83,24 @@ export class DeveloperRole extends Construct {
   constructor(scope: Construct, id: string, props: DeveloperRoleProps) {
     super(scope, id);
     const source = `DeveloperRole '${this.node.path}'`;
-    validateWith(DeveloperRolePropsSchema, props, source);
+    const p = validateContextProps(DeveloperRolePropsSchema, props, source);
+    const { project, accountId, region } = p.context;
     this.identity = props.identity ?? 'principalTag';
 
     this.statements = developerPolicyStatements({
-      partition: partitionFor(props.region),
-      region: props.region,
-      accountId: props.accountId,
-      project: props.project,
+      partition: partitionFor(region),
+      region,
+      accountId,
+      project,
       tiers: props.tiers,
       identity: this.identity,
       allowedRegions: props.allowedRegions,
     });
-    this.policySize = assertFitsManagedPolicy(this.statements, props.accountId, source, 'tiers');
+    this.policySize = assertFitsManagedPolicy(this.statements, accountId, source, 'tiers');
 
     const parts = createRoleParts(this, {
-      name: `${props.project}-developer`,
-      description: `Claude Code developers of ${props.project}: Bedrock inference through their own application inference profiles only`,
+      name: `${project}-developer`,
+      description: `Claude Code developers of ${project}: Bedrock inference through their own application inference profiles only`,
       trust: props.trust,
       tagSession: props.tagSession ?? true,
       maxSessionDurationSeconds: props.maxSessionDurationSeconds ?? 3600,

@@ -3,6 +3,7 @@ export * from './admin-role';
 export * from './developer-permission-set';
 export * from './developer-policy';
 export * from './developer-role';
+export * from './guardrail';
 export * from './role-parts';
 export * from './scp-document';
 export * from './statements';

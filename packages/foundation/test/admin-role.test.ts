@@ -4,12 +4,10 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Testing } from 'cdktf';
 import { AdminRole, AdminRoleProps, MANAGED_POLICY_MAX_CHARS } from '../src';
-import { ACCOUNT, REGION, ROOT_TRUST, US_REGIONS, bySid, synthDocuments } from './helpers';
+import { ACCOUNT, CONTEXT, ROOT_TRUST, US_REGIONS, bySid, synthDocuments } from './helpers';
 
 const BASE: AdminRoleProps = {
-  project: 'acme-claude',
-  accountId: ACCOUNT,
-  region: REGION,
+  context: CONTEXT,
   bucketPrefix: 'acme-claude-dev',
   trust: ROOT_TRUST,
 };

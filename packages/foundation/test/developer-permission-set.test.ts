@@ -4,7 +4,7 @@ import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoad
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { DeveloperPermissionSet, DeveloperPermissionSetProps, DeveloperRole } from '../src';
-import { ACCOUNT, REGION, ROOT_TRUST, TIERS, US_REGIONS } from './helpers';
+import { CONTEXT, ROOT_TRUST, TIERS, US_REGIONS } from './helpers';
 
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 
@@ -14,9 +14,7 @@ function build(
   identity: 'principalTag' | 'username' = 'principalTag',
 ) {
   const developerRole = new DeveloperRole(scope, 'developer', {
-    project: 'acme-claude',
-    accountId: ACCOUNT,
-    region: REGION,
+    context: CONTEXT,
     trust: ROOT_TRUST,
     tiers: TIERS,
     identity,

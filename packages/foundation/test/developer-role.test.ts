@@ -15,6 +15,7 @@ import {
 } from '../src';
 import {
   ACCOUNT,
+  CONTEXT,
   GLOBAL_TIER,
   REGION,
   ROOT_TRUST,
@@ -25,9 +26,7 @@ import {
 } from './helpers';
 
 const BASE: DeveloperRoleProps = {
-  project: 'acme-claude',
-  accountId: ACCOUNT,
-  region: REGION,
+  context: CONTEXT,
   trust: ROOT_TRUST,
   tiers: TIERS,
 };
@@ -89,7 +88,7 @@ describe('DeveloperRole resources', () => {
       (scope) =>
         new DeveloperRole(scope, 'developer', {
           ...BASE,
-          accountId: new DataAwsCallerIdentity(scope, 'caller').accountId,
+          context: { ...CONTEXT, accountId: new DataAwsCallerIdentity(scope, 'caller').accountId },
         }),
       (d) => ({ policy: d.policyDocument }),
     );
@@ -466,17 +465,21 @@ describe('DeveloperRole validation', () => {
   });
 
   test('rejects a malformed account id', () => {
-    expect(build({ accountId: '1234' })).toThrow(
+    expect(build({ context: { ...CONTEXT, accountId: '1234' } })).toThrow(
       /accountId: must be a 12-digit AWS account id.*"1234"/,
     );
   });
 
   test('rejects a malformed region', () => {
-    expect(build({ region: 'useast1' })).toThrow(/region: must be an AWS region code.*"useast1"/);
+    expect(build({ context: { ...CONTEXT, region: 'useast1' } })).toThrow(
+      /region: must be an AWS region code.*"useast1"/,
+    );
   });
 
   test('rejects an invalid project name', () => {
-    expect(build({ project: 'Acme_Claude' })).toThrow(/project: .*"Acme_Claude"/);
+    expect(build({ context: { ...CONTEXT, project: 'Acme_Claude' } })).toThrow(
+      /project: .*"Acme_Claude"/,
+    );
   });
 
   test('rejects a session duration outside what IAM allows', () => {
@@ -498,7 +501,10 @@ describe('DeveloperRole validation', () => {
 
   test('rejects allowed regions without the home region', () => {
     expect(
-      build({ region: 'us-west-2', allowedRegions: ['us-east-1', 'us-east-2', 'us-west-1'] }),
+      build({
+        context: { ...CONTEXT, region: 'us-west-2' },
+        allowedRegions: ['us-east-1', 'us-east-2', 'us-west-1'],
+      }),
     ).toThrow(/allowedRegions: must include the home region 'us-west-2'/);
   });
 
@@ -509,6 +515,6 @@ describe('DeveloperRole validation', () => {
   });
 
   test('lists every problem at once', () => {
-    expect(build({ accountId: 'x', trust: {} })).toThrow(/has 2 problems/);
+    expect(build({ context: { ...CONTEXT, accountId: 'x' }, trust: {} })).toThrow(/has 2 problems/);
   });
 });

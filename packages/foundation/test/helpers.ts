@@ -1,5 +1,11 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { ResolvedTier, TrustConfig, resolveTiers } from '@claude-code-bedrock/core';
+import {
+  DeploymentContext,
+  ResolvedTier,
+  TrustConfig,
+  resolveTiers,
+} from '@claude-code-bedrock/core';
+import { synthesized } from '@claude-code-bedrock/testing';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 // Types of cdktf's jest matchers (registered at runtime by jest.setup.js).
@@ -7,6 +13,12 @@ export type {} from 'cdktf/lib/testing/adapters/jest';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
+/** The deployment the constructs under test live in. */
+export const CONTEXT: DeploymentContext = {
+  project: 'acme-claude',
+  accountId: ACCOUNT,
+  region: REGION,
+};
 export const US_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'];
 
 export const TIERS: ResolvedTier[] = resolveTiers({
@@ -47,11 +59,12 @@ export function synthDocuments<T>(
   const synth = Testing.synthScope((scope) => {
     built = build(scope);
   });
-  const json = JSON.parse(synth);
+  const json = synthesized(synth);
   const docs: Record<string, SynthStatement[]> = {};
   for (const [name, doc] of Object.entries(pick(built as T))) {
     const logicalId = TerraformStack.of(doc).getLogicalId(doc);
-    docs[name] = json.data.aws_iam_policy_document[logicalId].statement;
+    docs[name] = json.dataSource('aws_iam_policy_document', logicalId)
+      .statement as SynthStatement[];
   }
   return { synth, docs, built: built as T };
 }

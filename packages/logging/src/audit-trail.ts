@@ -6,16 +6,17 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import {
   ACCOUNT_ID,
-  LOG_RETENTION_DAYS,
+  DAYS,
+  LOG_RETENTION,
   partitionOf,
   REGION,
+  tokenOr,
   validateWith,
 } from '@claude-code-bedrock/core';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { HardenedBucket, ObjectLockSettings } from './hardened-bucket';
-import { DAYS, unlessToken } from './validation';
 
 export interface AuditTrailProps {
   /** Trail name; also names the CloudWatch Logs group and role when delivery is on. */
@@ -63,14 +64,9 @@ const AuditTrailPropsSchema = z.object({
       /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/,
       'must be 3-128 characters of letters, digits, . _ and -, starting with a letter or digit',
     ),
-  accountId: unlessToken(ACCOUNT_ID),
-  region: unlessToken(REGION),
-  cloudWatchLogsRetentionDays: z
-    .number()
-    .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-      message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
-    })
-    .optional(),
+  accountId: tokenOr(ACCOUNT_ID),
+  region: tokenOr(REGION),
+  cloudWatchLogsRetentionDays: LOG_RETENTION.optional(),
   expirationDays: DAYS.optional(),
 });
 

@@ -7,14 +7,15 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import {
-  ACCOUNT_ID,
   BUCKET_PREFIX,
-  LOG_RETENTION_DAYS,
+  checkLifecycle,
+  DeploymentContextProps,
+  DeploymentContextSchema,
+  KEY_PREFIX,
+  LOGGING_FIELDS,
   partitionOf,
-  PROJECT_NAME,
-  REGION,
   stableConstructId,
-  validateWith,
+  validateContextProps,
 } from '@claude-code-bedrock/core';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -26,7 +27,6 @@ import {
   InvocationLogDelivery,
   InvocationLoggingConfiguration,
 } from './invocation-logging-configuration';
-import { DAYS, KEY_PREFIX, OBJECT_LOCK, unlessToken } from './validation';
 
 /** CloudTrail settings of {@link BedrockAuditLogging}. */
 export interface AuditTrailOptions {
@@ -51,15 +51,15 @@ export interface AuditTrailOptions {
   readonly expirationDays?: number;
 }
 
-export interface BedrockAuditLoggingProps {
-  /** Project name: log group `/aws/bedrock/{project}-invocations`, role `{project}-bedrock-logging`. */
-  readonly project: string;
+/**
+ * `context`: the project names the log group `/aws/bedrock/{project}-invocations` and the role
+ * `{project}-bedrock-logging`; the account id (may be a token, e.g. from `DataAwsCallerIdentity`)
+ * is used in the confused-deputy conditions and the S3 layout; invocation logging is configured
+ * for the region only. `context.tags` is not used (the provider's default tags apply).
+ */
+export interface BedrockAuditLoggingProps extends DeploymentContextProps {
   /** Buckets `{bucketPrefix}-bedrock-invocation-logs` and `{bucketPrefix}-cloudtrail`. */
   readonly bucketPrefix: string;
-  /** Account id (may be an unresolved token, e.g. from `DataAwsCallerIdentity`). */
-  readonly accountId: string;
-  /** Region of the stack; invocation logging is configured for this region only. */
-  readonly region: string;
   /**
    * Retention of the invocation-log group (a CloudWatch Logs retention period).
    * @default 30
@@ -105,71 +105,12 @@ export interface BedrockAuditLoggingProps {
 
 const PropsSchema = z
   .object({
-    project: PROJECT_NAME,
+    context: DeploymentContextSchema,
     bucketPrefix: BUCKET_PREFIX,
-    accountId: unlessToken(ACCOUNT_ID),
-    region: unlessToken(REGION),
-    logRetentionDays: z
-      .number()
-      .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-        message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
-      })
-      .default(30),
-    transitionToIaDays: DAYS.min(30, 'S3 requires at least 30 days before STANDARD_IA').default(90),
-    expirationDays: DAYS.default(365),
-    noncurrentExpirationDays: DAYS.default(30),
-    objectLock: OBJECT_LOCK.optional(),
-    delivery: z
-      .strictObject({
-        text: z
-          .literal(true, {
-            message:
-              'must be true: Claude Code calls are text, so nothing would be logged (attribution and budgets would see no usage)',
-          })
-          .default(true),
-        image: z.boolean().default(false),
-        embedding: z.boolean().default(false),
-        video: z.boolean().default(false),
-      })
-      .default({ text: true, image: false, embedding: false, video: false }),
-    manageInvocationLogging: z.boolean().default(true),
-    cloudtrail: z
-      .strictObject({
-        enabled: z.boolean().default(true),
-        multiRegion: z.boolean().default(true),
-        cloudWatchLogs: z.boolean().default(false),
-        expirationDays: DAYS.default(365),
-      })
-      .default({ enabled: true, multiRegion: true, cloudWatchLogs: false, expirationDays: 365 }),
+    ...LOGGING_FIELDS,
     s3KeyPrefix: KEY_PREFIX.default('bedrock'),
   })
-  .superRefine((p, ctx) => {
-    const lock = p.objectLock;
-    if (lock && p.expirationDays < lock.days) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['expirationDays'],
-        input: p.expirationDays,
-        message: `must not be shorter than objectLock.days (${lock.days}): locked objects cannot expire`,
-      });
-    }
-    if (lock && p.cloudtrail.enabled && p.cloudtrail.expirationDays < lock.days) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloudtrail', 'expirationDays'],
-        input: p.cloudtrail.expirationDays,
-        message: `must not be shorter than objectLock.days (${lock.days}): the trail bucket is locked too`,
-      });
-    }
-    if (p.transitionToIaDays >= p.expirationDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['transitionToIaDays'],
-        input: p.transitionToIaDays,
-        message: `must be less than expirationDays (${p.expirationDays})`,
-      });
-    }
-  });
+  .superRefine(checkLifecycle);
 
 /**
  * Audit logging for Bedrock (layers 1 and 3 of the audit architecture): CloudTrail records who
@@ -211,20 +152,22 @@ export class BedrockAuditLogging extends Construct {
 
   constructor(scope: Construct, id: string, props: BedrockAuditLoggingProps) {
     super(scope, id);
-    const p = validateWith(PropsSchema, props, `BedrockAuditLogging '${this.node.path}'`);
-    this.project = p.project;
+    const source = `BedrockAuditLogging '${this.node.path}'`;
+    const p = validateContextProps(PropsSchema, props, source);
+    const { project, accountId, region } = p.context;
+    this.project = project;
     this.s3KeyPrefix = p.s3KeyPrefix;
-    this.logObjectPrefix = invocationLogObjectPrefix(p.s3KeyPrefix, p.accountId, p.region);
+    this.logObjectPrefix = invocationLogObjectPrefix(p.s3KeyPrefix, accountId, region);
     this.largeDataKeyPrefix = `${p.s3KeyPrefix}/data`;
-    const partition = partitionOf(p.region);
-    const bedrockSourceArn = `arn:${partition}:bedrock:${p.region}:${p.accountId}:*`;
+    const partition = partitionOf(region);
+    const bedrockSourceArn = `arn:${partition}:bedrock:${region}:${accountId}:*`;
     const confusedDeputy = [
-      { test: 'StringEquals', variable: 'aws:SourceAccount', values: [p.accountId] },
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] },
       { test: 'ArnLike', variable: 'aws:SourceArn', values: [bedrockSourceArn] },
     ];
 
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
-      name: `/aws/bedrock/${p.project}-invocations`,
+      name: `/aws/bedrock/${project}-invocations`,
       retentionInDays: p.logRetentionDays,
     });
     this.logGroupName = this.logGroup.name;
@@ -242,7 +185,7 @@ export class BedrockAuditLogging extends Construct {
           principals: [{ type: 'Service', identifiers: ['bedrock.amazonaws.com'] }],
           actions: ['s3:PutObject'],
           resources: [
-            `${bucket.arn}/${p.s3KeyPrefix}/AWSLogs/${p.accountId}/BedrockModelInvocationLogs/*`,
+            `${bucket.arn}/${p.s3KeyPrefix}/AWSLogs/${accountId}/BedrockModelInvocationLogs/*`,
             `${bucket.arn}/${this.largeDataKeyPrefix}/*`,
           ],
           condition: confusedDeputy,
@@ -263,7 +206,7 @@ export class BedrockAuditLogging extends Construct {
       ],
     });
     this.loggingRole = new IamRole(this, 'LoggingRole', {
-      name: `${p.project}-bedrock-logging`,
+      name: `${project}-bedrock-logging`,
       description: 'Assumed by Amazon Bedrock to write model invocation logs to CloudWatch Logs',
       assumeRolePolicy: trust.json,
     });
@@ -296,10 +239,10 @@ export class BedrockAuditLogging extends Construct {
 
     if (p.cloudtrail.enabled) {
       this.auditTrail = new AuditTrail(this, 'AuditTrail', {
-        trailName: `${p.project}-bedrock-trail`,
+        trailName: `${project}-bedrock-trail`,
         bucketName: `${p.bucketPrefix}-cloudtrail`,
-        accountId: p.accountId,
-        region: p.region,
+        accountId,
+        region,
         multiRegion: p.cloudtrail.multiRegion,
         cloudWatchLogsRetentionDays: p.cloudtrail.cloudWatchLogs ? p.logRetentionDays : undefined,
         expirationDays: p.cloudtrail.expirationDays,
@@ -312,7 +255,7 @@ export class BedrockAuditLogging extends Construct {
     }
 
     this.queryDefinitions = new InvocationLogQueries(this, 'Queries', {
-      namePrefix: p.project,
+      namePrefix: project,
       logGroup: this.logGroup,
     }).queryDefinitions as Readonly<Record<InvocationLogQueryName, CloudwatchQueryDefinition>>;
   }

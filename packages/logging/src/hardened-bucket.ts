@@ -13,10 +13,18 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { validateWith } from '@claude-code-bedrock/core';
+import {
+  BUCKET_NAME,
+  checkLifecycle,
+  DAYS,
+  IA_TRANSITION_DAYS,
+  KEY_PREFIX,
+  OBJECT_LOCK,
+  tokenOr,
+  validateWith,
+} from '@claude-code-bedrock/core';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { BUCKET_NAME, DAYS, OBJECT_LOCK, unlessToken } from './validation';
 
 /** S3 Object Lock retention mode. */
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -37,6 +45,12 @@ export interface HardenedBucketProps {
   readonly bucketName: string;
   /** Days after which current object versions expire. */
   readonly expirationDays: number;
+  /**
+   * Expire only the objects under this key prefix (e.g. `results/`); the other lifecycle rules
+   * still cover the whole bucket.
+   * @default - every object expires
+   */
+  readonly expirationPrefix?: string;
   /**
    * Days after which objects move to STANDARD_IA (S3 minimum: 30). Must be less than
    * `expirationDays`.
@@ -65,35 +79,26 @@ export interface HardenedBucketProps {
    * @default - only the statement denying requests without TLS
    */
   readonly policyStatements?: (bucket: S3Bucket) => DataAwsIamPolicyDocumentStatement[];
+  /** @default - no tags beyond the provider's default tags */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 const HardenedBucketPropsSchema = z
   .object({
-    bucketName: unlessToken(BUCKET_NAME),
+    bucketName: tokenOr(BUCKET_NAME),
     expirationDays: DAYS,
-    transitionToIaDays: DAYS.min(30, 'S3 requires at least 30 days before STANDARD_IA').optional(),
+    expirationPrefix: z
+      .string()
+      .refine((v) => KEY_PREFIX.safeParse(v.replace(/\/$/, '')).success, {
+        message: "must be S3-safe path segments (A-Z a-z 0-9 ! _ . * ' ( ) -) such as results/",
+      })
+      .optional(),
+    transitionToIaDays: IA_TRANSITION_DAYS.optional(),
     noncurrentExpirationDays: DAYS.optional(),
     abortIncompleteMultipartUploadDays: DAYS.optional(),
     objectLock: OBJECT_LOCK.optional(),
   })
-  .superRefine((p, ctx) => {
-    if (p.objectLock && p.expirationDays < p.objectLock.days) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['expirationDays'],
-        input: p.expirationDays,
-        message: `must not be shorter than objectLock.days (${p.objectLock.days}): locked objects cannot expire`,
-      });
-    }
-    if (p.transitionToIaDays !== undefined && p.transitionToIaDays >= p.expirationDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['transitionToIaDays'],
-        input: p.transitionToIaDays,
-        message: `must be less than expirationDays (${p.expirationDays})`,
-      });
-    }
-  });
+  .superRefine(checkLifecycle);
 
 /**
  * An S3 bucket for audit data: SSE-S3 (AES256), versioning, all four public-access-block flags,
@@ -126,6 +131,7 @@ export class HardenedBucket extends Construct {
       // destroy fail instead.
       forceDestroy: false,
       ...(props.objectLock ? { objectLockEnabled: true } : {}),
+      tags: props.tags ? { ...props.tags } : undefined,
     });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
@@ -174,7 +180,7 @@ export class HardenedBucket extends Construct {
       {
         id: 'expire-current-versions',
         status: 'Enabled',
-        filter: [{}],
+        filter: [props.expirationPrefix !== undefined ? { prefix: props.expirationPrefix } : {}],
         expiration: [{ days: props.expirationDays }],
       },
       {

@@ -8,6 +8,7 @@ import {
   bucketPolicyStatements,
   bySid,
   conditionsOf,
+  CONTEXT,
   documentStatements,
   LOG_BUCKET,
   manifest,
@@ -85,7 +86,7 @@ describe('invocation-log bucket policy', () => {
   });
 
   test('uses the partition of the region in the source ARN', () => {
-    const gov = manifest({ region: 'us-gov-west-1' });
+    const gov = manifest({ context: { ...CONTEXT, region: 'us-gov-west-1' } });
     const allow = bySid(
       bucketPolicyStatements(gov, LOG_BUCKET),
       'AllowBedrockInvocationLogDelivery',

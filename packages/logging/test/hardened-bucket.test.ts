@@ -53,6 +53,24 @@ describe('HardenedBucket', () => {
     ]);
   });
 
+  test('expires only the objects under expirationPrefix; the other rules cover the bucket', () => {
+    const rules = one(
+      synth({ expirationPrefix: 'results/' }),
+      'aws_s3_bucket_lifecycle_configuration',
+    ).rule as any[];
+    const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
+    expect(byId['expire-current-versions'].filter).toEqual([{ prefix: 'results/' }]);
+    expect(byId['expire-noncurrent-versions'].filter).toEqual([{}]);
+    expect(byId['abort-incomplete-multipart-uploads'].filter).toEqual([{}]);
+  });
+
+  test('tags the bucket only when tags are given', () => {
+    expect(one(synth(), 'aws_s3_bucket').tags).toBeUndefined();
+    expect(one(synth({ tags: { Owner: 'finops' } }), 'aws_s3_bucket').tags).toEqual({
+      Owner: 'finops',
+    });
+  });
+
   test('names the bucket resource Resource so its logical id is the construct id', () => {
     const m = synth();
     expect(Object.keys(m.resource!.aws_s3_bucket)).toEqual([

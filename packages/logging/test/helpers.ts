@@ -1,25 +1,26 @@
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { DeploymentContext } from '@claude-code-bedrock/core';
+import { TerraformJson, synthesized } from '@claude-code-bedrock/testing';
 import { BedrockAuditLogging, BedrockAuditLoggingProps } from '../src';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-export const BASE_PROPS: BedrockAuditLoggingProps = {
+/** The deployment the constructs under test live in. */
+export const CONTEXT: DeploymentContext = {
   project: 'acme',
-  bucketPrefix: 'acme-dev',
   accountId: '123456789012',
   region: 'us-east-1',
 };
+
+export const BASE_PROPS: BedrockAuditLoggingProps = { context: CONTEXT, bucketPrefix: 'acme-dev' };
 
 export const LOG_BUCKET = 'acme-dev-bedrock-invocation-logs';
 export const TRAIL_BUCKET = 'acme-dev-cloudtrail';
 export const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:123456789012:trail/acme-bedrock-trail';
 
-/** A synthesized stack as parsed JSON. */
-export interface Manifest {
-  resource?: Record<string, Record<string, any>>;
-  data?: Record<string, Record<string, any>>;
-}
+/** A synthesized stack as parsed JSON, its blocks read loosely. */
+export type Manifest = TerraformJson<any>;
 
 export interface Statement {
   sid?: string;
@@ -48,34 +49,24 @@ export function manifest(
 }
 
 export function resourcesOf(m: Manifest, type: string): any[] {
-  return Object.values(m.resource?.[type] ?? {});
+  return Object.values(synthesized(m).resources(type));
 }
 
 /** The single resource of a type whose `pick` matches, failing loudly otherwise. */
-export function one(m: Manifest, type: string, pick: (r: any) => boolean = () => true): any {
-  const found = resourcesOf(m, type).filter(pick);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-}
-
-function logicalIdOf(m: Manifest, type: string, pick: (r: any) => boolean): string {
-  const entries = Object.entries(m.resource?.[type] ?? {}).filter(([, r]) => pick(r));
-  if (entries.length !== 1) throw new Error(`expected one ${type}, found ${entries.length}`);
-  return entries[0][0];
+export function one(m: Manifest, type: string, pick?: (r: any) => boolean): any {
+  return synthesized(m).only(type, pick);
 }
 
 /** Statements of the policy document an expression like `${data.aws_iam_policy_document.X.json}` names. */
 export function documentStatements(m: Manifest, ref: string): Statement[] {
   const match = /\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}/.exec(ref);
   if (!match) throw new Error(`not a policy document reference: ${ref}`);
-  const doc = m.data?.aws_iam_policy_document?.[match[1]];
-  if (!doc) throw new Error(`no policy document ${match[1]}`);
-  return doc.statement as Statement[];
+  return synthesized(m).dataSource('aws_iam_policy_document', match[1]).statement as Statement[];
 }
 
 /** The logical id of the bucket with this name. */
 export function bucketId(m: Manifest, bucketName: string): string {
-  return logicalIdOf(m, 'aws_s3_bucket', (b) => b.bucket === bucketName);
+  return synthesized(m).nameOf('aws_s3_bucket', (b) => b.bucket === bucketName);
 }
 
 /** Every resource of `type` attached to the bucket named `bucketName` (by `bucket = ...id`). */
@@ -91,8 +82,9 @@ export function bucketPolicyStatements(m: Manifest, bucketName: string): Stateme
 }
 
 export function roleByName(m: Manifest, name: string): { id: string; role: any } {
-  const id = logicalIdOf(m, 'aws_iam_role', (r) => r.name === name);
-  return { id, role: m.resource!.aws_iam_role[id] };
+  const s = synthesized(m);
+  const id = s.nameOf('aws_iam_role', (r) => r.name === name);
+  return { id, role: s.resource('aws_iam_role', id) };
 }
 
 export function trustStatements(m: Manifest, roleName: string): Statement[] {

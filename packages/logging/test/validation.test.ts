@@ -1,7 +1,14 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { Testing } from 'cdktf';
 import { BedrockAuditLogging, BedrockAuditLoggingProps, HardenedBucket } from '../src';
-import { BASE_PROPS, bucketPolicyStatements, bySid, conditionsOf, LOG_BUCKET } from './helpers';
+import {
+  BASE_PROPS,
+  bucketPolicyStatements,
+  bySid,
+  conditionsOf,
+  CONTEXT,
+  LOG_BUCKET,
+} from './helpers';
 
 function build(props: Partial<BedrockAuditLoggingProps>): void {
   Testing.synthScope((scope) => {
@@ -55,13 +62,15 @@ describe('BedrockAuditLogging validation', () => {
   });
 
   test('rejects a malformed account id', () => {
-    expect(() => build({ accountId: '1234' })).toThrow(
+    expect(() => build({ context: { ...CONTEXT, accountId: '1234' } })).toThrow(
       /accountId: must be a 12-digit.*\(got "1234"\)/,
     );
   });
 
   test('rejects a malformed region', () => {
-    expect(() => build({ region: 'useast1' })).toThrow(/region: .*\(got "useast1"\)/);
+    expect(() => build({ context: { ...CONTEXT, region: 'useast1' } })).toThrow(
+      /region: .*\(got "useast1"\)/,
+    );
   });
 
   test('rejects a bucket prefix that is not a valid bucket name', () => {
@@ -71,7 +80,9 @@ describe('BedrockAuditLogging validation', () => {
   });
 
   test('rejects an invalid project name', () => {
-    expect(() => build({ project: 'A' })).toThrow(/project: .*\(got "A"\)/);
+    expect(() => build({ context: { ...CONTEXT, project: 'A' } })).toThrow(
+      /project: .*\(got "A"\)/,
+    );
   });
 
   test('rejects a key prefix with a leading slash', () => {
@@ -91,7 +102,9 @@ describe('BedrockAuditLogging validation', () => {
   });
 
   test('lists every problem at once', () => {
-    expect(() => build({ accountId: 'x', logRetentionDays: 2, expirationDays: 0 })).toThrow(
+    expect(() =>
+      build({ context: { ...CONTEXT, accountId: 'x' }, logRetentionDays: 2, expirationDays: 0 }),
+    ).toThrow(
       /has 4 problems:[\s\S]*accountId[\s\S]*logRetentionDays[\s\S]*expirationDays[\s\S]*transitionToIaDays/,
     );
   });
@@ -99,7 +112,10 @@ describe('BedrockAuditLogging validation', () => {
   test('skips unresolved tokens and uses them in the policies', () => {
     const json = Testing.synthScope((scope) => {
       const me = new DataAwsCallerIdentity(scope, 'me');
-      new BedrockAuditLogging(scope, 'logs', { ...BASE_PROPS, accountId: me.accountId });
+      new BedrockAuditLogging(scope, 'logs', {
+        ...BASE_PROPS,
+        context: { ...CONTEXT, accountId: me.accountId },
+      });
     });
     const m = JSON.parse(json);
     const allow = bySid(bucketPolicyStatements(m, LOG_BUCKET), 'AllowBedrockInvocationLogDelivery');
@@ -124,6 +140,12 @@ describe('HardenedBucket validation', () => {
 
   test('rejects an invalid bucket name', () => {
     expect(() => bucket({ bucketName: 'Bad_Name' })).toThrow(/bucketName: .*\(got "Bad_Name"\)/);
+  });
+
+  test('rejects an expiration prefix with characters S3 keys should not use', () => {
+    expect(() => bucket({ expirationPrefix: 'results /' })).toThrow(
+      /expirationPrefix: must be S3-safe path segments.*\(got "results \/"\)/,
+    );
   });
 
   test('rejects Object Lock retention over 100 years', () => {

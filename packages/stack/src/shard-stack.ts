@@ -47,9 +47,7 @@ export class AllocationShardStack extends TerraformStack {
     const accountId = config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
     const developers = resolveDevelopers(config).filter((d) => d.team === team);
     this.profiles = new DeveloperProfiles(this, 'allocation', {
-      project: config.project,
-      region: config.region,
-      accountId,
+      context: { project: config.project, accountId, region: config.region },
       tiers: resolveTiers(config),
       developers,
       // The account-wide quota was checked for the whole roster when the config was validated.

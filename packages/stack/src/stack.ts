@@ -1,6 +1,7 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import {
   AdminRole,
+  BedrockGuardrail,
   DeveloperPermissionSet,
   DeveloperRole,
   developerPermissionSetName,
@@ -11,13 +12,17 @@ import { applyChecks } from '@claude-code-bedrock/policy';
 import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
 import { CostAttribution } from '@claude-code-bedrock/attribution';
 import {
-  BedrockGuardrail,
   BudgetAlertTopic,
   CostAnomalyDetection,
   PlatformBudgets,
   UsageAlarms,
 } from '@claude-code-bedrock/budgets';
-import { EnvironmentConfig, resolveDevelopers, resolveTiers } from '@claude-code-bedrock/core';
+import {
+  DeploymentContext,
+  EnvironmentConfig,
+  resolveDevelopers,
+  resolveTiers,
+} from '@claude-code-bedrock/core';
 import { App } from 'cdktf';
 import { Construct } from 'constructs';
 import { addDeveloperOutputs, addPlatformOutputs, profileMappings } from './outputs';
@@ -78,14 +83,13 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     configureStack(this, { config, target, localStateDir: props.localStateDir });
 
     const accountId = config.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId;
+    const context: DeploymentContext = { project, accountId, region };
     const tiers = resolveTiers(config);
     const developers = resolveDevelopers(config);
 
     // foundation -----------------------------------------------------------------------------
     this.developerRole = new DeveloperRole(this, 'developer-role', {
-      project,
-      accountId,
-      region,
+      context,
       trust: config.access.developers,
       tiers,
       identity: config.access.identity,
@@ -94,9 +98,7 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       allowedRegions: config.access.allowedRegions,
     });
     this.adminRole = new AdminRole(this, 'admin-role', {
-      project,
-      accountId,
-      region,
+      context,
       bucketPrefix,
       trust: config.access.admins ?? { principals: config.access.developers.principals },
       maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
@@ -119,10 +121,8 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     // logging --------------------------------------------------------------------------------
     const l = config.logging;
     this.logging = new BedrockAuditLogging(this, 'logging', {
-      project,
+      context,
       bucketPrefix,
-      accountId,
-      region,
       logRetentionDays: l.logRetentionDays,
       transitionToIaDays: l.transitionToIaDays,
       expirationDays: l.expirationDays,
@@ -140,9 +140,7 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       'sharded';
     if (!sharded) {
       this.profiles = new DeveloperProfiles(this, 'allocation', {
-        project,
-        region,
-        accountId,
+        context,
         tiers,
         developers,
         quota: config.allocation.quota,
@@ -152,10 +150,8 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     // attribution ----------------------------------------------------------------------------
     const a = config.attribution;
     this.attribution = new CostAttribution(this, 'attribution', {
-      project,
+      context,
       bucketPrefix,
-      accountId,
-      region,
       logBucket: this.logging.bucket,
       logKeyPrefix: this.logging.s3KeyPrefix,
       prices: config.prices,
@@ -173,9 +169,7 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     // budgets --------------------------------------------------------------------------------
     const b = config.budgets;
     this.alertTopic = new BudgetAlertTopic(this, 'alerts', {
-      project,
-      accountId,
-      region,
+      context,
       emails: b.alertEmails,
       kmsKeyArn: b.snsKmsKeyArn,
     });
@@ -196,11 +190,9 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       developerThresholds: b.perDeveloper.thresholds,
     });
     this.alarms = new UsageAlarms(this, 'alarms', {
-      project,
+      context,
       logGroup: this.logging.logGroup,
       topic: this.alertTopic.topic,
-      accountId,
-      region,
       ...b.alarms,
     });
     if (b.anomaly.enabled) {

@@ -4,6 +4,7 @@ import {
   EnvironmentConfigInput,
   validateConfig,
 } from '@claude-code-bedrock/core';
+import { forEachMap, synthesized } from '@claude-code-bedrock/testing';
 import { Testing } from 'cdktf';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -51,7 +52,7 @@ export function synth(c: EnvironmentConfig, target?: DeployTarget): Synthesized 
 
 /** Every resource of a type, by logical name. */
 export function resources(s: Synthesized, type: string): Record<string, Record<string, unknown>> {
-  return s.tf.resource[type] ?? {};
+  return synthesized(s.tf).resources(type);
 }
 
 /**
@@ -63,12 +64,9 @@ export function profileEntries(tf: {
   locals?: Record<string, unknown>;
 }): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const r of Object.values(tf.resource?.aws_bedrock_inference_profile ?? {})) {
-    const local = /^\$\{local\.([\w-]+)\}$/.exec(String(r.for_each))?.[1];
-    const entries = local ? tf.locals?.[local] : r.for_each;
-    if (!entries || typeof entries !== 'object')
-      throw new Error(`unexpected for_each ${String(r.for_each)}`);
-    Object.assign(out, entries);
+  for (const r of Object.values(synthesized(tf).resources('aws_bedrock_inference_profile'))) {
+    const inline = typeof r.for_each === 'object' && r.for_each !== null;
+    Object.assign(out, inline ? r.for_each : forEachMap(r.for_each, tf.locals));
   }
   return out;
 }

@@ -1,7 +1,4 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { terraformOutputs } from '@claude-code-bedrock/testing';
 import { developerSettings } from '../src';
 import { config, profileEntries, synth } from './helpers';
 
@@ -52,7 +49,6 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
     );
   }
   expect(gathered).not.toContain('aws_bedrock_inference_profile');
-  const dir = mkdtempSync(join(tmpdir(), 'ccb-outputs-'));
   // The developer role's ARN (in awsCredentialExport) becomes a literal too.
   const outputs = Object.fromEntries(
     ['inference_profile_arns', 'developer_env_config', 'claude_settings', 'inference_profiles'].map(
@@ -67,33 +63,20 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
       ],
     ),
   );
-  writeFileSync(
-    join(dir, 'main.tf.json'),
-    JSON.stringify({
-      locals: { [arnsLocal]: arns, ...fakes, gathered, fake_role_arn: ROLE_ARN },
-      output: { ...outputs, gathered: { value: '${local.gathered}' } },
-    }),
-  );
-  const env_ = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
-  execFileSync('terraform', ['init', '-input=false'], { cwd: dir, env: env_, stdio: 'pipe' });
-  execFileSync('terraform', ['apply', '-auto-approve', '-input=false'], {
-    cwd: dir,
-    env: env_,
-    stdio: 'pipe',
+  const result = terraformOutputs({
+    locals: { [arnsLocal]: arns, ...fakes, gathered, fake_role_arn: ROLE_ARN },
+    output: { ...outputs, gathered: { value: '${local.gathered}' } },
   });
-  const result = JSON.parse(
-    execFileSync('terraform', ['output', '-json'], { cwd: dir, env: env_, encoding: 'utf8' }),
-  ) as Record<string, { value: unknown }>;
 
   it('claude_settings equals the onboarding generator for every developer', () => {
     const expected = Object.fromEntries(
       Object.entries(arns).map(([dev, a]) => [dev, developerSettings(c, { id: dev }, a, ROLE_ARN)]),
     );
-    expect(result.claude_settings.value).toEqual(expected);
+    expect(result.claude_settings).toEqual(expected);
   });
 
   it('developer_env_config is each developer settings env block', () => {
-    const value = result.developer_env_config.value as Record<string, Record<string, string>>;
+    const value = result.developer_env_config as Record<string, Record<string, string>>;
     for (const [dev, a] of Object.entries(arns)) {
       expect(value[dev]).toEqual(developerSettings(c, { id: dev }, a, ROLE_ARN).env);
       expect(value[dev].ANTHROPIC_MODEL).toBe(a[c.defaultModel!] ?? Object.values(a)[0]);
@@ -102,13 +85,13 @@ describe.each(['dev', 'prod'])('%s outputs evaluated by terraform', (env) => {
   });
 
   it('the developer ARN map gathers developer -> tier -> ARN from every instance-group resource', () => {
-    expect(result.gathered.value).toEqual(arns);
+    expect(result.gathered).toEqual(arns);
   });
 
   it('inference_profile_arns maps every developer to their default-tier ARN', () => {
-    const value = result.inference_profile_arns.value as Record<string, string>;
+    const value = result.inference_profile_arns as Record<string, string>;
     expect(Object.keys(value).sort()).toEqual(c.developers.map((d) => d.id).sort());
     for (const [dev, a] of Object.entries(arns)) expect(value[dev]).toBe(a[c.defaultModel!]);
-    expect(result.inference_profiles.value).toEqual(arns);
+    expect(result.inference_profiles).toEqual(arns);
   });
 });

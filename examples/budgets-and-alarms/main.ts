@@ -1,0 +1,93 @@
+// Budgets per account and team, usage alarms on the invocation log, cost anomaly detection and a
+// Bedrock guardrail, all reporting to one alert topic; per-developer budgets in a second stack
+// (as in a team shard), whose topic reference cdktf reads through remote state.
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import {
+  BedrockGuardrail,
+  BudgetAlertTopic,
+  CostAnomalyDetection,
+  DeveloperBudgets,
+  PlatformBudgets,
+  UsageAlarms,
+} from '@claude-code-bedrock/budgets';
+
+class BudgetsStack extends TerraformStack {
+  readonly alerts: BudgetAlertTopic;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+    // The log group Bedrock writes invocation logs to (BedrockAuditLogging's logGroup).
+    const logGroup = new CloudwatchLogGroup(this, 'InvocationLogs', {
+      name: '/aws/bedrock/acme-claude-invocations',
+      retentionInDays: 30,
+    });
+
+    // #region platform
+    const alerts = new BudgetAlertTopic(this, 'Alerts', {
+      project: 'acme-claude',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      emails: ['finops@example.com'],
+    });
+
+    const budgets = new PlatformBudgets(this, 'Budgets', {
+      project: 'acme-claude',
+      topic: alerts.topic,
+      topicPolicy: alerts.policy,
+      alertEmails: ['finops@example.com'],
+      monthlyUsd: 1000,
+      teams: [{ id: 'platform', monthlyBudgetUsd: 500 }],
+    });
+
+    new UsageAlarms(this, 'Usage', {
+      project: 'acme-claude',
+      logGroup, // the CloudwatchLogGroup Bedrock writes invocation logs to
+      topic: alerts.topic,
+      accountId: '123456789012',
+      region: 'us-east-1',
+    });
+
+    new CostAnomalyDetection(this, 'Anomaly', {
+      project: 'acme-claude',
+      topic: alerts.topic,
+      topicPolicy: alerts.policy,
+      thresholdUsd: 100,
+    });
+
+    const guardrail = new BedrockGuardrail(this, 'Guardrail', { project: 'acme-claude' });
+    // #endregion platform
+
+    this.alerts = alerts;
+    new TerraformOutput(this, 'sns_topic_arn', { value: alerts.topicArn });
+    new TerraformOutput(this, 'budget_names', { value: budgets.budgetNames });
+    new TerraformOutput(this, 'guardrail_id', { value: guardrail.guardrailId });
+  }
+}
+
+class TeamStack extends TerraformStack {
+  constructor(scope: Construct, id: string, alerts: BudgetAlertTopic) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+
+    // #region developer-budgets
+    new DeveloperBudgets(this, 'DeveloperBudgets', {
+      project: 'acme-claude',
+      topic: alerts.topic, // a BudgetAlertTopic of the main stack
+      alertEmails: ['finops@example.com'],
+      developers: [
+        { id: 'jane.doe@example.com', monthlyBudgetUsd: 200 },
+        { id: 'bob', monthlyBudgetUsd: 50 },
+      ],
+    });
+    // #endregion developer-budgets
+  }
+}
+
+const app = new App();
+const main = new BudgetsStack(app, 'budgets');
+new TeamStack(app, 'budgets-platform', main.alerts);
+app.synth();

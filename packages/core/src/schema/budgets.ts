@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { EMAIL, KMS_KEY_ARN, USD } from './fields';
+import { GuardrailSchema } from './guardrail';
+
+/** AWS Budgets allows one SNS topic and at most 10 e-mail subscribers per notification. */
+export const MAX_EMAILS_PER_NOTIFICATION = 10;
+/** AWS Budgets allows at most 10 notifications per budget. */
+export const MAX_NOTIFICATIONS_PER_BUDGET = 10;
+
+/** Alert e-mail subscribers of one budget notification. */
+export const ALERT_EMAILS = z
+  .array(EMAIL)
+  .max(
+    MAX_EMAILS_PER_NOTIFICATION,
+    `AWS Budgets allows at most ${MAX_EMAILS_PER_NOTIFICATION} e-mail subscribers per notification`,
+  );
+
+export const PERCENT = z
+  .number()
+  .positive('must be a positive percentage')
+  .max(1000, 'must be at most 1000 (%)');
+
+const PERCENTAGES = z
+  .array(PERCENT)
+  .refine((values) => new Set(values).size === values.length, 'must not repeat a percentage');
+
+/** AWS Budgets' limit on the notifications of one budget. */
+const withinNotificationLimit = (t: { actual: number[]; forecast: number[] }) =>
+  t.actual.length + t.forecast.length <= MAX_NOTIFICATIONS_PER_BUDGET;
+const NOTIFICATION_LIMIT = {
+  message: `AWS Budgets allows at most ${MAX_NOTIFICATIONS_PER_BUDGET} notifications (actual + forecast) per budget`,
+};
+
+/** Percentages of actual and forecast spend that notify; both lists required. */
+export const ThresholdsSchema = z
+  .strictObject({ actual: PERCENTAGES, forecast: PERCENTAGES })
+  .refine(withinNotificationLimit, NOTIFICATION_LIMIT);
+
+/** In the config, a list left out defaults to 50/80/100 % actual and 100 % forecast. */
+const ConfigThresholds = z
+  .strictObject({
+    /** Percentages of actual spend. */
+    actual: PERCENTAGES.default([50, 80, 100]),
+    /** Percentages of forecast spend. */
+    forecast: PERCENTAGES.default([100]),
+  })
+  .refine(withinNotificationLimit, NOTIFICATION_LIMIT);
+
+export const AWS_MANAGED_SNS_KEY_MESSAGE =
+  'alias/aws/sns cannot be used: AWS Budgets, CloudWatch alarms and Cost Anomaly Detection cannot publish to a topic encrypted with the AWS-managed SNS key (its key policy cannot be changed); use a customer-managed key or none';
+
+/** The alert topic's key: customer-managed, never the AWS-managed `alias/aws/sns`. */
+export const SNS_KMS_KEY_ARN = z
+  .string()
+  .refine((v) => !/(^|:)alias\/aws\/sns$/.test(v), { message: AWS_MANAGED_SNS_KEY_MESSAGE })
+  .pipe(KMS_KEY_ARN);
+
+/** A usage alarm's threshold. */
+export const ALARM_THRESHOLD = z
+  .number()
+  .int('must be a whole number')
+  .positive('must be positive');
+
+/** Business hours, UTC, `[start, end)`. */
+export const BusinessHoursSchema = z
+  .strictObject({
+    start: z.number().int('must be a whole hour').min(0, 'must be 0-23').max(23, 'must be 0-23'),
+    end: z.number().int('must be a whole hour').min(1, 'must be 1-24').max(24, 'must be 1-24'),
+  })
+  .refine((h) => h.start < h.end, {
+    message: 'start must be before end (UTC hours; business hours cannot wrap midnight)',
+  });
+
+export const BudgetsSchema = z.strictObject({
+  monthlyUsd: USD,
+  alertEmails: ALERT_EMAILS.min(1, 'must list at least one e-mail address'),
+  /** @default { actual: [50, 80, 100], forecast: [100] } */
+  thresholds: ConfigThresholds.default({ actual: [50, 80, 100], forecast: [100] }),
+  /** @default { actual: [80, 100], forecast: [100] } */
+  teamThresholds: ConfigThresholds.default({ actual: [80, 100], forecast: [100] }),
+  /** Per-developer budgets (`user:User$<id>`). @default - off */
+  perDeveloper: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      defaultUsd: USD.default(200),
+      thresholds: ConfigThresholds.default({ actual: [100], forecast: [] }),
+    })
+    .default({ enabled: false, defaultUsd: 200, thresholds: { actual: [100], forecast: [] } }),
+  /** Encrypt the alert topic with this customer-managed key. @default - not encrypted */
+  snsKmsKeyArn: SNS_KMS_KEY_ARN.optional(),
+  alarms: z
+    .strictObject({
+      /** @default 500 invocations per 5 minutes */
+      invocationsPer5Min: ALARM_THRESHOLD.default(500),
+      /** @default 2,000,000 output tokens per hour */
+      outputTokensPerHour: ALARM_THRESHOLD.default(2_000_000),
+      /** @default 10 throttled or failed calls per 5 minutes */
+      errorsPer5Min: ALARM_THRESHOLD.default(10),
+      /** Calls outside these UTC hours raise the off-hours alarm. @default 6-20 UTC on weekdays */
+      businessHoursUtc: BusinessHoursSchema.default({ start: 6, end: 20 }),
+      /** @default 50 off-hours calls per hour */
+      offHoursInvocationsPerHour: ALARM_THRESHOLD.default(50),
+    })
+    .default({
+      invocationsPer5Min: 500,
+      outputTokensPerHour: 2_000_000,
+      errorsPer5Min: 10,
+      businessHoursUtc: { start: 6, end: 20 },
+      offHoursInvocationsPerHour: 50,
+    }),
+  /** Cost anomaly detection. @default { enabled: true, thresholdUsd: 100 } */
+  anomaly: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      thresholdUsd: USD.default(100),
+    })
+    .default({ enabled: true, thresholdUsd: 100 }),
+  /** Bedrock guardrail. @default - none */
+  guardrail: GuardrailSchema,
+});

@@ -1,0 +1,88 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BedrockPort, DynamoDbPort, errorName } from './ports';
+import { names, usageKey } from './table';
+
+/**
+ * The tag that blocks a profile: the developer policy denies `bedrock:Invoke*` on a profile whose
+ * `aws:ResourceTag/BudgetState` is `blocked`, and Terraform ignores changes to this tag key.
+ */
+export const BUDGET_STATE_TAG = 'BudgetState';
+export const BLOCKED_VALUE = 'blocked';
+
+/**
+ * Blocks a developer once per period row: claims the row (`SET blocked = true`, conditional on it
+ * not being blocked), then tags every profile `BudgetState=blocked`. A claim lost to a concurrent
+ * invocation is skipped; a failed tag call gives the claim back and throws, so the retry tags again
+ * (tagging is idempotent). Returns whether this call blocked.
+ */
+export async function blockDeveloper(
+  db: DynamoDbPort,
+  bedrock: BedrockPort,
+  tableName: string,
+  developer: string,
+  period: string,
+  profiles: readonly string[],
+  at: string,
+): Promise<boolean> {
+  const key = usageKey(developer, period);
+  const values: Record<string, AttributeValue> = {
+    ':true': { BOOL: true },
+    ':false': { BOOL: false },
+    ':at': { S: at },
+  };
+  const sets = ['#blocked = :true', '#blockedAt = :at'];
+  const attributes = ['blocked', 'blockedAt'];
+  if (profiles.length > 0) {
+    values[':profiles'] = { SS: [...profiles] };
+    sets.push('#blockedProfiles = :profiles');
+    attributes.push('blockedProfiles');
+  }
+  try {
+    await db.updateItem({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_not_exists(#blocked) OR #blocked = :false',
+      ExpressionAttributeNames: names(...attributes),
+      ExpressionAttributeValues: values,
+    });
+  } catch (e) {
+    if (errorName(e) === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+  try {
+    for (const arn of profiles) {
+      await bedrock.tagResource({
+        resourceARN: arn,
+        tags: [{ key: BUDGET_STATE_TAG, value: BLOCKED_VALUE }],
+      });
+    }
+  } catch (e) {
+    await db.updateItem({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: 'SET #blocked = :false',
+      ExpressionAttributeNames: names('blocked'),
+      ExpressionAttributeValues: { ':false': { BOOL: false } },
+    });
+    throw e;
+  }
+  return true;
+}
+
+/**
+ * Removes the block tag from profiles. Idempotent: untagging an absent key succeeds, and a profile
+ * deleted since (developer left the roster) is skipped.
+ */
+export async function unblockProfiles(
+  bedrock: BedrockPort,
+  profiles: readonly string[],
+): Promise<void> {
+  for (const arn of profiles) {
+    try {
+      await bedrock.untagResource({ resourceARN: arn, tagKeys: [BUDGET_STATE_TAG] });
+    } catch (e) {
+      if (errorName(e) !== 'ResourceNotFoundException') throw e;
+    }
+  }
+}
