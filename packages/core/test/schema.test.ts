@@ -247,3 +247,54 @@ describe('roster resolution', () => {
     expect(entitledTierNames(config, { models: ['haiku', 'sonnet'] })).toEqual(['sonnet', 'haiku']);
   });
 });
+
+describe('spend caps (budgets.perDeveloper)', () => {
+  it('are off by default, monthly, alerting at 80 and 100 %', () => {
+    const { perDeveloper } = validateConfig(base()).budgets;
+    expect(perDeveloper).toMatchObject({
+      enforce: false,
+      warnAt: [80, 100],
+      period: 'monthly',
+      budgetAction: false,
+    });
+  });
+
+  it('accept a daily period and other percentages', () => {
+    const raw = base();
+    raw.budgets.perDeveloper = { enforce: true, warnAt: [50, 90, 100], period: 'daily' };
+    const { perDeveloper } = validateConfig(raw).budgets;
+    expect(perDeveloper).toMatchObject({ enforce: true, warnAt: [50, 90, 100], period: 'daily' });
+  });
+
+  it('report every bad value with the other config problems', () => {
+    const raw = base();
+    raw.budgets.perDeveloper = {
+      enforce: 'yes' as unknown as boolean,
+      warnAt: [90, 80, 150, 12.5],
+      period: 'weekly' as 'daily',
+      budgetAction: true,
+    };
+    raw.region = 'nowhere-1';
+    const found = problems(raw);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^region: /),
+        expect.stringMatching(/^budgets\.perDeveloper\.enforce: .*boolean/),
+        expect.stringMatching(/^budgets\.perDeveloper\.warnAt\[2\]: must be at most 100/),
+        expect.stringMatching(/^budgets\.perDeveloper\.warnAt\[3\]: must be a whole percentage/),
+        expect.stringMatching(/^budgets\.perDeveloper\.period: /),
+      ]),
+    );
+  });
+
+  it('reject unordered percentages and a budget action without per-developer budgets', () => {
+    const raw = base();
+    raw.budgets.perDeveloper = { warnAt: [90, 80], budgetAction: true };
+    expect(problems(raw)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^budgets\.perDeveloper\.warnAt: must be increasing/),
+        expect.stringMatching(/^budgets\.perDeveloper\.budgetAction: budgetAction needs enabled/),
+      ]),
+    );
+  });
+});

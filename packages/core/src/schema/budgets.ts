@@ -24,6 +24,18 @@ const PERCENTAGES = z
   .array(PERCENT)
   .refine((values) => new Set(values).size === values.length, 'must not repeat a percentage');
 
+/** Spend-cap alert percentages: whole, increasing, at most 100 (the cap itself blocks). */
+export const CAP_PERCENTAGES = z
+  .array(
+    z
+      .number()
+      .int('must be a whole percentage')
+      .positive('must be a positive percentage')
+      .max(100, 'must be at most 100 (the cap blocks at 100 %)'),
+  )
+  .min(1, 'must list at least one percentage')
+  .refine((v) => v.every((x, i) => i === 0 || x > v[i - 1]), 'must be increasing, without repeats');
+
 /** AWS Budgets' limit on the notifications of one budget. */
 const withinNotificationLimit = (t: { actual: number[]; forecast: number[] }) =>
   t.actual.length + t.forecast.length <= MAX_NOTIFICATIONS_PER_BUDGET;
@@ -81,11 +93,41 @@ export const BudgetsSchema = z.strictObject({
   /** Per-developer budgets (`user:User$<id>`). @default - off */
   perDeveloper: z
     .strictObject({
+      /** One AWS Budget per developer (billing truth, hours late). @default false */
       enabled: z.boolean().default(false),
+      /** A developer's cap when their roster entry has no `monthlyBudgetUsd`. @default 200 */
       defaultUsd: USD.default(200),
       thresholds: ConfigThresholds.default({ actual: [100], forecast: [] }),
+      /**
+       * Enforce each developer's cap server-side within minutes: the spend-cap enforcer prices the
+       * invocation logs and, at 100 %, denies the developer's profiles until the period resets.
+       * @default false
+       */
+      enforce: z.boolean().default(false),
+      /** Percentages of the cap that alert once per developer and period (100 % blocks). @default [80, 100] */
+      warnAt: CAP_PERCENTAGES.default([80, 100]),
+      /** The cap applies per calendar month or per UTC day. @default 'monthly' */
+      period: z.enum(['monthly', 'daily']).default('monthly'),
+      /**
+       * Also attach an AWS Budgets action to each per-developer budget that denies that developer's
+       * profiles when billing crosses the cap (a backstop hours behind the enforcer; needs
+       * `enabled`). @default false
+       */
+      budgetAction: z.boolean().default(false),
     })
-    .default({ enabled: false, defaultUsd: 200, thresholds: { actual: [100], forecast: [] } }),
+    .refine((d) => !d.budgetAction || d.enabled, {
+      message: 'budgetAction needs enabled: true (the action belongs to the per-developer budget)',
+      path: ['budgetAction'],
+    })
+    .default({
+      enabled: false,
+      defaultUsd: 200,
+      thresholds: { actual: [100], forecast: [] },
+      enforce: false,
+      warnAt: [80, 100],
+      period: 'monthly',
+      budgetAction: false,
+    }),
   /** Encrypt the alert topic with this customer-managed key. @default - not encrypted */
   snsKmsKeyArn: SNS_KMS_KEY_ARN.optional(),
   alarms: z
