@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Generates the reference parts of the documentation from the kit itself and checks the links:
-// - docs/configuration.md: the configuration reference, from the core config schema (JSON Schema);
+// - docs/configuration.md: the configuration reference, from the core config schema (JSON Schema)
+//   and the descriptions in its zod metadata (a key without one fails both modes);
 // - docs/outputs.md: the outputs of the dev app's stack (name, description, sensitive);
 // - docs/architecture.md: Terraform resource type -> construct -> package, over the dev and prod
 //   stacks, and the workspaces with their package.json descriptions;
@@ -19,7 +20,6 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
-import { CONFIG_DESCRIPTIONS } from './docs/config-descriptions.mjs';
 import { configList, configRows } from './docs/config-reference.mjs';
 import { brokenLinks, fillRegions, regionSources } from './docs/markdown.mjs';
 import { reuseCommands } from './docs/reuse.mjs';
@@ -87,7 +87,7 @@ function tableRenderer() {
     return stacks.get(env);
   };
   const build = {
-    'config-reference': () => configList(configRows(configJsonSchema(kit()), CONFIG_DESCRIPTIONS)),
+    'config-reference': () => configList(configRows(configJsonSchema(kit()))),
     outputs: () => outputsTable(outputRows(kit(), stackOf('dev').stack)),
     architecture: () =>
       architectureTable(architectureRows(kit(), [stackOf('dev').app, stackOf('prod').app])),

@@ -7,14 +7,15 @@ import { fileURLToPath } from 'url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// The function needs only core's pricing module (the shared cost formula). Bundling core's index
+// The function needs only core's Lambda-safe part (the shared cost formula, the spend-cap tag).
+// Bundling core's index
 // would pull in its configuration schema, cdktf and yaml; an import of anything else from core
 // fails this build ("No matching export"), loudly.
 const corePricingOnly = {
   name: 'core-pricing-only',
   setup(b) {
     b.onResolve({ filter: /^@claude-code-bedrock\/core$/ }, () => ({
-      path: join(here, '..', 'core', 'src', 'pricing.ts'),
+      path: join(here, '..', 'core', 'src', 'lambda-safe.ts'),
     }));
   },
 };

@@ -1,48 +1,36 @@
-// The configuration reference table of docs/configuration.md, from the JSON Schema of the core
-// config schema (zod's toJSONSchema, input side: defaults are optional) and the descriptions map.
-
-/** Entry fields of config-descriptions.mjs -> the schema metadata that replaces each. */
-const SCHEMA_FIELDS = { text: 'description', default: 'defaultDescription', key: 'keyName' };
+// The configuration reference of docs/configuration.md, from the JSON Schema of the core config
+// schema (zod's toJSONSchema, input side: defaults are optional). Every key is documented in the
+// schema itself, as zod metadata that toJSONSchema copies into each node:
+// - `description`: what the key means (required for every key);
+// - `defaultDescription`: what leaving out an optional key without a schema default does
+//   (behaviour, as the constructs document `@default - ...`); required for every such key;
+// - `keyName`: the placeholder for the keys of a map (`models.<tier>`; default `key`).
 
 /** JSON Schema's stand-in for "no upper bound" on a zod integer. */
 const NO_MAX = Number.MAX_SAFE_INTEGER;
 
+/** Where a key's documentation goes, for the error messages. */
+const SCHEMA_FILES = 'packages/core/src/schema';
+
 /**
  * Rows `{ key, type, default, description }` for every key of `schema`, depth first in schema
- * order. `descriptions` maps a key path to its description (see config-descriptions.mjs). Throws
- * listing every key without a description, every optional key without a default or a documented
- * behaviour, and every description that names no key or duplicates one in the schema.
+ * order. Throws naming every key without a description and every optional key without a default or
+ * a documented behaviour, so that no key lands undocumented.
  */
-export function configRows(schema, descriptions) {
+export function configRows(schema) {
   const rows = [];
   const problems = [];
-  const used = new Set();
-  const rendered = new Map(); // object schema (without its default) -> first key path using it
-
-  const entry = (path) => {
-    const raw = descriptions[path];
-    if (raw === undefined) return undefined;
-    used.add(path);
-    return typeof raw === 'string' ? { text: raw } : raw;
-  };
+  const rendered = new Map(); // object schema (without its own metadata) -> first key path using it
 
   const visit = (node, path, required) => {
-    const local = entry(path);
-    // The schema's own metadata (zod `.meta({ description, defaultDescription, keyName })`) wins;
-    // the same field in both places is an error, so whatever moves into the schema is deleted here.
-    const meta = {};
-    for (const [field, schemaField] of Object.entries(SCHEMA_FIELDS)) {
-      if (node[schemaField] !== undefined && local?.[field] !== undefined) {
-        problems.push(
-          `${path}: ${schemaField} is in the schema; delete '${field}' from its entry in config-descriptions.mjs`,
-        );
-      }
-      meta[field] = node[schemaField] ?? local?.[field];
+    const text = node.description?.trim();
+    if (!text) {
+      problems.push(
+        `${path}: no description; document it in its schema (${SCHEMA_FILES}) with .meta({ description })`,
+      );
     }
-    const text = meta.text;
-    if (text === undefined) problems.push(`${path}: no description (config-descriptions.mjs)`);
 
-    const objectShape = node.properties ? JSON.stringify({ ...node, default: undefined }) : null;
+    const objectShape = node.properties ? JSON.stringify(withoutKeyDocs(node)) : null;
     const sameAs = objectShape ? rendered.get(objectShape) : undefined;
     if (objectShape && !sameAs) rendered.set(objectShape, path);
 
@@ -50,10 +38,12 @@ export function configRows(schema, descriptions) {
     if (required) defaultText = 'required';
     else if (node.default !== undefined) {
       defaultText = sameDefaults(node) ? "the fields' defaults" : `\`${flow(node.default)}\``;
-    } else if (meta.default !== undefined) defaultText = meta.default;
+    } else if (node.defaultDescription !== undefined) defaultText = node.defaultDescription;
     else {
       defaultText = '';
-      problems.push(`${path}: optional without a default; document the behaviour (default: ...)`);
+      problems.push(
+        `${path}: optional without a default; document what leaving it out does with .meta({ defaultDescription })`,
+      );
     }
 
     const constraints = describeConstraints(node);
@@ -69,29 +59,35 @@ export function configRows(schema, descriptions) {
     if (sameAs) return;
 
     for (const alt of node.anyOf ?? [node]) {
-      children(alt, path, meta);
+      children(alt, path, node.keyName);
     }
   };
 
-  const children = (node, path, meta) => {
+  const children = (node, path, keyName) => {
     for (const [name, child] of Object.entries(node.properties ?? {})) {
       visit(child, path ? `${path}.${name}` : name, (node.required ?? []).includes(name));
     }
     const values = node.additionalProperties;
     if (values && typeof values === 'object') {
-      visit(values, `${path}.<${meta?.key ?? 'key'}>`, true);
+      visit(values, `${path}.<${keyName ?? 'key'}>`, true);
     }
     if (node.items?.properties) children(node.items, `${path}[]`, undefined);
   };
 
   children(schema, '', undefined);
-  for (const path of Object.keys(descriptions)) {
-    if (!used.has(path)) problems.push(`${path}: described but not a key of the schema`);
-  }
   if (problems.length > 0) {
     throw new Error(`configuration reference:\n  - ${problems.join('\n  - ')}`);
   }
   return rows;
+}
+
+/** An object node without what documents the key itself (its fields' documentation stays). */
+function withoutKeyDocs(node) {
+  const shape = { ...node };
+  for (const field of ['description', 'defaultDescription', 'keyName', 'default']) {
+    delete shape[field];
+  }
+  return shape;
 }
 
 /**
@@ -108,11 +104,15 @@ export function configList(rows) {
     .join('\n');
 }
 
-/** A type in words: `string`, `integer`, `'a' or 'b'`, `string[]`, `map of object`, ... */
+/** A type in words: `string`, `integer`, `'a' or 'b'`, `string[]`, `(string or '*')[]`, `map of object`, ... */
 export function typeName(node) {
   if (node.anyOf) return node.anyOf.map(typeName).join(' or ');
+  if (node.const !== undefined) return `\`${flow(node.const)}\``;
   if (node.enum) return node.enum.map((v) => `\`${flow(v)}\``).join(' or ');
-  if (node.type === 'array') return `${typeName(node.items ?? {})}[]`;
+  if (node.type === 'array') {
+    const item = typeName(node.items ?? {});
+    return item.includes(' or ') ? `(${item})[]` : `${item}[]`;
+  }
   if (node.type === 'object') {
     const values = node.additionalProperties;
     return values && typeof values === 'object' ? `map of ${typeName(values)}` : 'object';

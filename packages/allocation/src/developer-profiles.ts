@@ -1,5 +1,6 @@
 import { BedrockInferenceProfile } from '@cdktf/provider-aws/lib/bedrock-inference-profile';
 import {
+  BUDGET_STATE_TAG,
   DeploymentContextProps,
   ResolvedTier,
   compareCodeUnits,
@@ -271,6 +272,10 @@ export class DeveloperProfiles extends Construct {
           Project: project,
           CostCenter: each.getString('cost_center'),
           Tier: each.getString('tier'),
+        },
+        // The spend-cap enforcer sets and removes this tag; a plan must not undo it.
+        lifecycle: {
+          ignoreChanges: [`tags["${BUDGET_STATE_TAG}"]`, `tags_all["${BUDGET_STATE_TAG}"]`],
         },
       });
       resources.push(resource);

@@ -5,6 +5,7 @@ export * from './guardrail';
 export * from './naming';
 export type { Thresholds } from './notifications';
 export * from './platform-budgets';
+export * from './spend-caps';
 export * from './usage-alarms';
 export {
   AWS_MANAGED_SNS_KEY_MESSAGE,

@@ -4,9 +4,11 @@ import {
   ALERT_EMAILS,
   AWS_MANAGED_SNS_KEY_MESSAGE as CORE_AWS_MANAGED_SNS_KEY_MESSAGE,
   BusinessHoursSchema,
+  CAP_PERCENTAGES,
   DEVELOPER_ID,
   DeploymentContextSchema,
   EMAIL,
+  LOG_RETENTION,
   MAX_EMAILS_PER_NOTIFICATION as CORE_MAX_EMAILS_PER_NOTIFICATION,
   MAX_NOTIFICATIONS_PER_BUDGET as CORE_MAX_NOTIFICATIONS_PER_BUDGET,
   PROJECT_NAME,
@@ -205,4 +207,27 @@ export const CostAnomalyDetectionPropsSchema = z.object({
   thresholdUsd: USD.optional(),
   monitor: z.enum(['projectTag', 'service']).optional(),
   projectTagValue: PROJECT_TAG_VALUE.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// SpendCaps (the caps, prices and developer ids are checked by the enforcer's own parser)
+// ---------------------------------------------------------------------------------------------
+
+export const SpendCapsPropsSchema = z.object({
+  context: DeploymentContextSchema,
+  capsKey: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(1024, 'must be at most 1024 bytes')
+    .optional(),
+  period: z.enum(['monthly', 'daily']).optional(),
+  warnAt: CAP_PERCENTAGES.optional(),
+  reservedConcurrency: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, "must be at most 1000 (Lambda's default account concurrency)")
+    .optional(),
+  logRetentionDays: LOG_RETENTION.optional(),
+  topicKmsKeyArn: SNS_KMS_KEY_ARN.optional(),
 });

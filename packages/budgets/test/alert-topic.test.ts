@@ -202,3 +202,17 @@ describe('BudgetAlertTopic', () => {
     ).toThrow(/2 problems[\s\S]*accountId: .*"12345"[\s\S]*emails\[0\]: .*"not-an-email"/);
   });
 });
+
+describe('BudgetAlertTopic deprecated top-level project, accountId and region', () => {
+  const { context, ...rest } = props;
+  const synthOf = (p: BudgetAlertTopicProps) => () =>
+    Testing.synthScope((scope) => new BudgetAlertTopic(scope, 'Alerts', p));
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const flat = { ...rest, ...CONTEXT };
+    expect(synthOf(flat)()).toEqual(synthOf(props)());
+    expect(synthOf({ ...flat, context })).toThrow(
+      /accountId: cannot be combined with context: pass it as context\.accountId/,
+    );
+  });
+});

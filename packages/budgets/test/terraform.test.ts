@@ -5,13 +5,8 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { compareCodeUnits, developerGroup, developerGroupLabel } from '@claude-code-bedrock/core';
 import { terraformPlan, terraformValidate } from '@claude-code-bedrock/testing';
-import {
-  BedrockGuardrail,
-  BudgetAlertTopic,
-  CostAnomalyDetection,
-  PlatformBudgets,
-  UsageAlarms,
-} from '../src';
+import { BedrockGuardrail } from '@claude-code-bedrock/foundation';
+import { BudgetAlertTopic, CostAnomalyDetection, PlatformBudgets, UsageAlarms } from '../src';
 // `terraform init` installs hashicorp/aws from the machine's filesystem mirror.
 describe('the whole package in a stack', () => {
   test('is valid Terraform, with the account id read at plan time', () => {
@@ -19,10 +14,9 @@ describe('the whole package in a stack', () => {
     const stack = new TerraformStack(app, 'budgets');
     new AwsProvider(stack, 'aws', { region: 'us-east-1' });
     const caller = new DataAwsCallerIdentity(stack, 'caller');
+    const context = { project: 'acme', accountId: caller.accountId, region: 'us-east-1' };
     const alerts = new BudgetAlertTopic(stack, 'Alerts', {
-      project: 'acme',
-      accountId: caller.accountId,
-      region: 'us-east-1',
+      context,
       emails: ['finops@example.com'],
       kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     });
@@ -41,13 +35,7 @@ describe('the whole package in a stack', () => {
     const logGroup = new CloudwatchLogGroup(stack, 'Logs', {
       name: '/aws/bedrock/acme-invocations',
     });
-    new UsageAlarms(stack, 'Usage', {
-      project: 'acme',
-      logGroup,
-      topic: alerts.topic,
-      accountId: caller.accountId,
-      region: 'us-east-1',
-    });
+    new UsageAlarms(stack, 'Usage', { context, logGroup, topic: alerts.topic });
     new CostAnomalyDetection(stack, 'Anomaly', {
       project: 'acme',
       topic: alerts.topic,

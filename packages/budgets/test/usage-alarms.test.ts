@@ -262,3 +262,15 @@ describe('UsageAlarms validation', () => {
     );
   });
 });
+
+describe('UsageAlarms deprecated top-level project, accountId and region', () => {
+  const synthOf = (props: Props) => () => Testing.synthScope((scope) => build(scope, props));
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const flat = { ...CONTEXT };
+    expect(synthOf(flat)()).toEqual(synthOf(base)());
+    expect(synthOf({ ...flat, context: CONTEXT })).toThrow(
+      /accountId: cannot be combined with context: pass it as context\.accountId/,
+    );
+  });
+});

@@ -62,7 +62,8 @@ export function problemsFromZod(
         out.push({
           path: formatPath(path),
           value: renderValue(valueAt(input, path)),
-          message: 'is not a known setting (check the spelling; see the README config reference)',
+          message:
+            'is not a known setting (check the spelling; see the configuration reference, docs/configuration.md)',
         });
       }
       continue;

@@ -5,4 +5,5 @@ export * from './pricing';
 export * from './regions';
 export * from './roster';
 export * from './schema';
+export * from './spend-caps';
 export * from './tags';

@@ -66,7 +66,8 @@ export function validateConfig(raw: unknown, source = 'config'): EnvironmentConf
     const problem: ConfigProblem = {
       path: '(root)',
       value: renderValue(raw),
-      message: 'must be a YAML mapping with project, environment, region, ... (see the README)',
+      message:
+        'must be a YAML mapping with project, environment, region, ... (see docs/configuration.md)',
     };
     throw new ConfigError([problem], source);
   }

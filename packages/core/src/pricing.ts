@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { foundationModelId } from './regions';
 import type { ModelPrice } from './schema';
 
@@ -12,6 +13,23 @@ import type { ModelPrice } from './schema';
  * ({@link recordTokens}, {@link callCostUsd}) and the Athena SQL builder ({@link sqlCallCost})
  * are derived from, so the enforcer and the saved queries cannot price a call differently.
  */
+
+const perMillionTokens = (description: string) =>
+  z.number().check(z.nonnegative('must be >= 0 USD per million tokens'), z.meta({ description }));
+
+/**
+ * The price rule of one tier (a {@link ModelPrice}: USD per million tokens of each kind), written
+ * once for both readers of prices: core's configuration schema builds its `prices` section
+ * (`PriceSchema`, classic zod) from these fields, and the spend-cap enforcer validates the prices
+ * of its caps document with it. It is a zod/mini schema, so the enforcer's Lambda bundle can
+ * include it without core's configuration schema (classic zod, yaml, cdktf).
+ */
+export const ModelPriceMiniSchema = z.strictObject({
+  input: perMillionTokens('USD per million input tokens.'),
+  output: perMillionTokens('USD per million output tokens.'),
+  cacheRead: perMillionTokens('USD per million tokens read from the prompt cache.'),
+  cacheWrite: perMillionTokens('USD per million tokens written to the prompt cache.'),
+});
 
 /** One kind of token in an invocation-log record. */
 export interface TokenKindSpec<K extends keyof ModelPrice = keyof ModelPrice> {
@@ -96,9 +114,25 @@ export function callCostUsd(tokens: Readonly<CallTokens>, price: Readonly<ModelP
   return sum / TOKENS_PER_PRICE_UNIT;
 }
 
+/** A kind's record path (`input.inputTokenCount`), its literal type kept. */
+export type TokenPath<K extends TokenKindSpec = TokenKindSpec> = `${K['part']}.${K['field']}`;
+
+/**
+ * Where a kind's count lives in a record, as CloudWatch Logs Insights and metric filters (after
+ * `$.`) address it: `input.inputTokenCount`.
+ */
+export function tokenPath<K extends TokenKindSpec>(k: K): TokenPath<K> {
+  return `${k.part}.${k.field}` as TokenPath<K>;
+}
+
+/** The record path of each token kind (see {@link tokenPath}). */
+export const TOKEN_PATHS = Object.fromEntries(TOKEN_KINDS.map((k) => [k.kind, tokenPath(k)])) as {
+  readonly [K in (typeof TOKEN_KINDS)[number] as K['kind']]: TokenPath<K>;
+};
+
 /** The Athena (Trino) column of a kind's count: the lowercased struct path, e.g. `input.inputtokencount`. */
 export function tokenColumn(k: TokenKindSpec): string {
-  return `${k.part}.${k.field.toLowerCase()}`;
+  return tokenPath(k).toLowerCase();
 }
 
 /** Every token column of the log table, as Athena lowercases them. */

@@ -1,16 +1,21 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { z } from 'zod';
 import {
   callCostUsd,
   CallTokens,
   ModelPrice,
+  ModelPriceMiniSchema,
   modelKey,
+  PriceSchema,
   recordTokens,
   sqlCallCost,
   sqlModelKey,
   systemModelTiers,
   TOKEN_COLUMNS,
   TOKEN_KINDS,
+  TOKEN_PATHS,
+  tokenPath,
 } from '../src';
 
 /**
@@ -185,8 +190,53 @@ describe('the token table', () => {
     expect([...seen].sort()).toEqual([...TOKEN_COLUMNS].sort());
   });
 
+  test('gives the record path of each kind, where recordTokens reads its count', () => {
+    expect(TOKEN_PATHS).toEqual({
+      input: 'input.inputTokenCount',
+      output: 'output.outputTokenCount',
+      cacheRead: 'input.cacheReadInputTokenCount',
+      cacheWrite: 'input.cacheWriteInputTokenCount',
+    });
+    const tokens = recordTokens(RECORDS[0]);
+    for (const k of TOKEN_KINDS) {
+      const [part, field] = tokenPath(k).split('.');
+      expect((RECORDS[0][part] as Record<string, unknown>)[field]).toBe(tokens[k.kind]);
+    }
+  });
+
   test('prices every kind with a distinct ModelPrice field', () => {
     expect(new Set(TOKEN_KINDS.map((k) => k.price)).size).toBe(TOKEN_KINDS.length);
+  });
+});
+
+describe('the price rule', () => {
+  const BAD = { input: -1, output: '15', cacheRead: 0.3, cacheWrite: 3.75, extra: 1 };
+  const issues = (schema: z.core.$ZodType) =>
+    z.safeParse(schema, BAD).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+
+  test('is one for the configuration schema (classic zod) and the enforcer (zod/mini)', () => {
+    for (const k of TOKEN_KINDS) {
+      expect(PriceSchema.shape[k.price]).toBe(ModelPriceMiniSchema.shape[k.price]);
+    }
+    expect(issues(PriceSchema)).toEqual(issues(ModelPriceMiniSchema));
+    expect(issues(PriceSchema)).toEqual([
+      'input: must be >= 0 USD per million tokens',
+      expect.stringMatching(/^output: .*expected number/),
+      expect.stringMatching(/^: Unrecognized key: "extra"/),
+    ]);
+    expect(z.parse(ModelPriceMiniSchema, OPUS)).toEqual(OPUS);
+  });
+
+  test('documents every field in the configuration reference', () => {
+    const json = z.toJSONSchema(PriceSchema) as {
+      description?: string;
+      properties: Record<string, { description?: string }>;
+    };
+    expect(json.description).toBe('The price of one tier.');
+    expect(json.properties.cacheRead.description).toBe(
+      'USD per million tokens read from the prompt cache.',
+    );
+    for (const k of TOKEN_KINDS) expect(json.properties[k.price].description).toMatch(/^USD /);
   });
 });
 

@@ -67,7 +67,9 @@ describe('validation reports every problem at once, with path and value', () => 
       expect.arrayContaining([
         expect.stringMatching(/^region: .* \(got "mars-1"\)$/),
         expect.stringMatching(/^developers\[4\]\.team: is not a defined team id .*\(got "nope"\)$/),
-        expect.stringMatching(/^colour: is not a known setting.*\(got "blue"\)$/),
+        expect.stringMatching(
+          /^colour: is not a known setting .*docs\/configuration\.md.*\(got "blue"\)$/,
+        ),
       ]),
     );
   });
@@ -218,7 +220,9 @@ describe('YAML loading', () => {
   });
 
   it('rejects a document that is not a mapping', () => {
-    expect(() => parseConfig('- a\n- b\n')).toThrow(/must be a YAML mapping/);
+    expect(() => parseConfig('- a\n- b\n')).toThrow(
+      /must be a YAML mapping .*\(see docs\/configuration\.md\)/,
+    );
   });
 });
 
@@ -250,7 +254,9 @@ describe('roster resolution', () => {
 
 describe('spend caps (budgets.perDeveloper)', () => {
   it('are off by default, monthly, alerting at 80 and 100 %', () => {
-    const { perDeveloper } = validateConfig(base()).budgets;
+    const raw = base();
+    delete raw.budgets.perDeveloper;
+    const { perDeveloper } = validateConfig(raw).budgets;
     expect(perDeveloper).toMatchObject({
       enforce: false,
       warnAt: [80, 100],
@@ -296,5 +302,18 @@ describe('spend caps (budgets.perDeveloper)', () => {
         expect.stringMatching(/^budgets\.perDeveloper\.budgetAction: budgetAction needs enabled/),
       ]),
     );
+  });
+});
+
+describe('spend caps with a sharded roster', () => {
+  it('are refused with the reason', () => {
+    const raw = base();
+    raw.budgets.perDeveloper = { enforce: true };
+    raw.allocation = { shardBy: 'team' };
+    expect(problems(raw)).toEqual([
+      expect.stringMatching(
+        /^budgets\.perDeveloper\.enforce: cannot be combined with allocation\.shardBy: team/,
+      ),
+    ]);
   });
 });

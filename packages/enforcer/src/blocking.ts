@@ -1,13 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BLOCKED_VALUE, BUDGET_STATE_TAG } from '@claude-code-bedrock/core';
 import { BedrockPort, DynamoDbPort, errorName } from './ports';
 import { names, usageKey } from './table';
 
-/**
- * The tag that blocks a profile: the developer policy denies `bedrock:Invoke*` on a profile whose
- * `aws:ResourceTag/BudgetState` is `blocked`, and Terraform ignores changes to this tag key.
- */
-export const BUDGET_STATE_TAG = 'BudgetState';
-export const BLOCKED_VALUE = 'blocked';
+export { BLOCKED_VALUE, BUDGET_STATE_TAG };
 
 /**
  * Blocks a developer once per period row: claims the row (`SET blocked = true`, conditional on it

@@ -1,4 +1,4 @@
-import type { ModelPrice } from '@claude-code-bedrock/core';
+import { ModelPrice, ModelPriceMiniSchema } from '@claude-code-bedrock/core';
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 
@@ -24,13 +24,6 @@ export const DEDUPE_PREFIX = 'request#';
 
 const usd = z.number().check(z.minimum(0, 'must be >= 0 USD'));
 
-const Price = z.strictObject({
-  input: usd,
-  output: usd,
-  cacheRead: usd,
-  cacheWrite: usd,
-}) satisfies z.ZodMiniType<ModelPrice>;
-
 const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
 
 const PROFILE_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/\S+$/;
@@ -52,8 +45,8 @@ const CapsDocumentSchema = z.strictObject({
   period: z.enum(PERIODS),
   /** Alert thresholds in percent of the cap (100 is always alerted: it is the block). */
   warnAt: z.array(z.number().check(z.gt(0, 'must be > 0 percent'))),
-  /** Tier → USD per million tokens. */
-  prices: z.record(nonEmpty, Price),
+  /** Tier → USD per million tokens (core's price rule, the one the configuration is checked with). */
+  prices: z.record(nonEmpty, ModelPriceMiniSchema),
   /**
    * System profile id or foundation model id → tier (core's `systemModelTiers`), to price calls
    * that name no developer profile. @default - such calls cost 0

@@ -61,6 +61,23 @@ describe('parseCapsDocument', () => {
       /^developers\.x\.capUsd: must be >= 0 USD$/,
     ],
     ['a zero threshold', capsDocument({ warnAt: [0] }), /^warnAt\.0: must be > 0 percent$/],
+    [
+      // Core's price rule, the one the configuration's prices are checked with.
+      'a negative price',
+      {
+        ...capsDocument(),
+        prices: { opus: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: -1 } },
+      },
+      /^prices\.opus\.cacheWrite: must be >= 0 USD per million tokens$/,
+    ],
+    [
+      'an unknown price field',
+      {
+        ...capsDocument(),
+        prices: { opus: { input: 5, output: 25, cacheRead: 0, cacheWrite: 0, batch: 1 } },
+      },
+      /^prices\.opus: .*"batch"/,
+    ],
     ['an unknown field', { ...capsDocument(), extra: true }, /extra/],
   ])('rejects %s', (_name, doc, problem) => {
     const problems =

@@ -1,4 +1,9 @@
-import { ResolvedTier, foundationModelId } from '@claude-code-bedrock/core';
+import {
+  BLOCKED_VALUE,
+  BUDGET_STATE_TAG,
+  ResolvedTier,
+  foundationModelId,
+} from '@claude-code-bedrock/core';
 import { PolicyStatement, unique } from './statements';
 
 /** The IAM actions that authorise model inference. */
@@ -163,12 +168,37 @@ export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatem
         applicationProfilesArn(p),
       ],
     },
+    spendCapDenyStatement(p),
     ...apiKeyDenyStatements(),
   ];
   if (p.allowedRegions) {
     statements.push(regionDenyStatement(requestedRegionValues(p.allowedRegions, p.tiers)));
   }
   return statements;
+}
+
+/**
+ * A developer over their spend cap: the spend-cap enforcer tags their profiles
+ * `BudgetState=blocked` and this denies invoking them until the period resets (or an admin
+ * unblocks). Inert while nothing sets the tag; the developer cannot remove it (no tagging
+ * permission).
+ */
+export function spendCapDenyStatement(
+  p: Pick<DeveloperPolicyInput, 'partition' | 'region' | 'accountId'>,
+): PolicyStatement {
+  return {
+    sid: 'DenyInvokeOverSpendCap',
+    effect: 'Deny',
+    actions: INVOKE_ACTIONS,
+    resources: [applicationProfilesArn(p)],
+    conditions: [
+      {
+        test: 'StringEquals',
+        variable: `aws:ResourceTag/${BUDGET_STATE_TAG}`,
+        values: [BLOCKED_VALUE],
+      },
+    ],
+  };
 }
 
 /**

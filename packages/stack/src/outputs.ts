@@ -85,6 +85,16 @@ export function addPlatformOutputs(stack: ClaudeCodeBedrockStack, config: Enviro
     'Bedrock guardrail id (null when the guardrail is off).',
   );
   out(
+    'spend_caps_usage_table',
+    stack.spendCaps?.table.name ?? Token.nullValue(),
+    'DynamoDB table of per-developer spend per period, kept by the spend-cap enforcer (null when budgets.perDeveloper.enforce is off).',
+  );
+  out(
+    'spend_caps_function',
+    stack.spendCaps?.function.functionName ?? Token.nullValue(),
+    'Name of the spend-cap enforcer Lambda function (null when budgets.perDeveloper.enforce is off).',
+  );
+  out(
     'managed_settings',
     managedSettings(config),
     'Organization managed-settings.json for Claude Code (bypass mode disabled, secret paths denied).',

@@ -15,6 +15,7 @@ import {
   BudgetAlertTopic,
   CostAnomalyDetection,
   PlatformBudgets,
+  SpendCaps,
   UsageAlarms,
 } from '@claude-code-bedrock/budgets';
 import {
@@ -68,6 +69,8 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
   readonly alarms: UsageAlarms;
   readonly anomaly?: CostAnomalyDetection;
   readonly guardrail?: BedrockGuardrail;
+  /** Set when `budgets.perDeveloper.enforce` is on. */
+  readonly spendCaps?: SpendCaps;
   /**
    * One stack per team holding that team's profiles when allocation is sharded (built beside this
    * stack, in the same scope); empty otherwise.
@@ -195,6 +198,27 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       topic: this.alertTopic.topic,
       ...b.alarms,
     });
+    if (b.perDeveloper.enforce && this.profiles) {
+      this.spendCaps = new SpendCaps(this, 'spend-caps', {
+        context,
+        logGroup: this.logging.logGroup,
+        profiles: this.profiles,
+        developers: developers.map((d) => ({
+          id: d.id,
+          capUsd: d.monthlyBudgetUsd,
+          team: d.team,
+          costCenter: d.costCenter,
+        })),
+        tiers,
+        prices: config.prices,
+        topic: this.alertTopic.topic,
+        topicKmsKeyArn: b.snsKmsKeyArn,
+        capsBucket: this.attribution.resultsBucket,
+        period: b.perDeveloper.period,
+        warnAt: b.perDeveloper.warnAt,
+        logRetentionDays: config.logging.logRetentionDays,
+      });
+    }
     if (b.anomaly.enabled) {
       this.anomaly = new CostAnomalyDetection(this, 'anomaly', {
         project,

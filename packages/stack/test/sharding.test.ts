@@ -14,6 +14,9 @@ type Tf = {
 function synthAll(shardBy: 'none' | 'team', env = 'prod') {
   const c = config(env, (raw) => {
     raw.allocation = { ...(raw.allocation ?? {}), shardBy };
+    // Spend caps need the profiles in the environment stack (see the config check).
+    if (shardBy === 'team')
+      raw.budgets.perDeveloper = { ...raw.budgets.perDeveloper, enforce: false };
   });
   const app = Testing.app();
   const platform = new ClaudeCodeBedrockStack(app, c.environment, {

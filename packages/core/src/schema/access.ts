@@ -13,26 +13,46 @@ export const MAX_SESSION_DURATION = z
 export const IDENTITY_MODE = z.enum(['principalTag', 'username']);
 
 const TrustFields = z.strictObject({
-  /** IAM principals (account roots, users, roles) allowed to assume the role. @default - none */
-  principals: z.array(tokenOr(IAM_PRINCIPAL_ARN)).optional(),
-  /** SAML federation (sts:AssumeRoleWithSAML). @default - none */
+  principals: z.array(tokenOr(IAM_PRINCIPAL_ARN)).optional().meta({
+    description: 'IAM principals (account roots, users, roles) allowed to assume the role.',
+    defaultDescription: 'none',
+  }),
   saml: z
     .strictObject({
-      providerArn: tokenOr(SAML_PROVIDER_ARN),
-      /** @default 'https://signin.aws.amazon.com/saml' */
+      providerArn: tokenOr(SAML_PROVIDER_ARN).meta({
+        description: 'ARN of the IAM SAML provider.',
+      }),
       audience: z
         .string()
         .min(1, 'must not be empty (omit it for the AWS sign-in audience)')
-        .optional(),
+        .optional()
+        .meta({
+          description: 'Expected `SAML:aud`.',
+          defaultDescription: '`https://signin.aws.amazon.com/saml`',
+        }),
     })
-    .optional(),
-  /** OIDC federation (sts:AssumeRoleWithWebIdentity). @default - none */
+    .optional()
+    .meta({
+      description:
+        'SAML federation (`sts:AssumeRoleWithSAML`); the IdP asserts `PrincipalTag:User`.',
+      defaultDescription: 'none',
+    }),
   oidc: z
     .strictObject({
-      providerArn: tokenOr(OIDC_PROVIDER_ARN),
-      audience: z.string().min(1, 'must name the OIDC audience (client id)'),
+      providerArn: tokenOr(OIDC_PROVIDER_ARN).meta({
+        description: 'ARN of the IAM OIDC provider.',
+      }),
+      audience: z
+        .string()
+        .min(1, 'must name the OIDC audience (client id)')
+        .meta({ description: 'The OIDC audience (client id).' }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'OIDC federation (`sts:AssumeRoleWithWebIdentity`); the IdP asserts `principal_tags.User`.',
+      defaultDescription: 'none',
+    }),
 });
 
 /** Whether a trust names anyone who could assume the role. */
@@ -51,16 +71,29 @@ export const TrustSchema = trustSchema();
 export type TrustConfig = z.output<typeof TrustSchema>;
 
 export const AccessSchema = z.strictObject({
-  /** Who may assume `{project}-developer`. */
-  developers: trustSchema('developer'),
-  /** Who may assume `{project}-admin`. @default - the developers' IAM principals */
-  admins: trustSchema('admin').optional(),
-  /** How a caller is matched to the `User` tag of a profile. @default 'principalTag' */
-  identity: IDENTITY_MODE.default('principalTag'),
-  /** Allow sts:TagSession so federated sessions can carry a `User` tag. @default true */
-  tagSession: z.boolean().default(true),
-  /** @default 3600 */
-  maxSessionDurationSeconds: MAX_SESSION_DURATION.default(3600),
-  /** Deny every action outside these regions (aws:RequestedRegion). @default - no restriction */
-  allowedRegions: ALLOWED_REGIONS.optional(),
+  developers: trustSchema('developer').meta({
+    description:
+      'Who may assume `{project}-developer`: at least one of `principals`, `saml`, `oidc`.',
+  }),
+  admins: trustSchema('admin').optional().meta({
+    description: 'Who may assume `{project}-admin`.',
+    defaultDescription:
+      "the developers' IAM principals (then `access.developers.principals` is required)",
+  }),
+  identity: IDENTITY_MODE.default('principalTag').meta({
+    description:
+      "ABAC: match the profile's `User` tag to `${aws:PrincipalTag/User}` (`principalTag`) or `${aws:username}` (`username`, IAM users named after the id). `principalTag` is required with `attribution.identityCenterInstanceArn`.",
+  }),
+  tagSession: z.boolean().default(true).meta({
+    description:
+      'Allow `sts:TagSession`, so federated and assumed sessions can carry the `User` tag.',
+  }),
+  maxSessionDurationSeconds: MAX_SESSION_DURATION.default(3600).meta({
+    description: 'Maximum session duration of both roles, in seconds.',
+  }),
+  allowedRegions: ALLOWED_REGIONS.optional().meta({
+    description:
+      'Deny every action outside these regions (`aws:RequestedRegion`), in the roles and the SCP.',
+    defaultDescription: 'no restriction',
+  }),
 });

@@ -18,14 +18,22 @@ export const BYTES_SCANNED_CUTOFF = z
   );
 
 export const AttributionSchema = z.strictObject({
-  /** First date of the projected partitions (YYYY/MM/DD). @default '2025/01/01' */
-  projectionStartDate: PROJECTION_START_DATE.default('2025/01/01'),
-  /** Bytes-scanned cutoff per Athena query. @default 1073741824 (1 GB) */
-  bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF.default(1_073_741_824),
-  /** @default 30 */
-  resultsExpirationDays: DAYS.default(30),
-  /** Create an IAM Identity Center permission set for developers. @default - none */
-  identityCenterInstanceArn: IDENTITY_CENTER_INSTANCE_ARN.optional(),
-  /** Activate the User/Team/Project/CostCenter cost allocation tags (payer account only). @default false */
-  activateCostAllocationTags: z.boolean().default(false),
+  projectionStartDate: PROJECTION_START_DATE.default('2025/01/01').meta({
+    description: 'First projected partition (`YYYY/MM/DD`, UTC).',
+  }),
+  bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF.default(1_073_741_824).meta({
+    description: `Athena cancels a query past this many bytes: a whole number, at least ${MIN_BYTES_SCANNED_CUTOFF} (10 MB). The default is 1 GB.`,
+  }),
+  resultsExpirationDays: DAYS.default(30).meta({
+    description: 'Days before query results expire.',
+  }),
+  identityCenterInstanceArn: IDENTITY_CENTER_INSTANCE_ARN.optional().meta({
+    description:
+      "Create an IAM Identity Center permission set for developers (its policy is the developer role's).",
+    defaultDescription: 'none',
+  }),
+  activateCostAllocationTags: z.boolean().default(false).meta({
+    description:
+      'Activate the `User`, `Team`, `Project` and `CostCenter` cost allocation tags (payer account only).',
+  }),
 });

@@ -51,10 +51,12 @@ export const ThresholdsSchema = z
 /** In the config, a list left out defaults to 50/80/100 % actual and 100 % forecast. */
 const ConfigThresholds = z
   .strictObject({
-    /** Percentages of actual spend. */
-    actual: PERCENTAGES.default([50, 80, 100]),
-    /** Percentages of forecast spend. */
-    forecast: PERCENTAGES.default([100]),
+    actual: PERCENTAGES.default([50, 80, 100]).meta({
+      description: 'Percentages of actual spend (no repeats).',
+    }),
+    forecast: PERCENTAGES.default([100]).meta({
+      description: 'Percentages of forecast spend (no repeats).',
+    }),
   })
   .refine(withinNotificationLimit, NOTIFICATION_LIMIT);
 
@@ -76,44 +78,63 @@ export const ALARM_THRESHOLD = z
 /** Business hours, UTC, `[start, end)`. */
 export const BusinessHoursSchema = z
   .strictObject({
-    start: z.number().int('must be a whole hour').min(0, 'must be 0-23').max(23, 'must be 0-23'),
-    end: z.number().int('must be a whole hour').min(1, 'must be 1-24').max(24, 'must be 1-24'),
+    start: z
+      .number()
+      .int('must be a whole hour')
+      .min(0, 'must be 0-23')
+      .max(23, 'must be 0-23')
+      .meta({ description: 'First business hour (0-23).' }),
+    end: z
+      .number()
+      .int('must be a whole hour')
+      .min(1, 'must be 1-24')
+      .max(24, 'must be 1-24')
+      .meta({ description: 'End of business hours (1-24, exclusive).' }),
   })
   .refine((h) => h.start < h.end, {
     message: 'start must be before end (UTC hours; business hours cannot wrap midnight)',
   });
 
 export const BudgetsSchema = z.strictObject({
-  monthlyUsd: USD,
-  alertEmails: ALERT_EMAILS.min(1, 'must list at least one e-mail address'),
-  /** @default { actual: [50, 80, 100], forecast: [100] } */
-  thresholds: ConfigThresholds.default({ actual: [50, 80, 100], forecast: [100] }),
-  /** @default { actual: [80, 100], forecast: [100] } */
-  teamThresholds: ConfigThresholds.default({ actual: [80, 100], forecast: [100] }),
-  /** Per-developer budgets (`user:User$<id>`). @default - off */
+  monthlyUsd: USD.meta({ description: 'Account budget for Claude usage, in USD.' }),
+  alertEmails: ALERT_EMAILS.min(1, 'must list at least one e-mail address').meta({
+    description:
+      'Recipients of every budget and alert (AWS Budgets allows at most 10 per notification).',
+  }),
+  thresholds: ConfigThresholds.default({ actual: [50, 80, 100], forecast: [100] }).meta({
+    description:
+      'Notification thresholds of the account budget, in % of the budget (at most 10 in all).',
+  }),
+  teamThresholds: ConfigThresholds.default({ actual: [80, 100], forecast: [100] }).meta({
+    description: "Notification thresholds of each team's budget.",
+  }),
   perDeveloper: z
     .strictObject({
-      /** One AWS Budget per developer (billing truth, hours late). @default false */
-      enabled: z.boolean().default(false),
-      /** A developer's cap when their roster entry has no `monthlyBudgetUsd`. @default 200 */
-      defaultUsd: USD.default(200),
-      thresholds: ConfigThresholds.default({ actual: [100], forecast: [] }),
-      /**
-       * Enforce each developer's cap server-side within minutes: the spend-cap enforcer prices the
-       * invocation logs and, at 100 %, denies the developer's profiles until the period resets.
-       * @default false
-       */
-      enforce: z.boolean().default(false),
-      /** Percentages of the cap that alert once per developer and period (100 % blocks). @default [80, 100] */
-      warnAt: CAP_PERCENTAGES.default([80, 100]),
-      /** The cap applies per calendar month or per UTC day. @default 'monthly' */
-      period: z.enum(['monthly', 'daily']).default('monthly'),
-      /**
-       * Also attach an AWS Budgets action to each per-developer budget that denies that developer's
-       * profiles when billing crosses the cap (a backstop hours behind the enforcer; needs
-       * `enabled`). @default false
-       */
-      budgetAction: z.boolean().default(false),
+      enabled: z.boolean().default(false).meta({
+        description: 'Create an AWS Budget per developer (billing truth, hours late).',
+      }),
+      defaultUsd: USD.default(200).meta({
+        description: 'Monthly budget of a developer without `developers[].monthlyBudgetUsd`.',
+      }),
+      thresholds: ConfigThresholds.default({ actual: [100], forecast: [] }).meta({
+        description: 'Notification thresholds of each developer budget.',
+      }),
+      enforce: z.boolean().default(false).meta({
+        description:
+          "Enforce each developer's cap (`developers[].monthlyBudgetUsd`, else `defaultUsd`) server-side within minutes: the spend-cap enforcer prices the invocation logs and, at 100 %, denies the developer's profiles until the period resets.",
+      }),
+      warnAt: CAP_PERCENTAGES.default([80, 100]).meta({
+        description:
+          'Percentages of the cap that alert once per developer and period (100 % blocks): whole percentages up to 100, increasing, without repeats.',
+      }),
+      period: z
+        .enum(['monthly', 'daily'])
+        .default('monthly')
+        .meta({ description: 'The cap applies per calendar month or per UTC day.' }),
+      budgetAction: z.boolean().default(false).meta({
+        description:
+          "Also attach an AWS Budgets action to each per-developer budget that denies the developer's profiles when billing crosses the cap: a backstop hours behind the enforcer. Needs `enabled`.",
+      }),
     })
     .refine((d) => !d.budgetAction || d.enabled, {
       message: 'budgetAction needs enabled: true (the action belongs to the per-developer budget)',
@@ -127,21 +148,34 @@ export const BudgetsSchema = z.strictObject({
       warnAt: [80, 100],
       period: 'monthly',
       budgetAction: false,
+    })
+    .meta({
+      description:
+        'Budgets per developer, filtered on `user:User$<id>` (in the team stacks when sharded), and their spend caps.',
     }),
-  /** Encrypt the alert topic with this customer-managed key. @default - not encrypted */
-  snsKmsKeyArn: SNS_KMS_KEY_ARN.optional(),
+  snsKmsKeyArn: SNS_KMS_KEY_ARN.optional().meta({
+    description:
+      'Encrypt the alert topic with this customer-managed KMS key. `alias/aws/sns` is rejected: Budgets cannot publish to a topic encrypted with it.',
+    defaultDescription: 'not encrypted',
+  }),
   alarms: z
     .strictObject({
-      /** @default 500 invocations per 5 minutes */
-      invocationsPer5Min: ALARM_THRESHOLD.default(500),
-      /** @default 2,000,000 output tokens per hour */
-      outputTokensPerHour: ALARM_THRESHOLD.default(2_000_000),
-      /** @default 10 throttled or failed calls per 5 minutes */
-      errorsPer5Min: ALARM_THRESHOLD.default(10),
-      /** Calls outside these UTC hours raise the off-hours alarm. @default 6-20 UTC on weekdays */
-      businessHoursUtc: BusinessHoursSchema.default({ start: 6, end: 20 }),
-      /** @default 50 off-hours calls per hour */
-      offHoursInvocationsPerHour: ALARM_THRESHOLD.default(50),
+      invocationsPer5Min: ALARM_THRESHOLD.default(500).meta({
+        description: 'Invocations per 5 minutes that raise the rate alarm.',
+      }),
+      outputTokensPerHour: ALARM_THRESHOLD.default(2_000_000).meta({
+        description: 'Output tokens per hour that raise the token-spike alarm.',
+      }),
+      errorsPer5Min: ALARM_THRESHOLD.default(10).meta({
+        description: 'Throttled or failed calls per 5 minutes that raise the alarm.',
+      }),
+      businessHoursUtc: BusinessHoursSchema.default({ start: 6, end: 20 }).meta({
+        description:
+          'Business hours (UTC, weekdays; they cannot wrap midnight); calls outside them count towards the off-hours alarm.',
+      }),
+      offHoursInvocationsPerHour: ALARM_THRESHOLD.default(50).meta({
+        description: 'Off-hours calls per hour that raise the alarm.',
+      }),
     })
     .default({
       invocationsPer5Min: 500,
@@ -149,14 +183,21 @@ export const BudgetsSchema = z.strictObject({
       errorsPer5Min: 10,
       businessHoursUtc: { start: 6, end: 20 },
       offHoursInvocationsPerHour: 50,
+    })
+    .meta({
+      description: 'Usage alarms on the invocation log group (metric filters + CloudWatch alarms).',
     }),
-  /** Cost anomaly detection. @default { enabled: true, thresholdUsd: 100 } */
   anomaly: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      thresholdUsd: USD.default(100),
+      enabled: z
+        .boolean()
+        .default(true)
+        .meta({ description: 'Create the anomaly monitor and subscription.' }),
+      thresholdUsd: USD.default(100).meta({
+        description: 'Anomaly impact in USD that sends an alert.',
+      }),
     })
-    .default({ enabled: true, thresholdUsd: 100 }),
-  /** Bedrock guardrail. @default - none */
-  guardrail: GuardrailSchema,
+    .default({ enabled: true, thresholdUsd: 100 })
+    .meta({ description: 'Cost Explorer anomaly detection on the project.' }),
+  guardrail: GuardrailSchema.meta({ description: 'A Bedrock guardrail for the project.' }),
 });

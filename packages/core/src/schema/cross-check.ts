@@ -136,6 +136,14 @@ export function crossCheck(raw: unknown, ctx: Ctx): void {
     }
   });
 
+  if (obj(obj(c.budgets).perDeveloper).enforce === true && obj(c.allocation).shardBy === 'team') {
+    issue(
+      ['budgets', 'perDeveloper', 'enforce'],
+      true,
+      'cannot be combined with allocation.shardBy: team yet (the enforcer blocks the profiles it finds in the environment stack); keep allocation in one stack or turn enforcement off',
+    );
+  }
+
   const quota =
     typeof obj(c.allocation).quota === 'number' ? (obj(c.allocation).quota as number) : 1000;
   const fastModel = str(c.fastModel);

@@ -46,11 +46,13 @@ export const DENIED_TOPICS = z
     z.strictObject({
       name: z
         .string()
-        .regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 letters, digits, spaces or - _ ! ? .'),
+        .regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 letters, digits, spaces or - _ ! ? .')
+        .meta({ description: 'Topic name (1-100 plain characters), unique.' }),
       definition: z
         .string()
         .min(1, 'must not be empty')
-        .max(200, 'must be at most 200 characters (Bedrock limit)'),
+        .max(200, 'must be at most 200 characters (Bedrock limit)')
+        .meta({ description: 'What the topic covers (at most 200 characters).' }),
     }),
   )
   .max(MAX_DENIED_TOPICS, `Bedrock guardrails allow at most ${MAX_DENIED_TOPICS} denied topics`)
@@ -89,9 +91,12 @@ export function checkGuardrailPolicy(
 
 export const GuardrailSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    deniedTopics: DENIED_TOPICS.default([]),
-    piiEntities: PII_ENTITIES.default([...DEFAULT_PII_ENTITIES]),
+    enabled: z.boolean().default(false).meta({ description: 'Create the guardrail.' }),
+    deniedTopics: DENIED_TOPICS.default([]).meta({ description: 'Topics the guardrail blocks.' }),
+    piiEntities: PII_ENTITIES.default([...DEFAULT_PII_ENTITIES]).meta({
+      description:
+        'PII entity types the guardrail blocks (no repeats). With `enabled` and no denied topics, at least one.',
+    }),
   })
   .superRefine((g, ctx) => {
     if (g.enabled) checkGuardrailPolicy(g, ctx);

@@ -18,8 +18,10 @@ export const IA_TRANSITION_DAYS = DAYS.min(30, 'S3 requires at least 30 days bef
 
 /** S3 Object Lock default retention. */
 export const OBJECT_LOCK = z.strictObject({
-  mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
-  days: DAYS.max(36500, 'must be at most 36500 days (100 years)'),
+  mode: z.enum(['GOVERNANCE', 'COMPLIANCE']).meta({ description: 'Object Lock mode.' }),
+  days: DAYS.max(36500, 'must be at most 36500 days (100 years)').meta({
+    description: 'Retention in days.',
+  }),
 });
 
 /** A key prefix without leading or trailing slash, made of S3 safe characters. */
@@ -69,22 +71,28 @@ export function checkLifecycle(
 
 /** The audit-logging settings: the config's `logging` section and BedrockAuditLogging's props. */
 export const LOGGING_FIELDS = {
-  /**
-   * Manage the account/region-wide model invocation logging configuration. Only one environment
-   * per account and region may do so. @default true
-   */
-  manageInvocationLogging: z.boolean().default(true),
-  /** @default 30 */
-  logRetentionDays: LOG_RETENTION.default(30),
-  /** @default 90 */
-  transitionToIaDays: IA_TRANSITION_DAYS.default(90),
-  /** @default 365 */
-  expirationDays: DAYS.default(365),
-  /** @default 30 */
-  noncurrentExpirationDays: DAYS.default(30),
-  /** Object Lock on the invocation-log and trail buckets. @default - off */
-  objectLock: OBJECT_LOCK.optional(),
-  /** @default { text: true, image: false, embedding: false, video: false } */
+  manageInvocationLogging: z.boolean().default(true).meta({
+    description:
+      'Manage the account- and region-wide invocation logging setting. Only one environment per account and region may: turn it off in the others.',
+  }),
+  logRetentionDays: LOG_RETENTION.default(30).meta({
+    description: `Retention of the log groups; one of CloudWatch Logs' periods (${LOG_RETENTION_DAYS.join(', ')}).`,
+  }),
+  transitionToIaDays: IA_TRANSITION_DAYS.default(90).meta({
+    description:
+      'Days before invocation-log objects move to STANDARD_IA (at least 30, less than `expirationDays`).',
+  }),
+  expirationDays: DAYS.default(365).meta({
+    description: 'Days before invocation-log objects expire (not shorter than `objectLock.days`).',
+  }),
+  noncurrentExpirationDays: DAYS.default(30).meta({
+    description: 'Days before noncurrent object versions are removed.',
+  }),
+  objectLock: OBJECT_LOCK.optional().meta({
+    description:
+      'Object Lock default retention (immutable logs) on the invocation-log and trail buckets.',
+    defaultDescription: 'off',
+  }),
   delivery: z
     .strictObject({
       text: z
@@ -92,24 +100,33 @@ export const LOGGING_FIELDS = {
           message:
             'must be true: Claude Code calls are text, so nothing would be logged (attribution and budgets would see no usage)',
         })
-        .default(true),
-      image: z.boolean().default(false),
-      embedding: z.boolean().default(false),
-      video: z.boolean().default(false),
+        .default(true)
+        .meta({
+          description:
+            'Record text prompts and completions. Must be `true`: Claude Code calls are text, and attribution and budgets need them.',
+        }),
+      image: z.boolean().default(false).meta({ description: 'Record image data.' }),
+      embedding: z.boolean().default(false).meta({ description: 'Record embeddings.' }),
+      video: z.boolean().default(false).meta({ description: 'Record video data.' }),
     })
-    .default({ text: true, image: false, embedding: false, video: false }),
+    .default({ text: true, image: false, embedding: false, video: false })
+    .meta({ description: 'What invocation logging records.' }),
   cloudtrail: z
     .strictObject({
-      /** @default true */
-      enabled: z.boolean().default(true),
-      /** @default true */
-      multiRegion: z.boolean().default(true),
-      /** Also deliver to CloudWatch Logs (retention = logRetentionDays). @default false */
-      cloudWatchLogs: z.boolean().default(false),
-      /** @default 365 */
-      expirationDays: DAYS.default(365),
+      enabled: z.boolean().default(true).meta({
+        description:
+          "Create the trail and its bucket (turn it off when an organization trail already records this account's management events).",
+      }),
+      multiRegion: z.boolean().default(true).meta({ description: 'Record every region.' }),
+      cloudWatchLogs: z.boolean().default(false).meta({
+        description: 'Also deliver to CloudWatch Logs (retention `logRetentionDays`).',
+      }),
+      expirationDays: DAYS.default(365).meta({
+        description: 'Days before trail objects expire (not shorter than `objectLock.days`).',
+      }),
     })
-    .default({ enabled: true, multiRegion: true, cloudWatchLogs: false, expirationDays: 365 }),
+    .default({ enabled: true, multiRegion: true, cloudWatchLogs: false, expirationDays: 365 })
+    .meta({ description: 'The CloudTrail trail recording Bedrock API calls.' }),
 };
 
 export const LoggingSchema = z.strictObject(LOGGING_FIELDS).superRefine(checkLifecycle);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelPriceMiniSchema } from '../pricing';
 import { recordOf, REGION, SYSTEM_PROFILE_ID, TEAM_ID, TIER_NAME } from './fields';
 
 /** Destination regions of a cross-region profile: region codes, or `*` for a global profile. */
@@ -7,17 +8,28 @@ export const DESTINATION_REGIONS = z
   .min(1, 'must list at least one destination region (or * for a global profile)');
 
 /** A model tier in the config: a system profile id, or an object with options. */
-export const ModelTierSchema = z.union([
-  SYSTEM_PROFILE_ID,
-  z.strictObject({
-    /** System cross-region inference profile id to copy from. */
-    profileId: SYSTEM_PROFILE_ID,
-    /** Only members of this group (developers[].groups) are entitled. @default - every developer */
-    group: TEAM_ID.optional(),
-    /** Destination regions of the profile. @default - derived from the id's geography prefix */
-    destinationRegions: DESTINATION_REGIONS.optional(),
-  }),
-]);
+export const ModelTierSchema = z
+  .union([
+    SYSTEM_PROFILE_ID,
+    z.strictObject({
+      profileId: SYSTEM_PROFILE_ID.meta({
+        description: 'System cross-region inference profile id to copy from.',
+      }),
+      group: TEAM_ID.optional().meta({
+        description:
+          'Only developers in this group (`developers[].groups`) are entitled to the tier.',
+        defaultDescription: 'every developer',
+      }),
+      destinationRegions: DESTINATION_REGIONS.optional().meta({
+        description: 'Destination regions of the profile (`*` for a global profile).',
+        defaultDescription: "derived from the id's geography prefix (`us.`, `eu.`, ...)",
+      }),
+    }),
+  ])
+  .meta({
+    description:
+      'A system cross-region inference profile id, or an object naming one with a group restriction or explicit destination regions.',
+  });
 
 /** A resolved tier (`resolveTiers`), as the constructs take it. */
 export const ResolvedTierSchema = z.object({
@@ -43,15 +55,13 @@ export const TIERS = z
     });
   });
 
-const PER_MILLION_TOKENS = z.number().nonnegative('must be >= 0 USD per million tokens');
-
-/** USD per million tokens of one tier. */
-export const PriceSchema = z.strictObject({
-  input: PER_MILLION_TOKENS,
-  output: PER_MILLION_TOKENS,
-  cacheRead: PER_MILLION_TOKENS,
-  cacheWrite: PER_MILLION_TOKENS,
-});
+/**
+ * USD per million tokens of one tier: the fields (rules and descriptions) of the shared price rule
+ * in ../pricing (zod/mini, so the enforcer's Lambda can use it too).
+ */
+export const PriceSchema = z
+  .strictObject(ModelPriceMiniSchema.shape)
+  .meta({ description: 'The price of one tier.' });
 
 /** Tier name -> price. */
 export const PRICES = recordOf(TIER_NAME, PriceSchema);

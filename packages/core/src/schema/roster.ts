@@ -4,24 +4,41 @@ import { DEVELOPER_ID, EMAIL, TEAM_ID, TIER_NAME, USD } from './fields';
 import { COST_CENTER } from './tags';
 
 export const TeamSchema = z.strictObject({
-  id: TEAM_ID,
-  costCenter: COST_CENTER,
-  monthlyBudgetUsd: USD,
-  /** Extra recipients of this team's budget alerts. @default - only budgets.alertEmails */
-  alertEmails: z.array(EMAIL).optional(),
+  id: TEAM_ID.meta({ description: 'Team id: the `Team` tag and budget names.' }),
+  costCenter: COST_CENTER.meta({
+    description: 'Cost center of the team: the `CostCenter` tag of its developers.',
+  }),
+  monthlyBudgetUsd: USD.meta({ description: "The team's monthly budget in USD." }),
+  alertEmails: z.array(EMAIL).optional().meta({
+    description:
+      "Extra recipients of this team's budget alerts; with `budgets.alertEmails` at most 10.",
+    defaultDescription: 'only `budgets.alertEmails`',
+  }),
 });
 
 export const DeveloperSchema = z.strictObject({
-  id: DEVELOPER_ID,
-  team: TEAM_ID,
-  /** Model tiers this developer gets. @default - every tier they are entitled to */
-  models: z.array(TIER_NAME).min(1, 'must list at least one tier (or omit it)').optional(),
-  /** Named groups (used by models.<tier>.group). @default - none */
-  groups: z.array(TEAM_ID).optional(),
-  /** Overrides the team's cost center for this developer. @default - the team's */
-  costCenter: COST_CENTER.optional(),
-  /** Per-developer monthly budget when budgets.perDeveloper.enabled. @default - perDeveloper.defaultUsd */
-  monthlyBudgetUsd: USD.optional(),
+  id: DEVELOPER_ID.meta({
+    description:
+      'Developer id, usually an e-mail address or user name (dots, `@`, `+`, uppercase allowed): the `User` tag, matched by ABAC.',
+  }),
+  team: TEAM_ID.meta({ description: 'Id of a team in `teams`.' }),
+  models: z.array(TIER_NAME).min(1, 'must list at least one tier (or omit it)').optional().meta({
+    description:
+      'Tiers this developer gets (each must be a tier of `models`, and in its group if it has one).',
+    defaultDescription: 'every tier the developer is entitled to',
+  }),
+  groups: z.array(TEAM_ID).optional().meta({
+    description: 'Named groups, used by `models.<tier>.group`.',
+    defaultDescription: 'none',
+  }),
+  costCenter: COST_CENTER.optional().meta({
+    description: "Overrides the team's cost center for this developer.",
+    defaultDescription: "the team's",
+  }),
+  monthlyBudgetUsd: USD.optional().meta({
+    description: 'Monthly budget of this developer when `budgets.perDeveloper.enabled`.',
+    defaultDescription: '`budgets.perDeveloper.defaultUsd`',
+  }),
 });
 
 /**

@@ -4,37 +4,59 @@ import { REGION } from './fields';
 const CLI_PROFILE = z.string().regex(/^[\w.-]{1,64}$/, 'must be an AWS CLI profile name');
 
 export const ClaudeCodeSchema = z.strictObject({
-  /** AWS CLI profile name developers use. @default 'claude-bedrock' */
-  awsProfile: CLI_PROFILE.default('claude-bedrock'),
-  /**
-   * AWS CLI profile holding the developer's own IAM credentials, from which Claude Code's
-   * `awsCredentialExport` assumes the developer role with the `User` session tag (IAM principals
-   * with `identity: principalTag`). @default 'default'
-   */
-  sourceProfile: CLI_PROFILE.default('default'),
-  /** Command Claude Code runs to refresh credentials. @default - none */
-  awsAuthRefresh: z.string().min(1).optional(),
-  /** AWS IAM Identity Center start URL for the CLI profile snippet. @default - role-assumption profile */
-  ssoStartUrl: z.string().url().optional(),
-  /** @default 30 */
-  cleanupPeriodDays: z.number().int().min(1).max(3650).default(30),
-  /** Paths Claude Code must never read. */
+  awsProfile: CLI_PROFILE.default('claude-bedrock').meta({
+    description:
+      '`AWS_PROFILE` in the settings (IAM users, Identity Center, SAML/OIDC) and the CLI profile name.',
+  }),
+  sourceProfile: CLI_PROFILE.default('default').meta({
+    description:
+      "AWS CLI profile holding the developer's own IAM credentials, from which `awsCredentialExport` assumes the developer role with the `User` session tag (IAM principals with `identity: principalTag`).",
+  }),
+  awsAuthRefresh: z.string().min(1).optional().meta({
+    description:
+      '`awsAuthRefresh` in the settings: the command Claude Code runs to refresh credentials.',
+    defaultDescription: 'none (`aws sso login` with `ssoStartUrl`)',
+  }),
+  ssoStartUrl: z.string().url().optional().meta({
+    description:
+      'IAM Identity Center start URL: the AWS CLI profile signs in to the permission set. Needs `attribution.identityCenterInstanceArn`.',
+    defaultDescription: 'no Identity Center profile (a role-assumption profile)',
+  }),
+  cleanupPeriodDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .meta({ description: '`cleanupPeriodDays` of the managed settings.' }),
   denyPaths: z
     .array(z.string().min(1))
-    .default(['.env', '.env.*', '**/secrets/**', '~/.aws/credentials', '~/.ssh/**', '**/*.pem']),
+    .default(['.env', '.env.*', '**/secrets/**', '~/.aws/credentials', '~/.ssh/**', '**/*.pem'])
+    .meta({
+      description: 'Paths Claude Code must never read (managed settings `permissions.deny`).',
+    }),
 });
 
 export const BackendSchema = z.strictObject({
-  s3: z.strictObject({
-    /** An existing state bucket: dots are allowed. */
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-    /** @default '{project}/{environment}/terraform.tfstate' */
-    key: z.string().min(1).optional(),
-    /** @default - the environment's region */
-    region: REGION.optional(),
-    /** @default true */
-    useLockfile: z.boolean().default(true),
-  }),
+  s3: z
+    .strictObject({
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+        .meta({ description: 'An existing state bucket (dots are allowed).' }),
+      key: z.string().min(1).optional().meta({
+        description: 'State key.',
+        defaultDescription: '`{project}/{environment}/terraform.tfstate`',
+      }),
+      region: REGION.optional().meta({
+        description: 'Region of the state bucket.',
+        defaultDescription: "the environment's region",
+      }),
+      useLockfile: z.boolean().default(true).meta({
+        description: 'S3 native state locking (`use_lockfile`, Terraform ≥ 1.10).',
+      }),
+    })
+    .meta({ description: 'S3 state with native locking.' }),
 });
 
 /** Default quota "Application inference profiles per account" (per account and region). */
@@ -47,8 +69,12 @@ export const PROFILE_QUOTA = z
   .positive('must be at least 1');
 
 export const AllocationSchema = z.strictObject({
-  /** Application inference profiles allowed per account and region. @default 1000 */
-  quota: PROFILE_QUOTA.default(DEFAULT_PROFILE_QUOTA),
-  /** Split allocation into one stack per team. @default 'none' */
-  shardBy: z.enum(['none', 'team']).default('none'),
+  quota: PROFILE_QUOTA.default(DEFAULT_PROFILE_QUOTA).meta({
+    description:
+      'Application inference profiles allowed per account and region; synthesis fails when the roster needs more.',
+  }),
+  shardBy: z.enum(['none', 'team']).default('none').meta({
+    description:
+      'Split allocation (profiles, per-developer budgets and outputs) into one stack per team.',
+  }),
 });
