@@ -33,9 +33,9 @@ def normalize(text: Any) -> str:
     try:
         number = _WIDE.create_decimal(str(text).strip())
     except InvalidOperation:
-        raise MockValidationException("A value provided cannot be converted into a number") from None
-    if not number.is_finite():
-        raise MockValidationException("A value provided cannot be converted into a number")
+        number = None
+    if number is None or not number.is_finite():
+        raise MockValidationException(f"The parameter cannot be converted to a numeric value: {text}")
     if number.is_zero():
         return "0"
     number = number.normalize(_WIDE)

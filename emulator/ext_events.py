@@ -147,7 +147,8 @@ def fire(rule: Rule, at: datetime) -> dict[str, Any]:
     }
     _metric(rule, "TriggeredRules")
     # moto's own targets take its event shape (epoch-second times, ingestion-time); _aws_event undoes it.
-    rule.send_to_targets({**event, "time": at.timestamp(), "ingestion-time": clock.now().timestamp()})
+    moto_event: Any = {**event, "time": at.timestamp(), "ingestion-time": clock.now().timestamp()}
+    rule.send_to_targets(moto_event)
     return event
 
 
@@ -175,7 +176,7 @@ def check_schedules(now: datetime | None = None) -> int:
             if rule.state != "ENABLED" or now <= after:
                 continue
             try:
-                at = schedule.parse(rule.scheduled_expression, rule.schedule_created).latest(after, now)
+                at = schedule.parse(str(rule.scheduled_expression), rule.schedule_created).latest(after, now)
             except ValueError:
                 continue
             if at is not None:

@@ -277,7 +277,9 @@ def run(fn: LambdaFunction, payload: bytes) -> Result:
     if timed_out:
         message = f"{clock.iso(clock.now())} {request_id} Task timed out after {timeout:.2f} seconds"
         text += message + "\n"
-        result = _error("Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds")
+        result = _error(
+            "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+        )
     elif kind == b"ok":
         result = answer
     elif kind == b"error":
@@ -319,7 +321,9 @@ def _write_logs(fn: LambdaFunction, stream: str, request_id: str, output: str, d
     return "\n".join(lines) + "\n"
 
 
-def put_metric(account_id: str, region: str, namespace: str, name: str, value: float, dims: dict[str, str], unit: str) -> None:
+def put_metric(
+    account_id: str, region: str, namespace: str, name: str, value: float, dims: dict[str, str], unit: str
+) -> None:
     """One datum in CloudWatch (moto's backend of that account and region), dated by the emulator clock."""
     from moto.cloudwatch.models import cloudwatch_backends
 
@@ -439,6 +443,7 @@ def _like(pattern: str, value: str) -> bool:
     return re.fullmatch(regex, value, re.DOTALL) is not None
 
 
+_NEGATED = ("stringnotequals", "stringnotlike", "arnnotequals", "arnnotlike")
 _OPERATORS = {
     "stringequals": lambda e, a: e == a,
     "stringlike": _like,
@@ -451,7 +456,7 @@ def _condition_holds(conditions: dict[str, Any], context: dict[str, str]) -> boo
     """The conditions AddPermission writes (SourceArn, SourceAccount; String*/Arn* operators)."""
     for operator, entries in conditions.items():
         op = operator.lower()
-        negated = op.replace("not", "", 1) if op in ("stringnotequals", "stringnotlike", "arnnotequals", "arnnotlike") else None
+        negated = op.replace("not", "", 1) if op in _NEGATED else None
         check = _OPERATORS.get(negated or op)
         if check is None:
             return False  # an operator this check does not know: the statement does not apply
@@ -531,7 +536,9 @@ def invoke(self: LambdaResponse) -> tuple[int, dict[str, str], bytes | str]:
     if len(raw) > limit:
         operation = "InvokeAsync" if invocation_type == "Event" else "InvokeFunction"
         raise AwsError(
-            SERVICE, "RequestTooLargeException", f"Request must be smaller than {limit} bytes for the {operation} operation"
+            SERVICE,
+            "RequestTooLargeException",
+            f"Request must be smaller than {limit} bytes for the {operation} operation",
         )
     if raw.strip():
         try:

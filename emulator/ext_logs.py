@@ -143,9 +143,13 @@ def delete_query_definition(self: LogsResponse) -> Resp:
 
 # --------------------------------------------------------------------------- the emulator clock
 
-logs_models.utcnow = lambda: clock.now().replace(tzinfo=None)
-logs_models.unix_time_millis = lambda dt=None: unix_time_millis(
-    dt if dt is not None else clock.now().replace(tzinfo=None)
+# moto's logs module calls these two by their imported names (moto.core.utils'); replacing them there
+# moves CloudWatch Logs, and only it, to the emulator clock.
+setattr(logs_models, "utcnow", lambda: clock.now().replace(tzinfo=None))
+setattr(
+    logs_models,
+    "unix_time_millis",
+    lambda dt=None: unix_time_millis(dt if dt is not None else clock.now().replace(tzinfo=None)),
 )
 
 
@@ -299,6 +303,10 @@ def _drain(key: tuple[str, str, str]) -> None:
             deliveries.finish(ok)
 
 
+def _metric(delivery: Delivery, name: str, value: float, unit: str) -> None:
+    ext_lambda.put_metric(delivery.account_id, delivery.region, "AWS/Logs", name, value, delivery.dimensions, unit)
+
+
 def _deliver(delivery: Delivery) -> bool:
     fn = ext_lambda.find_function(delivery.destination_arn)
     source = source_arn(delivery.partition, delivery.region, delivery.account_id, delivery.group)
@@ -308,17 +316,11 @@ def _deliver(delivery: Delivery) -> bool:
             file=sys.stderr,
             flush=True,
         )
-        ext_lambda.put_metric(
-            delivery.account_id, delivery.region, "AWS/Logs", "DeliveryErrors", len(delivery.events), delivery.dimensions, "Count"
-        )
+        _metric(delivery, "DeliveryErrors", len(delivery.events), "Count")
         return False
     compressed = delivery.compressed()
-    ext_lambda.put_metric(
-        delivery.account_id, delivery.region, "AWS/Logs", "ForwardedLogEvents", len(delivery.events), delivery.dimensions, "Count"
-    )
-    ext_lambda.put_metric(
-        delivery.account_id, delivery.region, "AWS/Logs", "ForwardedBytes", len(compressed), delivery.dimensions, "Bytes"
-    )
+    _metric(delivery, "ForwardedLogEvents", len(delivery.events), "Count")
+    _metric(delivery, "ForwardedBytes", len(compressed), "Bytes")
     return ext_lambda.run_async(fn, delivery.payload(compressed))
 
 

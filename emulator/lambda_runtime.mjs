@@ -27,10 +27,18 @@ function shiftClock(offsetMs) {
   const RealDate = Date;
   function EmulatorDate(...args) {
     if (!new.target) return new RealDate(RealDate.now() + offsetMs).toString();
-    return Reflect.construct(RealDate, args.length ? args : [RealDate.now() + offsetMs], new.target);
+    return Reflect.construct(
+      RealDate,
+      args.length ? args : [RealDate.now() + offsetMs],
+      new.target,
+    );
   }
   EmulatorDate.prototype = RealDate.prototype;
-  Object.defineProperty(RealDate.prototype, 'constructor', { value: EmulatorDate, writable: true, configurable: true });
+  Object.defineProperty(RealDate.prototype, 'constructor', {
+    value: EmulatorDate,
+    writable: true,
+    configurable: true,
+  });
   EmulatorDate.now = () => RealDate.now() + offsetMs;
   EmulatorDate.parse = RealDate.parse;
   EmulatorDate.UTC = RealDate.UTC;
@@ -38,7 +46,14 @@ function shiftClock(offsetMs) {
 }
 
 function installConsole(requestId) {
-  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+  const levels = {
+    log: 'INFO',
+    info: 'INFO',
+    warn: 'WARN',
+    error: 'ERROR',
+    debug: 'DEBUG',
+    trace: 'TRACE',
+  };
   for (const [method, level] of Object.entries(levels)) {
     console[method] = (...args) => {
       const line = `${new Date().toISOString()}\t${requestId}\t${level}\t${format(...args)}`;
@@ -58,7 +73,11 @@ function finish(kind, text) {
 
 function errorPayload(err) {
   if (err instanceof Error) {
-    return { errorType: err.name || 'Error', errorMessage: err.message, trace: (err.stack || '').split('\n') };
+    return {
+      errorType: err.name || 'Error',
+      errorMessage: err.message,
+      trace: (err.stack || '').split('\n'),
+    };
   }
   return { errorType: typeof err, errorMessage: String(err), trace: [] };
 }
@@ -70,7 +89,8 @@ function fail(err) {
 function runtimeError(name, message, cause) {
   const err = new Error(message);
   err.name = name;
-  if (cause && cause.stack) err.stack = `${name}: ${message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+  if (cause && cause.stack)
+    err.stack = `${name}: ${message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
   return err;
 }
 
@@ -79,7 +99,12 @@ function succeed(result) {
   try {
     text = JSON.stringify(result === undefined ? null : result);
   } catch (err) {
-    fail(runtimeError('Runtime.MalformedHandlerResponse', `Unable to stringify response body: ${err.message}`));
+    fail(
+      runtimeError(
+        'Runtime.MalformedHandlerResponse',
+        `Unable to stringify response body: ${err.message}`,
+      ),
+    );
     return;
   }
   finish('ok', text);
@@ -90,7 +115,10 @@ async function loadHandler(taskRoot, handler) {
   const name = handler.slice(slash + 1);
   const dot = name.indexOf('.');
   if (dot < 1 || dot === name.length - 1) {
-    throw runtimeError('Runtime.MalformedHandlerName', `Bad handler ${handler}: expected <module>.<function>`);
+    throw runtimeError(
+      'Runtime.MalformedHandlerName',
+      `Bad handler ${handler}: expected <module>.<function>`,
+    );
   }
   const moduleName = handler.slice(0, slash + 1) + name.slice(0, dot);
   const path = name.slice(dot + 1).split('.');
@@ -112,7 +140,8 @@ async function loadHandler(taskRoot, handler) {
       }
     }
   } catch (err) {
-    if (err instanceof SyntaxError) throw runtimeError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
+    if (err instanceof SyntaxError)
+      throw runtimeError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
     if (err && err.code === 'MODULE_NOT_FOUND') {
       throw runtimeError('Runtime.ImportModuleError', `${err.name}: ${err.message}`, err);
     }
@@ -123,7 +152,10 @@ async function loadHandler(taskRoot, handler) {
     fn = path.reduce((value, key) => (value == null ? undefined : value[key]), loaded.default);
   }
   if (typeof fn !== 'function') {
-    throw runtimeError('Runtime.HandlerNotFound', `${moduleName}.${path.join('.')} is undefined or not exported`);
+    throw runtimeError(
+      'Runtime.HandlerNotFound',
+      `${moduleName}.${path.join('.')} is undefined or not exported`,
+    );
   }
   return fn;
 }
@@ -133,7 +165,13 @@ installConsole(context.awsRequestId);
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', (reason) => {
   const message = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-  fail(runtimeError('Runtime.UnhandledPromiseRejection', message, reason instanceof Error ? reason : undefined));
+  fail(
+    runtimeError(
+      'Runtime.UnhandledPromiseRejection',
+      message,
+      reason instanceof Error ? reason : undefined,
+    ),
+  );
 });
 // The event loop emptied without an answer (a callback handler that never called back): null.
 process.on('beforeExit', () => succeed(null));
@@ -147,7 +185,8 @@ const lambdaContext = {
   logGroupName: context.logGroupName,
   logStreamName: context.logStreamName,
   callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => Math.max(0, context.deadlineMs - (Date.now() - (input.clockOffsetMs || 0))),
+  getRemainingTimeInMillis: () =>
+    Math.max(0, context.deadlineMs - (Date.now() - (input.clockOffsetMs || 0))),
 };
 
 try {

@@ -13,10 +13,12 @@ import base64
 import gzip
 import http.client
 import json
+import tempfile
 import time
 import unittest
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -33,18 +35,23 @@ from testing_support import (
     MESSAGES,
     PROJECT,
     REGION,
+    SINK_JS,
     SONNET,
     RuntimeTestCase,
     anthropic_body,
     bearer_invoke,
     build,
     client,
+    create_function,
     emulator,
     policies,
     put_logging,
+    read_lines,
     reset,
     runtime,
     session,
+    set_clock,
+    settle,
     short_term_key,
     user_creds,
 )
@@ -387,6 +394,33 @@ class RuntimeAuthorizationTest(RuntimeTestCase):
             iam.delete_role_policy(RoleName="acme-developer", PolicyName="deny")
         self.assertEqual(message, denial(self.principal, "bedrock:InvokeModel", self.jane, EXPLICIT_IDENTITY))
 
+    def test_a_tag_change_takes_effect_on_the_next_call(self) -> None:
+        """The spend-cap enforcer blocks a developer by tagging their profiles BudgetState=blocked."""
+        iam = client("iam")
+        deny = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/BudgetState": "blocked"}},
+                }
+            ],
+        }
+        bedrock = client("bedrock")
+        iam.put_role_policy(RoleName="acme-developer", PolicyName="budget", PolicyDocument=json.dumps(deny))
+        try:
+            runtime(self.creds).invoke_model(modelId=self.jane, body=anthropic_body())
+            bedrock.tag_resource(resourceARN=self.jane, tags=[{"key": "BudgetState", "value": "blocked"}])
+            message = self.denied(runtime(self.creds).invoke_model, modelId=self.jane, body=anthropic_body())
+            self.assertEqual(message, denial(self.principal, "bedrock:InvokeModel", self.jane, EXPLICIT_IDENTITY))
+            bedrock.untag_resource(resourceARN=self.jane, tagKeys=["BudgetState"])
+            runtime(self.creds).invoke_model(modelId=self.jane, body=anthropic_body())
+        finally:
+            bedrock.untag_resource(resourceARN=self.jane, tagKeys=["BudgetState"])
+            iam.delete_role_policy(RoleName="acme-developer", PolicyName="budget")
+
     def test_region_deny_applies_to_every_destination_region(self) -> None:
         iam = client("iam")
         deny = {
@@ -612,6 +646,49 @@ class InvocationLoggingTest(RuntimeTestCase):
             key.startswith(f"{KEY_PREFIX}/AWSLogs/{ACCOUNT}/BedrockModelInvocationLogs/{REGION}/{hour_path}"), key
         )
         self.assertRegex(key, r"/\d{8}T\d{9}Z_[0-9a-f]{16}\.json\.gz$")
+
+    def test_records_are_dated_by_the_emulator_clock(self) -> None:
+        set_clock("2027-02-01T10:00:00Z")
+        try:
+            response = runtime(self.creds).invoke_model(modelId=self.jane, body=anthropic_body())
+        finally:
+            set_clock(None)
+        cloudwatch, s3 = self.find(response["ResponseMetadata"]["RequestId"])
+        self.assertTrue(cloudwatch[0]["timestamp"].startswith("2027-02-01T10:00:"), cloudwatch[0]["timestamp"])
+        self.assertIn("/2027/02/01/10/", s3[0][0])
+
+    def test_records_reach_a_function_subscribed_to_the_log_group(self) -> None:
+        """The whole chain the spend-cap enforcer runs in: data plane → log group → subscription →
+        the function's code, with the real subscription payload."""
+        tmp = tempfile.TemporaryDirectory(prefix="ccb-runtime-test-")
+        self.addCleanup(tmp.cleanup)
+        out = Path(tmp.name) / "events.jsonl"
+        fn = create_function("enforcer", {"index.js": SINK_JS}, {"OUT": str(out)})
+        client("lambda").add_permission(
+            FunctionName="enforcer",
+            StatementId="logs",
+            Action="lambda:InvokeFunction",
+            Principal="logs.amazonaws.com",
+            SourceArn=f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{LOG_GROUP}:*",
+        )
+        logs = client("logs")
+        logs.put_subscription_filter(
+            logGroupName=LOG_GROUP,
+            filterName="enforcer",
+            filterPattern='{ $.schemaType = "ModelInvocationLog" }',
+            destinationArn=fn,
+        )
+        self.addCleanup(logs.delete_subscription_filter, logGroupName=LOG_GROUP, filterName="enforcer")
+        response = runtime(self.creds).invoke_model(modelId=self.jane, body=anthropic_body())
+        settle()
+        [payload] = read_lines(out)
+        self.assertEqual(
+            (payload["messageType"], payload["owner"], payload["logGroup"], payload["logStream"], payload["subscriptionFilters"]),
+            ("DATA_MESSAGE", ACCOUNT, LOG_GROUP, "aws/bedrock/modelinvocations", ["enforcer"]),
+        )
+        [event] = payload["logEvents"]
+        [record], _ = self.find(response["ResponseMetadata"]["RequestId"])
+        self.assertEqual(json.loads(event["message"]), record)
 
     def test_stream_and_converse_records(self) -> None:
         rt = runtime(self.creds)

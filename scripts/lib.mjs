@@ -5,31 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Terraform CLI config that installs hashicorp/aws from the machine's filesystem mirror. */
-export const TF_CLI_CONFIG = join(ROOT, 'scripts', 'terraformrc');
-
-/**
- * Provider SDK logging off unless the user asked for logs. The AWS provider's plugin SDKs emit
- * TRACE logs on every RPC even when TF_LOG is unset; Terraform parses each line and throws it
- * away. That costs about half of `terraform plan` at 2,000 profiles (36 s -> 16-18 s measured
- * here; hashicorp/terraform-plugin-framework#1269). Any TF_LOG* setting of the caller wins.
- */
-export function quietProviderLogs(env = process.env) {
-  return Object.keys(env).some((k) => k.startsWith('TF_LOG')) ? {} : { TF_LOG_SDK: 'off' };
-}
-
-/** Environment for terraform: the project's CLI config, no prompts, no colour, no checkpoint. */
-export function terraformEnv(extra = {}) {
-  return {
-    ...process.env,
-    ...quietProviderLogs(),
-    TF_CLI_CONFIG_FILE: process.env.CCB_TF_CLI_CONFIG ?? TF_CLI_CONFIG,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    ...extra,
-  };
-}
+// The Terraform environment (CLI config, quiet provider logs, no prompts): shared with the tests.
+export { TF_CLI_CONFIG, quietProviderLogs, terraformEnv } from './terraform-env.cjs';
 
 /** Environment apps (directories under apps/ with a cdktf.json). */
 export function listApps() {

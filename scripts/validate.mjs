@@ -70,7 +70,8 @@ if (args.length === 0) {
   config.allocation = { ...(config.allocation ?? {}), shardBy: 'team' };
   config.budgets = {
     ...config.budgets,
-    perDeveloper: { ...(config.budgets?.perDeveloper ?? {}), enabled: true },
+    // Spend caps need the profiles in the environment stack (the config check refuses both).
+    perDeveloper: { ...(config.budgets?.perDeveloper ?? {}), enabled: true, enforce: false },
   };
   writeFileSync(join(dir, 'config.yaml'), stringify(config));
   try {

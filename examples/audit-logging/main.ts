@@ -11,10 +11,12 @@ class AuditLoggingStack extends TerraformStack {
     new AwsProvider(this, 'aws', { region: 'us-east-1' });
 
     const logging = new BedrockAuditLogging(this, 'Logging', {
-      project: 'acme-claude',
+      context: {
+        project: 'acme-claude',
+        accountId: '123456789012', // or new DataAwsCallerIdentity(this, 'me').accountId
+        region: 'us-east-1',
+      },
       bucketPrefix: 'acme-claude-prod',
-      accountId: '123456789012', // or new DataAwsCallerIdentity(this, 'me').accountId
-      region: 'us-east-1',
       // Immutable retention (SOX): omit these four for the defaults (no Object Lock, objects
       // expire after 365 days, CloudWatch Logs keep 30 days).
       objectLock: { mode: 'COMPLIANCE', days: 2557 },

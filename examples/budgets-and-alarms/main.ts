@@ -5,8 +5,8 @@ import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { BedrockGuardrail } from '@claude-code-bedrock/foundation';
 import {
-  BedrockGuardrail,
   BudgetAlertTopic,
   CostAnomalyDetection,
   DeveloperBudgets,
@@ -27,10 +27,9 @@ class BudgetsStack extends TerraformStack {
     });
 
     // #region platform
+    const context = { project: 'acme-claude', accountId: '123456789012', region: 'us-east-1' };
     const alerts = new BudgetAlertTopic(this, 'Alerts', {
-      project: 'acme-claude',
-      accountId: '123456789012',
-      region: 'us-east-1',
+      context,
       emails: ['finops@example.com'],
     });
 
@@ -44,11 +43,9 @@ class BudgetsStack extends TerraformStack {
     });
 
     new UsageAlarms(this, 'Usage', {
-      project: 'acme-claude',
+      context,
       logGroup, // the CloudwatchLogGroup Bedrock writes invocation logs to
       topic: alerts.topic,
-      accountId: '123456789012',
-      region: 'us-east-1',
     });
 
     new CostAnomalyDetection(this, 'Anomaly', {
@@ -57,9 +54,10 @@ class BudgetsStack extends TerraformStack {
       topicPolicy: alerts.policy,
       thresholdUsd: 100,
     });
-
-    const guardrail = new BedrockGuardrail(this, 'Guardrail', { project: 'acme-claude' });
     // #endregion platform
+
+    // Governance rather than spend: the guardrail is in @claude-code-bedrock/foundation.
+    const guardrail = new BedrockGuardrail(this, 'Guardrail', { project: 'acme-claude' });
 
     this.alerts = alerts;
     new TerraformOutput(this, 'sns_topic_arn', { value: alerts.topicArn });

@@ -9,9 +9,8 @@ import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
 import { CostAttribution } from '@claude-code-bedrock/attribution';
 
-const project = 'acme-claude';
-const accountId = '123456789012';
-const region = 'us-east-1';
+// Where everything lives: passed to every construct as `context`.
+const context = { project: 'acme-claude', accountId: '123456789012', region: 'us-east-1' };
 const tiers = resolveTiers({ models: { sonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } });
 const developers = [
   { id: 'jane.doe@example.com', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet'] },
@@ -21,27 +20,17 @@ const developers = [
 class CostAttributionStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region });
+    new AwsProvider(this, 'aws', { region: context.region });
 
     const logging = new BedrockAuditLogging(this, 'Logging', {
-      project,
+      context,
       bucketPrefix: 'acme-claude-dev',
-      accountId,
-      region,
     });
-    const allocation = new DeveloperProfiles(this, 'Profiles', {
-      project,
-      accountId,
-      region,
-      tiers,
-      developers,
-    });
+    const allocation = new DeveloperProfiles(this, 'Profiles', { context, tiers, developers });
 
     const attribution = new CostAttribution(this, 'Attribution', {
-      project,
+      context,
       bucketPrefix: 'acme-claude-dev',
-      accountId,
-      region,
       logBucket: logging.bucket, // the invocation-log S3Bucket
       logKeyPrefix: logging.s3KeyPrefix, // where the logging configuration writes records
       prices: { sonnet: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } },

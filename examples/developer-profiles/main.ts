@@ -13,9 +13,11 @@ class ProfilesStack extends TerraformStack {
     new AwsProvider(this, 'aws', { region: 'us-east-1' });
 
     const profiles = new DeveloperProfiles(this, 'profiles', {
-      project: 'acme-claude',
-      region: 'us-east-1',
-      accountId: new DataAwsCallerIdentity(this, 'caller').accountId,
+      context: {
+        project: 'acme-claude',
+        accountId: new DataAwsCallerIdentity(this, 'caller').accountId,
+        region: 'us-east-1',
+      },
       tiers: resolveTiers({ models: { sonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } }),
       developers: [
         { id: 'jane.doe@example.com', team: 'platform', costCenter: 'CC-100', tiers: ['sonnet'] },

@@ -16,18 +16,12 @@ class IamStack extends TerraformStack {
       models: { sonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' },
     });
     const trust = { principals: ['arn:aws:iam::123456789012:root'] };
+    // Where the roles live (or accountId: new DataAwsCallerIdentity(this, 'me').accountId).
+    const context = { project: 'acme-claude', accountId: '123456789012', region: 'us-east-1' };
 
-    const developers = new DeveloperRole(this, 'developer-role', {
-      project: 'acme-claude',
-      accountId: '123456789012',
-      region: 'us-east-1',
-      trust,
-      tiers,
-    });
+    const developers = new DeveloperRole(this, 'developer-role', { context, trust, tiers });
     const admins = new AdminRole(this, 'admin-role', {
-      project: 'acme-claude',
-      accountId: '123456789012',
-      region: 'us-east-1',
+      context,
       bucketPrefix: 'acme-claude-dev',
       trust,
     });

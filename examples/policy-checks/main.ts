@@ -14,10 +14,8 @@ class MyStack extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: 'us-east-1' });
     new BedrockAuditLogging(this, 'Logging', {
-      project: 'acme-claude',
+      context: { project: 'acme-claude', accountId: '123456789012', region: 'us-east-1' },
       bucketPrefix: 'acme-claude-prod',
-      accountId: '123456789012',
-      region: 'us-east-1',
     });
     // No retention_in_days: rule CCB-LOG-1 reports it (an error) unless suppressed.
     this.scratchLogs = new CloudwatchLogGroup(this, 'ScratchLogs', { name: '/acme/scratch' });

@@ -10,6 +10,7 @@ import { createRequire } from 'module';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
+import { coreLambdaSafe } from './esbuild-core.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -39,16 +40,8 @@ await build({
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  plugins: [
-    {
-      name: 'core-source',
-      setup(b) {
-        b.onResolve({ filter: /^@claude-code-bedrock\/core$/ }, () => ({
-          path: join(here, '..', 'core', 'src', 'pricing.ts'),
-        }));
-      },
-    },
-  ],
+  // core's sources as the Lambda bundle has them.
+  plugins: [coreLambdaSafe],
 });
 const { createHandler, logsSubscriptionEvent, fakeAws } = createRequire(import.meta.url)(entry);
 rmSync(dir, { recursive: true, force: true });

@@ -4,21 +4,11 @@ import { build } from 'esbuild';
 import { rmSync } from 'fs';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
+import { coreLambdaSafe } from './esbuild-core.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// The function needs only core's Lambda-safe part (the shared cost formula, the spend-cap tag).
-// Bundling core's index
-// would pull in its configuration schema, cdktf and yaml; an import of anything else from core
-// fails this build ("No matching export"), loudly.
-const corePricingOnly = {
-  name: 'core-pricing-only',
-  setup(b) {
-    b.onResolve({ filter: /^@claude-code-bedrock\/core$/ }, () => ({
-      path: join(here, '..', 'core', 'src', 'lambda-safe.ts'),
-    }));
-  },
-};
+// The function needs only core's Lambda-safe part (esbuild-core.mjs).
 const outdir = join(here, 'dist', 'lambda');
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -36,7 +26,7 @@ const result = await build({
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
-  plugins: [corePricingOnly],
+  plugins: [coreLambdaSafe],
 });
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(

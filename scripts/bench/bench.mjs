@@ -2,7 +2,8 @@
 // Scale benchmark: synthesizes the environment stack for rosters of 10 .. 5,000 developers and
 // times synthesis, `terraform validate` and `terraform plan -refresh=false` (against the local
 // emulator), next to an equivalent hand-written HCL configuration that uses for_each over the same
-// roster. Prints a table and writes bench/results.json. Not a test: it prints numbers.
+// roster; then the spend-cap enforcer's throughput (packages/enforcer/bench.mjs, its defaults).
+// Prints the tables and writes bench/results.json. Not a test: it prints numbers.
 //
 // Usage: npm run bench [-- --sizes 10,100,1000,5000 --runs 3 --plan-max 5000 --hcl-max 100
 //                          --out bench/results.json]
@@ -215,6 +216,12 @@ function terraformFigures(dir, env, withPlan) {
   return { validate, plan };
 }
 
+/** The enforcer benchmark's scenarios (`node packages/enforcer/bench.mjs --json`). */
+function enforcerFigures() {
+  const out = must('node', [join(ROOT, 'packages', 'enforcer', 'bench.mjs'), '--json']).stdout;
+  return JSON.parse(out).enforcer;
+}
+
 function policyBytes(tf) {
   const docs = tf.data?.aws_iam_policy_document ?? {};
   return Object.fromEntries(
@@ -252,6 +259,8 @@ async function main() {
     statistic: 'median',
   };
   log(`machine: ${JSON.stringify(machine)}`);
+  log('▶ enforcer: records priced, attributed and aggregated per second');
+  const enforcer = enforcerFigures();
   const results = [];
   try {
     for (const size of sizes) {
@@ -355,10 +364,19 @@ async function main() {
   console.log(
     `IAM policy documents identical in size at every roster size: ${policySizes.every((p) => p === policySizes[0])}`,
   );
+  console.log(
+    `enforcer (one process, in-memory fakes, ${enforcer[0].records} records in batches of ${enforcer[0].batchSize}):`,
+  );
+  for (const r of enforcer) {
+    console.log(
+      `  ${r.scenario}: ${r.recordsPerSecond} records/s, ${r.writesPerRecord} item writes/record, ${r.readsPerRecord} reads/record`,
+    );
+  }
   mkdirSync(join(values.out, '..'), { recursive: true });
   writeFileSync(
     values.out,
-    JSON.stringify({ generatedAt: new Date().toISOString(), machine, results }, null, 2) + '\n',
+    JSON.stringify({ generatedAt: new Date().toISOString(), machine, results, enforcer }, null, 2) +
+      '\n',
   );
   log(`wrote ${values.out}`);
 }

@@ -27,6 +27,29 @@ const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const pinned = (name) => rootPkg.devDependencies[name];
 const tarballs = {};
 
+/** The {@link PEERS} that a package's sources (src/, types included) import, in PEERS order. */
+function importedPeers(p) {
+  const specifiers = new Set();
+  const scan = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) scan(path);
+      else if (entry.name.endsWith('.ts')) {
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(
+          /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*['"]([^'"]+)['"]/g,
+        )) {
+          specifiers.add(m[1]);
+        }
+      }
+    }
+  };
+  scan(join(ROOT, 'packages', p, 'src'));
+  return PEERS.filter((peer) =>
+    [...specifiers].some((s) => s === peer || s.startsWith(`${peer}/`)),
+  );
+}
+
 before(() => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(join(WORK, 'tarballs'), { recursive: true });
@@ -55,14 +78,20 @@ describe('published packages', () => {
     }
   });
 
-  it('declare cdktf, constructs and the provider as peers, never as dependencies', () => {
+  it('declare each of cdktf, constructs and the provider their code imports as a peer', () => {
     for (const p of PACKAGES) {
       const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8'));
-      for (const peer of ['cdktf', 'constructs', '@cdktf/provider-aws']) {
+      for (const peer of PEERS) {
         assert.equal(pkg.dependencies?.[peer], undefined, `${p} depends on ${peer}`);
       }
-      if (p !== 'core') assert.ok(pkg.peerDependencies?.cdktf, `${p} lacks the cdktf peer`);
+      for (const peer of importedPeers(p)) {
+        assert.ok(pkg.peerDependencies?.[peer], `${p} imports ${peer} in src but lacks the peer`);
+      }
     }
+    // The scan sees imports by path and type-only imports; Lambda code (the enforcer) has none.
+    assert.deepEqual(importedPeers('foundation'), PEERS);
+    assert.deepEqual(importedPeers('core'), ['cdktf']);
+    assert.deepEqual(importedPeers('enforcer'), []);
   });
 
   it('install outside the workspace and synthesize a valid stack from foundation + allocation', () => {
@@ -103,17 +132,14 @@ const app = new App({ outdir: 'out' });
 const stack = new TerraformStack(app, 'consumer');
 new AwsProvider(stack, 'aws', { region: 'us-east-1' });
 const tiers = resolveTiers({ models: { sonnet: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } });
+const context = { project: 'consumer', accountId: '123456789012', region: 'us-east-1' };
 new DeveloperRole(stack, 'developers', {
-  project: 'consumer',
-  accountId: '123456789012',
-  region: 'us-east-1',
+  context,
   trust: { principals: ['arn:aws:iam::123456789012:root'] },
   tiers,
 });
 new DeveloperProfiles(stack, 'profiles', {
-  project: 'consumer',
-  accountId: '123456789012',
-  region: 'us-east-1',
+  context,
   tiers,
   developers: [{ id: 'jane.doe@example.com', team: 'platform', costCenter: 'CC-1', tiers: ['sonnet'] }],
 });

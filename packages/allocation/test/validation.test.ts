@@ -1,7 +1,7 @@
 import { ConfigError, resolveTiers } from '@claude-code-bedrock/core';
 import { Testing } from 'cdktf';
 import { DeveloperProfiles, DeveloperProfileSpec, DeveloperProfilesProps } from '../src';
-import { ROSTER, TIERS, props } from './helpers';
+import { CONTEXT, ROSTER, TIERS, props } from './helpers';
 
 function build(p: DeveloperProfilesProps): void {
   Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', p));
@@ -134,7 +134,7 @@ describe('DeveloperProfiles validation', () => {
     );
   });
 
-  test.each<[string, Partial<DeveloperProfilesProps>, RegExp]>([
+  test.each<[string, Parameters<typeof props>[0], RegExp]>([
     ['project', { project: 'Acme_Claude' }, /project: .*\(got "Acme_Claude"\)/],
     [
       'project with a double hyphen',
@@ -207,6 +207,21 @@ describe('DeveloperProfiles validation', () => {
 
     expect(() => build(props({ project: 'acme--claude', developers }))).toThrow(
       /has 4 problems:\n.*project: .*\n.*developers\[0\]\.tiers\[0\]: .*\n.*developers\[1\]\.id: duplicates .*\n.*developers\[2\]\.id: collides with 'bob\.smith'.*\(got "BOB\.smith"\)/,
+    );
+  });
+});
+
+describe('DeveloperProfiles deprecated top-level project, accountId, region and tags', () => {
+  const synth = (p: DeveloperProfilesProps) => () =>
+    Testing.synthScope((scope) => new DeveloperProfiles(scope, 'profiles', p));
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const { context, ...rest } = props({ tags: { Environment: 'dev' } });
+    expect(context).toEqual({ ...CONTEXT, tags: { Environment: 'dev' } });
+    const flat = { ...rest, ...context };
+    expect(synth(flat)()).toEqual(synth({ ...rest, context })());
+    expect(synth({ ...flat, context })).toThrow(
+      /tags: cannot be combined with context: pass it as context\.tags/,
     );
   });
 });

@@ -3,13 +3,16 @@ import { Testing, Token } from 'cdktf';
 import { CostAttribution, CostAttributionProps } from '../src';
 import { baseProps, PRICES, PROFILES } from './helpers';
 
-function build(overrides: Partial<CostAttributionProps>): void {
+/** Overrides of {@link baseProps}: a context field at the top level overrides that field of the context. */
+type Overrides = Parameters<typeof baseProps>[1];
+
+function build(overrides: Overrides): void {
   Testing.synthScope((scope) => {
     new CostAttribution(scope, 'attribution', baseProps(scope, overrides));
   });
 }
 
-function errorOf(overrides: Partial<CostAttributionProps>): ConfigError {
+function errorOf(overrides: Overrides): ConfigError {
   try {
     build(overrides);
   } catch (err) {
@@ -160,5 +163,25 @@ describe('CostAttribution props validation', () => {
       'context.region',
       'resultsExpirationDays',
     ]);
+  });
+});
+
+describe('CostAttribution deprecated top-level project, accountId, region and tags', () => {
+  type Form = (
+    rest: CostAttributionProps,
+    context: CostAttributionProps['context'],
+  ) => CostAttributionProps;
+  const synth = (form: Form) => () =>
+    Testing.synthScope((scope) => {
+      const { context, ...rest } = baseProps(scope, { tags: { Owner: 'finops' } });
+      new CostAttribution(scope, 'attribution', form(rest, context));
+    });
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const flat: Form = (rest, context) => ({ ...rest, ...context });
+    expect(synth(flat)()).toEqual(synth((rest, context) => ({ ...rest, context }))());
+    expect(synth((rest, context) => ({ ...flat(rest, context), context }))).toThrow(
+      /tags: cannot be combined with context: pass it as context\.tags/,
+    );
   });
 });

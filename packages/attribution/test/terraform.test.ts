@@ -3,7 +3,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformStack, Testing } from 'cdktf';
 import { terraformValidate } from '@claude-code-bedrock/testing';
 import { CostAttribution } from '../src';
-import { PRICES, PROFILES, TIERS } from './helpers';
+import { CONTEXT, PRICES, PROFILES, TIERS } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -15,10 +15,8 @@ test('a full stack with every option is valid Terraform', () => {
     bucket: 'acme-claude-dev-bedrock-invocation-logs',
   });
   new CostAttribution(stack, 'attribution', {
-    project: 'acme-claude',
+    context: CONTEXT,
     bucketPrefix: 'acme-claude-dev',
-    accountId: '123456789012',
-    region: 'us-east-1',
     logBucket,
     logKeyPrefix: 'bedrock',
     prices: PRICES,

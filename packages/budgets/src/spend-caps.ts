@@ -78,7 +78,7 @@ export interface SpendCapsProps extends DeploymentContextProps {
   /**
    * Concurrent executions reserved for the function: a ceiling on its share of the account's
    * Lambda concurrency, and on parallel writes to one developer's usage row.
-   * @default 20
+   * @default 100
    */
   readonly reservedConcurrency?: number;
   /** Retention of the function's own log group. @default 30 */
@@ -109,6 +109,8 @@ export class SpendCaps extends Construct {
   public readonly capsObject: S3Object;
   public readonly subscription: CloudwatchLogSubscriptionFilter;
   public readonly resetRule: CloudwatchEventRule;
+  /** The period a cap applies to. */
+  public readonly period: Period;
   /** Function errors, function throttles, subscription delivery errors. */
   public readonly alarms: Readonly<
     Record<'errors' | 'throttles' | 'deliveryErrors', CloudwatchMetricAlarm>
@@ -127,6 +129,7 @@ export class SpendCaps extends Construct {
     const name = `${project}-spend-caps`;
     const capsKey = props.capsKey ?? DEFAULT_CAPS_KEY;
     const period = props.period ?? 'monthly';
+    this.period = period;
     const warnAt = [...(props.warnAt ?? [80, 100])];
 
     // The document without the profile ARNs (known only at apply), validated by the enforcer's
@@ -217,7 +220,7 @@ export class SpendCaps extends Construct {
       sourceCodeHash: code.assetHash,
       timeout: 60,
       memorySize: 256,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 20,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 100,
       environment: {
         variables: {
           [ENFORCER_ENV.usageTable]: this.table.name,

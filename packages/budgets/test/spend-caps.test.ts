@@ -77,7 +77,7 @@ describe('SpendCaps', () => {
       function_name: 'acme-spend-caps',
       handler: 'index.handler',
       runtime: 'nodejs22.x',
-      reserved_concurrent_executions: 20,
+      reserved_concurrent_executions: 100,
     });
     expect(fn.filename).toMatch(/^assets\/caps_Code_\w+\/[0-9A-F]+\/archive\.zip$/);
     const env = (fn.environment as { variables: Record<string, string> }).variables;

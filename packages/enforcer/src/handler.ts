@@ -110,7 +110,13 @@ export function createHandler(config: EnforcerConfig, deps: Deps): EnforcerHandl
     const at = group.records.reduce((max, r) => (r.timestamp > max ? r.timestamp : max), '');
     let blocked = row.blocked;
     // A late batch for a period already over cannot block: the reset of the new period owns that.
-    if (!row.blocked && reaches(row.costUsd, cap, 100) && group.period >= latestPeriod) {
+    // An admin's `caps unblock` exempts the row for the rest of its period.
+    if (
+      !row.blocked &&
+      !row.exempt &&
+      reaches(row.costUsd, cap, 100) &&
+      group.period >= latestPeriod
+    ) {
       const profiles = Object.values(dev.profiles);
       result.blocked = await blockDeveloper(
         deps.dynamodb,

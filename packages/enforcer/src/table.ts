@@ -44,6 +44,8 @@ export interface UsageRow extends UsageTotals {
   readonly blockedProfiles: readonly string[];
   /** The cap set by the admin CLI for this row; wins over the caps document. */
   readonly capOverrideUsd?: number;
+  /** Unblocked by an admin for the rest of the period (`caps unblock`): counted, never blocked. */
+  readonly exempt: boolean;
 }
 
 export function zeroTotals(): UsageTotals {
@@ -102,6 +104,7 @@ export function rowFromItem(item: Record<string, AttributeValue>): UsageRow {
     blockedProfiles: item.blockedProfiles?.SS ?? [],
     capOverrideUsd:
       item.capOverrideUsd?.N === undefined ? undefined : Number(item.capOverrideUsd.N),
+    exempt: item.exempt?.BOOL === true,
   };
 }
 

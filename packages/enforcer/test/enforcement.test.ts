@@ -136,6 +136,17 @@ describe('blocking', () => {
     ]);
   });
 
+  test('a row an admin exempted (caps unblock) keeps counting and alerting but never blocks', async () => {
+    const env = setup();
+    await env.logs([spend(0.1)]);
+    env.dynamodb.get('jane.doe', '2026-11')!.exempt = { BOOL: true };
+    const result = await env.logs([spend(5)]);
+    expect(result.blocked).toEqual([]);
+    expect(tagsOf(env, JANE_OPUS)).not.toHaveProperty(BUDGET_STATE_TAG);
+    expect(env.row('jane.doe', '2026-11')!.costUsd).toBeCloseTo(5.1, 10);
+    expect(env.sns.alerts.map((a) => a.percent)).toContain(100);
+  });
+
   test('a failed tag call gives the claim back and fails the batch; the retry blocks', async () => {
     const env = setup();
     env.bedrock.faults.push(

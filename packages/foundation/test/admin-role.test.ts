@@ -218,3 +218,19 @@ describe('AdminRole validation', () => {
     expect(build({ bucketPrefix: 'Acme.Claude' })).toThrow(/bucketPrefix: .*"Acme\.Claude"/);
   });
 });
+
+describe('AdminRole deprecated top-level project, accountId and region', () => {
+  const { context, ...rest } = BASE;
+  const synth = (props: AdminRoleProps) => () =>
+    Testing.synthScope((scope) => {
+      new AdminRole(scope, 'admin', props);
+    });
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const flat = { ...rest, ...CONTEXT };
+    expect(synth(flat)()).toEqual(synth(BASE)());
+    expect(synth({ ...flat, context })).toThrow(
+      /accountId: cannot be combined with context: pass it as context\.accountId/,
+    );
+  });
+});

@@ -518,3 +518,19 @@ describe('DeveloperRole validation', () => {
     expect(build({ context: { ...CONTEXT, accountId: 'x' }, trust: {} })).toThrow(/has 2 problems/);
   });
 });
+
+describe('DeveloperRole deprecated top-level project, accountId and region', () => {
+  const { context, ...rest } = BASE;
+  const synth = (props: DeveloperRoleProps) => () =>
+    Testing.synthScope((scope) => {
+      new DeveloperRole(scope, 'developer', props);
+    });
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const flat = { ...rest, ...CONTEXT };
+    expect(synth(flat)()).toEqual(synth(BASE)());
+    expect(synth({ ...flat, context })).toThrow(
+      /accountId: cannot be combined with context: pass it as context\.accountId/,
+    );
+  });
+});

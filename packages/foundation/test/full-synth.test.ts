@@ -2,7 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { terraformValidate } from '@claude-code-bedrock/testing';
 import { AdminRole, DeveloperRole, ScpDocument } from '../src';
-import { ACCOUNT, GLOBAL_TIER, REGION, ROOT_TRUST, TIERS, US_REGIONS } from './helpers';
+import { ACCOUNT, CONTEXT, GLOBAL_TIER, REGION, ROOT_TRUST, TIERS, US_REGIONS } from './helpers';
 
 test('synthesizes valid Terraform in a full stack with a provider', () => {
   const app = Testing.app();
@@ -10,17 +10,13 @@ test('synthesizes valid Terraform in a full stack with a provider', () => {
   new AwsProvider(stack, 'aws', { region: REGION });
   const tiers = [...TIERS, GLOBAL_TIER];
   const developer = new DeveloperRole(stack, 'developer', {
-    project: 'acme-claude',
-    accountId: ACCOUNT,
-    region: REGION,
+    context: CONTEXT,
     trust: { ...ROOT_TRUST, saml: { providerArn: `arn:aws:iam::${ACCOUNT}:saml-provider/okta` } },
     tiers,
     allowedRegions: US_REGIONS,
   });
   const admin = new AdminRole(stack, 'admin', {
-    project: 'acme-claude',
-    accountId: ACCOUNT,
-    region: REGION,
+    context: CONTEXT,
     bucketPrefix: 'acme-claude-dev',
     trust: ROOT_TRUST,
   });

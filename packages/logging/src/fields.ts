@@ -1,9 +1,12 @@
+import { TOKEN_PATHS } from '@claude-code-bedrock/core';
+
 /**
  * Field paths of a Bedrock model invocation log record, as CloudWatch Logs Insights, metric
  * filters (`$.input.inputTokenCount`) and Athena (`input.inputTokenCount`) address them.
  *
  * Token counts are **nested** under `input` and `output`; they are never top-level fields. A query
- * that reads `inputTokenCount` at the top level silently returns nothing.
+ * that reads `inputTokenCount` at the top level silently returns nothing. Their paths come from
+ * core's token table (`TOKEN_KINDS`), which the cost formula reads too.
  */
 export const INVOCATION_LOG_FIELDS = {
   /** Record timestamp (RFC 3339), e.g. `2026-11-02T14:05:09Z`. */
@@ -20,10 +23,10 @@ export const INVOCATION_LOG_FIELDS = {
   region: 'region',
   /** Region that served the request (cross-region inference). */
   inferenceRegion: 'inferenceRegion',
-  inputTokens: 'input.inputTokenCount',
-  outputTokens: 'output.outputTokenCount',
-  cacheReadTokens: 'input.cacheReadInputTokenCount',
-  cacheWriteTokens: 'input.cacheWriteInputTokenCount',
+  inputTokens: TOKEN_PATHS.input,
+  outputTokens: TOKEN_PATHS.output,
+  cacheReadTokens: TOKEN_PATHS.cacheRead,
+  cacheWriteTokens: TOKEN_PATHS.cacheWrite,
   /** Present only on failed invocations (e.g. `ThrottlingException`). */
   errorCode: 'errorCode',
   schemaType: 'schemaType',

@@ -13,10 +13,8 @@ test('a stack with every option on is valid Terraform', () => {
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   const me = new DataAwsCallerIdentity(stack, 'me');
   const logging = new BedrockAuditLogging(stack, 'logs', {
-    project: 'acme',
+    context: { project: 'acme', accountId: me.accountId, region: 'us-east-1' },
     bucketPrefix: 'acme-dev',
-    accountId: me.accountId,
-    region: 'us-east-1',
     objectLock: { mode: 'GOVERNANCE', days: 365 },
     expirationDays: 400,
     delivery: { image: true },

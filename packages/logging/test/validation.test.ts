@@ -154,3 +154,19 @@ describe('HardenedBucket validation', () => {
     ).toThrow(/objectLock\.days: .*\(got 36501\)/);
   });
 });
+
+describe('BedrockAuditLogging deprecated top-level project, accountId and region', () => {
+  const { context, ...rest } = BASE_PROPS;
+  const synth = (props: BedrockAuditLoggingProps) => () =>
+    Testing.synthScope((scope) => {
+      new BedrockAuditLogging(scope, 'logs', props);
+    });
+
+  test('build what context builds, and cannot be combined with it', () => {
+    const flat = { ...rest, ...CONTEXT };
+    expect(synth(flat)()).toEqual(synth(BASE_PROPS)());
+    expect(synth({ ...flat, context })).toThrow(
+      /accountId: cannot be combined with context: pass it as context\.accountId/,
+    );
+  });
+});

@@ -84,15 +84,19 @@ export function addPlatformOutputs(stack: ClaudeCodeBedrockStack, config: Enviro
     stack.guardrail?.guardrailId ?? Token.nullValue(),
     'Bedrock guardrail id (null when the guardrail is off).',
   );
+  const caps = stack.spendCaps;
   out(
-    'spend_caps_usage_table',
-    stack.spendCaps?.table.name ?? Token.nullValue(),
-    'DynamoDB table of per-developer spend per period, kept by the spend-cap enforcer (null when budgets.perDeveloper.enforce is off).',
-  );
-  out(
-    'spend_caps_function',
-    stack.spendCaps?.function.functionName ?? Token.nullValue(),
-    'Name of the spend-cap enforcer Lambda function (null when budgets.perDeveloper.enforce is off).',
+    'spend_caps',
+    caps
+      ? {
+          usage_table: caps.table.name,
+          function_name: caps.function.functionName,
+          caps_bucket: caps.capsObject.bucket,
+          caps_key: caps.capsObject.key,
+          period: caps.period,
+        }
+      : Token.nullValue(),
+    'Spend-cap enforcement (budgets.perDeveloper.enforce): the usage table, the enforcer function, where the caps document is and the period; null when off. Read by npm run caps and npm run report.',
   );
   out(
     'managed_settings',

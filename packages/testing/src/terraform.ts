@@ -6,30 +6,23 @@
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import { TerraformStack, Testing } from 'cdktf';
+// The scripts' Terraform environment, one definition for both (same path from src/ and dist/).
+import * as shared from '../../../scripts/terraform-env.cjs';
 
 /**
  * The Terraform CLI configuration every run uses: the repository's `scripts/terraformrc` (the one
  * the scripts use too), or the file `CCB_TF_CLI_CONFIG` names, as for the scripts.
  */
-export const TERRAFORM_CLI_CONFIG =
-  process.env.CCB_TF_CLI_CONFIG ?? resolve(__dirname, '..', '..', '..', 'scripts', 'terraformrc');
+export const TERRAFORM_CLI_CONFIG = shared.terraformCliConfig();
 
-/** The environment of every run: the CLI configuration, no prompts, colour or checkpoint calls. */
+/**
+ * The environment of every run, as the scripts' (scripts/terraform-env.cjs): the CLI
+ * configuration, provider SDK logs off unless a TF_LOG* is set, no prompts or checkpoint calls.
+ */
 export function terraformEnv(): NodeJS.ProcessEnv {
-  // The provider SDK's TRACE logs cost time even when discarded; a TF_LOG* of the caller wins.
-  const quiet = Object.keys(process.env).some((k) => k.startsWith('TF_LOG'))
-    ? {}
-    : { TF_LOG_SDK: 'off' };
-  return {
-    ...process.env,
-    ...quiet,
-    TF_CLI_CONFIG_FILE: TERRAFORM_CLI_CONFIG,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-  };
+  return shared.terraformEnv();
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   terraformPlan,
   terraformValidate,
 } from '../src';
+import * as scripts from '../../../scripts/terraform-env.cjs';
 
 jest.setTimeout(120_000);
 
@@ -42,6 +43,25 @@ describe('the CLI configuration', () => {
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
     });
+  });
+
+  test("is the scripts' environment: SDK logs off unless a TF_LOG* is set, overrides last", () => {
+    const base = { PATH: '/usr/bin' };
+    expect(scripts.terraformEnv({}, base)).toEqual({
+      PATH: '/usr/bin',
+      TF_LOG_SDK: 'off',
+      TF_CLI_CONFIG_FILE: resolve(__dirname, '../../../scripts/terraformrc'),
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+    });
+    expect(scripts.terraformEnv({}, { ...base, TF_LOG_PROVIDER: 'DEBUG' })).not.toHaveProperty(
+      'TF_LOG_SDK',
+    );
+    expect(scripts.terraformEnv({}, { CCB_TF_CLI_CONFIG: '/x/rc' }).TF_CLI_CONFIG_FILE).toBe(
+      '/x/rc',
+    );
+    expect(scripts.terraformEnv({ TF_INPUT: '1' }, base).TF_INPUT).toBe('1');
   });
 
   test('leaves process.env alone', () => {

@@ -1,0 +1,328 @@
+#!/usr/bin/env node
+// The platform team's spend-cap console.
+//
+//   npm run caps -- --env <env> [--local] [--json] status
+//   npm run caps -- --env <env> [--local] unblock <developer>
+//   npm run caps -- --env <env> [--local] raise <developer> <usd>
+//
+// Reads the environment's `spend_caps` output (terraform output of apps/<env>, or the local
+// deployment with --local) and works with the AWS CLI under the caller's normal credential chain
+// (the emulator's with --local), so every change is an ordinary API call recorded by CloudTrail:
+// DynamoDB UpdateItem on the usage table and Bedrock UntagResource on the developer's profiles.
+//
+// - status: every developer's spend, cap and state in the current period.
+// - unblock: lifts the block for the rest of the period (the row is marked exempt: still counted
+//   and alerted, never blocked again this period); the next period starts fresh.
+// - raise: sets the developer's cap for the current period (the row's capOverrideUsd) and lifts a
+//   block the new cap no longer justifies; thresholds alert again against the new cap.
+import { parseArgs } from 'node:util';
+import { emulatorAws, run } from './lib.mjs';
+import { deployedOutputs } from './onboarding-files.mjs';
+
+const USAGE =
+  'usage: npm run caps -- --env <env> [--local] [--json] status | unblock <developer> | raise <developer> <usd>';
+const BUDGET_STATE_TAG = 'BudgetState';
+
+/** A failure reported as one line (exit 2: usage, 1: anything else). */
+export class CapsError extends Error {
+  constructor(message, code = 1) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** `aws ...` against real AWS (normal credential chain) or the running emulator. */
+function awsClient(endpoint) {
+  return (args) => {
+    if (endpoint) {
+      try {
+        return emulatorAws(endpoint, args);
+      } catch (err) {
+        throw new CapsError(err.message);
+      }
+    }
+    const res = run('aws', [...args, '--output', 'json'], {
+      capture: true,
+      env: { ...process.env, AWS_PAGER: '' },
+    });
+    if (res.status !== 0) {
+      throw new CapsError(
+        `aws ${args.slice(0, 2).join(' ')}: ${res.stderr.trim().split('\n').pop()}`,
+      );
+    }
+    return res.stdout.trim() ? JSON.parse(res.stdout) : {};
+  };
+}
+
+/** The period (UTC) a cap applies to at `now`: `2026-12` (monthly) or `2026-12-01` (daily). */
+export function periodAt(now, period) {
+  const iso = now.toISOString();
+  return period === 'daily' ? iso.slice(0, 10) : iso.slice(0, 7);
+}
+
+/** The emulator's clock (it may be set forward in tests), else the machine's. */
+async function clockOf(endpoint) {
+  if (!endpoint) return new Date();
+  try {
+    const res = await fetch(`${endpoint}/_emulator/clock`);
+    if (res.ok) {
+      const body = await res.json();
+      if (typeof body.now === 'string') return new Date(body.now);
+    }
+  } catch {
+    // an emulator without a clock endpoint runs on real time
+  }
+  return new Date();
+}
+
+const num = (attr) => (attr?.N === undefined ? undefined : Number(attr.N));
+
+/** The usage rows of `developers` in `period`, by developer (BatchGetItem, 100 keys a call). */
+function usageRows(aws, table, developers, period) {
+  const rows = new Map();
+  for (let i = 0; i < developers.length; i += 100) {
+    let request = {
+      [table]: {
+        Keys: developers
+          .slice(i, i + 100)
+          .map((d) => ({ developer: { S: d }, period: { S: period } })),
+        ConsistentRead: true,
+      },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = aws(['dynamodb', 'batch-get-item', '--request-items', JSON.stringify(request)]);
+      for (const item of out.Responses?.[table] ?? []) rows.set(item.developer.S, item);
+      request = out.UnprocessedKeys;
+    }
+  }
+  return rows;
+}
+
+/** The caps document (`aws s3 cp ... -` prints the object alone). */
+function capsDocument(endpoint, caps) {
+  const args = ['s3', 'cp', `s3://${caps.caps_bucket}/${caps.caps_key}`, '-'];
+  const res = endpoint
+    ? run('aws', [...args, '--endpoint-url', endpoint], {
+        capture: true,
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+        },
+      })
+    : run('aws', args, { capture: true });
+  if (res.status !== 0) {
+    throw new CapsError(`reading the caps document: ${res.stderr.trim().split('\n').pop()}`);
+  }
+  return JSON.parse(res.stdout);
+}
+
+function developerOf(doc, id) {
+  const dev = Object.prototype.hasOwnProperty.call(doc.developers, id)
+    ? doc.developers[id]
+    : undefined;
+  if (!dev) {
+    const known = Object.keys(doc.developers);
+    throw new CapsError(
+      `unknown developer '${id}' (known: ${known.slice(0, 8).join(', ')}${known.length > 8 ? `, … ${known.length} in all` : ''})`,
+      2,
+    );
+  }
+  return dev;
+}
+
+function untag(aws, profiles) {
+  for (const arn of Object.values(profiles)) {
+    aws(['bedrock', 'untag-resource', '--resource-arn', arn, '--tag-keys', BUDGET_STATE_TAG]);
+  }
+}
+
+function update(aws, table, developer, period, expression, values, names) {
+  return aws([
+    'dynamodb',
+    'update-item',
+    '--table-name',
+    table,
+    '--key',
+    JSON.stringify({ developer: { S: developer }, period: { S: period } }),
+    '--update-expression',
+    expression,
+    '--expression-attribute-values',
+    JSON.stringify(values),
+    ...(names ? ['--expression-attribute-names', JSON.stringify(names)] : []),
+    '--return-values',
+    'ALL_NEW',
+  ]).Attributes;
+}
+
+export async function main(argv = process.argv.slice(2), log = console.log) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        env: { type: 'string' },
+        local: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new CapsError(`${err.message}\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    log(USAGE);
+    return 0;
+  }
+  const [command, developer, usd] = positionals;
+  const problems = [];
+  if (!values.env) problems.push('--env is required');
+  const arity = { status: 1, unblock: 2, raise: 3 }[command];
+  if (arity === undefined) problems.push(`unknown command '${command ?? ''}'`);
+  else if (positionals.length !== arity)
+    problems.push(`'${command}' takes ${arity - 1} argument(s)`);
+  const amount = Number(usd);
+  if (command === 'raise' && positionals.length === 3 && !(Number.isFinite(amount) && amount > 0)) {
+    problems.push(`the cap must be a positive number of USD (got '${usd}')`);
+  }
+  if (problems.length > 0) throw new CapsError(`${problems.join('; ')}\n${USAGE}`, 2);
+
+  let endpoint;
+  if (values.local) {
+    const { backgroundStatus } = await import('./emulator.mjs');
+    const state = await backgroundStatus();
+    if (!state)
+      throw new CapsError(
+        `no local emulator is running: run 'npm start -- --env ${values.env} --keep'`,
+      );
+    endpoint = state.endpoint;
+  }
+  const { outputs } = deployedOutputs(values.env, { local: values.local });
+  if (!outputs) {
+    throw new CapsError(
+      values.local
+        ? `'${values.env}' is not deployed locally: run 'npm start -- --env ${values.env} --keep'`
+        : `no deployment of '${values.env}' found: run 'cdktf deploy' in apps/${values.env} (or use --local)`,
+    );
+  }
+  const aws = awsClient(endpoint);
+  const caps = outputs.spend_caps?.value;
+  if (!caps) {
+    throw new CapsError(
+      `spend caps are off in '${values.env}': set budgets.perDeveloper.enforce: true and deploy`,
+    );
+  }
+  const doc = capsDocument(endpoint, caps);
+  const period = periodAt(await clockOf(endpoint), doc.period);
+  const table = caps.usage_table;
+
+  if (command === 'status') {
+    const ids = Object.keys(doc.developers).sort();
+    const rows = usageRows(aws, table, ids, period);
+    const report = ids.map((id) => {
+      const row = rows.get(id);
+      const capUsd = num(row?.capOverrideUsd) ?? doc.developers[id].capUsd;
+      const spentUsd = num(row?.costUsd) ?? 0;
+      return {
+        developer: id,
+        team: doc.developers[id].team ?? '',
+        calls: num(row?.calls) ?? 0,
+        spentUsd,
+        capUsd,
+        percent: capUsd > 0 ? (100 * spentUsd) / capUsd : spentUsd > 0 ? Infinity : 0,
+        state: row?.blocked?.BOOL ? 'blocked' : row?.exempt?.BOOL ? 'exempt' : 'ok',
+      };
+    });
+    if (values.json) {
+      log(JSON.stringify({ period, table, developers: report }, null, 2));
+      return 0;
+    }
+    const header = ['developer', 'team', 'calls', 'spent USD', 'cap USD', 'used', 'state'];
+    const lines = report.map((r) => [
+      r.developer,
+      r.team,
+      String(r.calls),
+      r.spentUsd.toFixed(4),
+      r.capUsd.toFixed(2),
+      `${r.percent.toFixed(0)} %`,
+      r.state,
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+    log(`spend caps of '${values.env}', period ${period} (${doc.period}), table ${table}`);
+    for (const l of [header, ...lines])
+      log(
+        l
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
+    const blocked = report.filter((r) => r.state === 'blocked').length;
+    log(`${report.length} developers, ${blocked} blocked`);
+    return 0;
+  }
+
+  const dev = developerOf(doc, developer);
+  const who = aws(['sts', 'get-caller-identity']).Arn ?? 'unknown';
+  const at = new Date().toISOString();
+  if (command === 'unblock') {
+    untag(aws, dev.profiles);
+    update(
+      aws,
+      table,
+      developer,
+      period,
+      'SET #blocked = :false, #exempt = :true, #by = :by, #at = :at',
+      { ':false': { BOOL: false }, ':true': { BOOL: true }, ':by': { S: who }, ':at': { S: at } },
+      { '#blocked': 'blocked', '#exempt': 'exempt', '#by': 'unblockedBy', '#at': 'unblockedAt' },
+    );
+    log(
+      `unblocked ${developer} for the rest of ${period} (${Object.keys(dev.profiles).length} profiles untagged; spend is still counted and alerted)`,
+    );
+    return 0;
+  }
+
+  // raise
+  const row = update(
+    aws,
+    table,
+    developer,
+    period,
+    'SET #cap = :cap, #by = :by, #at = :at REMOVE #warned',
+    { ':cap': { N: String(amount) }, ':by': { S: who }, ':at': { S: at } },
+    { '#cap': 'capOverrideUsd', '#by': 'raisedBy', '#at': 'raisedAt', '#warned': 'warned' },
+  );
+  const spent = num(row?.costUsd) ?? 0;
+  let lifted = false;
+  if (row?.blocked?.BOOL && spent < amount) {
+    untag(aws, dev.profiles);
+    update(
+      aws,
+      table,
+      developer,
+      period,
+      'SET #blocked = :false',
+      { ':false': { BOOL: false } },
+      {
+        '#blocked': 'blocked',
+      },
+    );
+    lifted = true;
+  }
+  log(
+    `${developer}: cap for ${period} is now ${amount} USD (spent ${spent.toFixed(4)} USD)${lifted ? '; block lifted' : ''}`,
+  );
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof CapsError ? err.message : `error: ${err.message}`);
+      process.exit(err instanceof CapsError ? err.code : 1);
+    },
+  );
+}
