@@ -7,7 +7,11 @@ import {
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
 import { partitionIn } from './partition';
-import { DeploymentContextProps, validateContextProps } from '@claude-code-bedrock/core';
+import {
+  DeploymentContextProps,
+  TOKEN_PATHS,
+  validateContextProps,
+} from '@claude-code-bedrock/core';
 import { UsageAlarmsPropsSchema } from './validation';
 
 export interface BusinessHours {
@@ -117,26 +121,26 @@ export class UsageAlarms extends Construct {
       inputTokens: {
         id: 'InputTokens',
         metricName: 'InputTokens',
-        pattern: '{ $.input.inputTokenCount >= 0 }',
-        value: '$.input.inputTokenCount',
+        pattern: `{ $.${TOKEN_PATHS.input} >= 0 }`,
+        value: `$.${TOKEN_PATHS.input}`,
       },
       outputTokens: {
         id: 'OutputTokens',
         metricName: 'OutputTokens',
-        pattern: '{ $.output.outputTokenCount >= 0 }',
-        value: '$.output.outputTokenCount',
+        pattern: `{ $.${TOKEN_PATHS.output} >= 0 }`,
+        value: `$.${TOKEN_PATHS.output}`,
       },
       cacheReadInputTokens: {
         id: 'CacheReadInputTokens',
         metricName: 'CacheReadInputTokens',
-        pattern: '{ $.input.cacheReadInputTokenCount >= 0 }',
-        value: '$.input.cacheReadInputTokenCount',
+        pattern: `{ $.${TOKEN_PATHS.cacheRead} >= 0 }`,
+        value: `$.${TOKEN_PATHS.cacheRead}`,
       },
       cacheWriteInputTokens: {
         id: 'CacheWriteInputTokens',
         metricName: 'CacheWriteInputTokens',
-        pattern: '{ $.input.cacheWriteInputTokenCount >= 0 }',
-        value: '$.input.cacheWriteInputTokenCount',
+        pattern: `{ $.${TOKEN_PATHS.cacheWrite} >= 0 }`,
+        value: `$.${TOKEN_PATHS.cacheWrite}`,
       },
       errors: {
         id: 'Errors',
