@@ -252,15 +252,20 @@ def run(fn: LambdaFunction, payload: bytes) -> Result:
     }
     begin = time.monotonic()
     try:
-        proc = subprocess.Popen(
-            [node(), str(RUNTIME)],
-            cwd=root,
-            env=_environment(fn, stream),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        try:
+            proc = subprocess.Popen(
+                [node(), str(RUNTIME)],
+                cwd=root,
+                env=_environment(fn, stream),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as err:
+            raise AwsError(
+                SERVICE, "ServiceException", f"The emulator runs functions with Node.js and cannot start it: {err}"
+            ) from None
         timed_out = False
         try:
             output, _ = proc.communicate(json.dumps(document).encode("utf-8"), timeout=timeout)
@@ -280,11 +285,9 @@ def run(fn: LambdaFunction, payload: bytes) -> Result:
         result = _error(
             "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
         )
-    elif kind == b"ok":
+    elif kind in (b"ok", b"error"):
         result = answer
-    elif kind == b"error":
-        result = answer
-    else:
+    else:  # the process ended without an outcome
         result = _error(
             "Runtime.ExitError",
             f"RequestId: {request_id} Error: Runtime exited with error: exit status {proc.returncode}",
@@ -517,7 +520,12 @@ def service_may_invoke(fn: LambdaFunction, service: str, source_arn: str, source
 def _function_invoke(self: LambdaFunction, body: Any, request_headers: Any, response_headers: Any) -> bytes:
     """moto's own triggers (SNS, SQS, streams, S3) call this: run the code, no Docker."""
     data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
-    result = run(self, data)
+    try:
+        result = run(self, data)
+    except AwsError as err:  # the trigger's own call (e.g. SNS Publish) does not fail with it
+        print(f"lambda: {self.function_name} cannot run: {err.message}", file=sys.stderr, flush=True)
+        response_headers["x-amz-function-error"] = "Unhandled"
+        return _error(err.error_type, err.message)
     if result.error:
         response_headers["x-amz-function-error"] = "Unhandled"
     return result.payload
@@ -526,7 +534,7 @@ def _function_invoke(self: LambdaFunction, body: Any, request_headers: Any, resp
 @patch(LambdaResponse)
 def invoke(self: LambdaResponse) -> tuple[int, dict[str, str], bytes | str]:
     function_name = unquote(self.path.rsplit("/", 2)[-2])
-    qualifier = self._get_param("qualifier") or self.querystring.get("Qualifier", [None])[0]
+    qualifier = (self.querystring.get("Qualifier") or [None])[0]
     fn = self.backend.get_function(function_name, qualifier)
     invocation_type = self.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
     if invocation_type not in ("RequestResponse", "Event", "DryRun"):

@@ -146,6 +146,14 @@ class InvokeTest(LambdaTestCase):
         self.lam.update_function_code(FunctionName="v", ZipFile=lambda_zip({"index.js": "exports.handler = async () => 2;"}))
         self.assertEqual(self.invoke("v", {})[1], 2)
 
+    def test_a_published_version_keeps_its_code(self) -> None:
+        create_function("v", {"index.js": "exports.handler = async (e, c) => ['one', c.functionVersion];"})
+        version = self.lam.publish_version(FunctionName="v")["Version"]
+        self.lam.update_function_code(FunctionName="v", ZipFile=lambda_zip({"index.js": "exports.handler = async () => 'two';"}))
+        response, answer = self.invoke("v", {}, Qualifier=version)
+        self.assertEqual((response["ExecutedVersion"], answer), (version, ["one", version]))
+        self.assertEqual(self.invoke("v", {})[1], "two")
+
     def test_the_function_sees_the_emulator_clock(self) -> None:
         create_function("echo", {"index.js": ECHO_JS})
         set_clock("2027-03-01T12:00:00Z")

@@ -12,6 +12,10 @@ developer environment the data-plane tests run against.
   role acme-developer with the project's real trust and developer policies (rendered from the built
   packages/foundation), SAML and OIDC providers, application inference profiles tagged
   User/Project, a log group, a bucket and the invocation logging configuration.
+- Lambda and background work: ``lambda_zip`` / ``create_function`` (Node.js functions from a few
+  lines of JavaScript; ``SINK_JS`` records every event it receives in the file ``$OUT``),
+  ``read_lines``, ``control`` (the ``/_emulator/`` routes), ``settle`` (waits until no log delivery
+  or asynchronous invocation is pending), ``set_clock``, ``metric_sum`` (CloudWatch).
 """
 
 from __future__ import annotations
@@ -63,7 +67,10 @@ MESSAGES = [{"role": "user", "content": "hello"}]
 
 
 def start_server(port_file: Path) -> subprocess.Popen[bytes]:
-    """server.py on free ports, stopped when this process exits; returns once it serves."""
+    """server.py on free ports, stopped when this process exits; returns once it serves. Its
+    output goes to ``server.log`` next to the port file (a pipe nobody reads would fill up and
+    block the server)."""
+    log = (port_file.parent / "server.log").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -75,15 +82,16 @@ def start_server(port_file: Path) -> subprocess.Popen[bytes]:
             "--parent-pid",
             str(os.getpid()),
         ],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if port_file.exists() and port_file.read_text().strip():
             return proc
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stdout.read().decode() if proc.stdout else ''}")
+            raise RuntimeError(f"server exited: {(port_file.parent / 'server.log').read_text(errors='replace')}")
         time.sleep(0.05)
     stop_server(proc)
     raise RuntimeError("server did not start within 30 s")

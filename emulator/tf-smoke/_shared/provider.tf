@@ -36,9 +36,12 @@ provider "aws" {
     ce         = var.endpoint
     cloudtrail = var.endpoint
     cloudwatch = var.endpoint
+    dynamodb   = var.endpoint
+    events     = var.endpoint
     glue       = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint
+    lambda     = var.endpoint
     logs       = var.endpoint
     s3         = var.endpoint
     sns        = var.endpoint
