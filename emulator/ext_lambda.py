@@ -75,6 +75,7 @@ RETRY_DELAY = float(os.environ.get("CCB_EMULATOR_ASYNC_RETRY_DELAY", "0.5"))
 ASYNC_WORKERS = 4
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
+INVOKE_ASYNC_PAYLOAD_LIMIT = 256 * 1024  # the deprecated InvokeAsync operation
 RESPONSE_LIMIT = 6 * 1024 * 1024
 LOG_TAIL_BYTES = 4096
 SESSION_SECONDS = 3600
@@ -531,6 +532,13 @@ def _function_invoke(self: LambdaFunction, body: Any, request_headers: Any, resp
     return result.payload
 
 
+def _check_size(raw: bytes, limit: int, operation: str) -> None:
+    if len(raw) > limit:
+        raise AwsError(
+            SERVICE, "RequestTooLargeException", f"Request must be smaller than {limit} bytes for the {operation} operation"
+        )
+
+
 @patch(LambdaResponse)
 def invoke(self: LambdaResponse) -> tuple[int, dict[str, str], bytes | str]:
     function_name = unquote(self.path.rsplit("/", 2)[-2])
@@ -540,14 +548,7 @@ def invoke(self: LambdaResponse) -> tuple[int, dict[str, str], bytes | str]:
     if invocation_type not in ("RequestResponse", "Event", "DryRun"):
         raise AwsError(SERVICE, "InvalidParameterValueException", f"Unsupported invocation type {invocation_type}")
     raw = self.raw_body if isinstance(self.raw_body, bytes) else str(self.raw_body or "").encode("utf-8")
-    limit = ASYNC_PAYLOAD_LIMIT if invocation_type == "Event" else SYNC_PAYLOAD_LIMIT
-    if len(raw) > limit:
-        operation = "InvokeAsync" if invocation_type == "Event" else "InvokeFunction"
-        raise AwsError(
-            SERVICE,
-            "RequestTooLargeException",
-            f"Request must be smaller than {limit} bytes for the {operation} operation",
-        )
+    _check_size(raw, ASYNC_PAYLOAD_LIMIT if invocation_type == "Event" else SYNC_PAYLOAD_LIMIT, "Invoke")
     if raw.strip():
         try:
             json.loads(raw)
@@ -580,6 +581,7 @@ def invoke_async(self: LambdaResponse) -> tuple[int, dict[str, str], str]:
     fn = self.backend.get_function(unquote(self.path.rsplit("/", 3)[index]), None)
     _check_runnable(fn)
     raw = self.raw_body if isinstance(self.raw_body, bytes) else str(self.raw_body or "").encode("utf-8")
+    _check_size(raw, INVOKE_ASYNC_PAYLOAD_LIMIT, "InvokeAsync")
     enqueue(fn, raw or b"{}")
     return 202, {"status": "202"}, json.dumps({"Status": 202})
 

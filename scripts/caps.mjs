@@ -156,7 +156,11 @@ function update(aws, table, developer, period, expression, values, names) {
   ]).Attributes;
 }
 
-export async function main(argv = process.argv.slice(2), log = console.log) {
+/**
+ * Runs the command; returns the exit code. `target` overrides where the deployment is (tests):
+ * `{ endpoint, outputs }` of an emulator and its applied outputs.
+ */
+export async function main(argv = process.argv.slice(2), log = console.log, target = undefined) {
   let parsed;
   try {
     parsed = parseArgs({
@@ -190,23 +194,26 @@ export async function main(argv = process.argv.slice(2), log = console.log) {
   }
   if (problems.length > 0) throw new CapsError(`${problems.join('; ')}\n${USAGE}`, 2);
 
-  let endpoint;
-  if (values.local) {
-    const { backgroundStatus } = await import('./emulator.mjs');
-    const state = await backgroundStatus();
-    if (!state)
+  let endpoint = target?.endpoint;
+  let outputs = target?.outputs;
+  if (!target) {
+    if (values.local) {
+      const { backgroundStatus } = await import('./emulator.mjs');
+      const state = await backgroundStatus();
+      if (!state)
+        throw new CapsError(
+          `no local emulator is running: run 'npm start -- --env ${values.env} --keep'`,
+        );
+      endpoint = state.endpoint;
+    }
+    ({ outputs } = deployedOutputs(values.env, { local: values.local }));
+    if (!outputs) {
       throw new CapsError(
-        `no local emulator is running: run 'npm start -- --env ${values.env} --keep'`,
+        values.local
+          ? `'${values.env}' is not deployed locally: run 'npm start -- --env ${values.env} --keep'`
+          : `no deployment of '${values.env}' found: run 'cdktf deploy' in apps/${values.env} (or use --local)`,
       );
-    endpoint = state.endpoint;
-  }
-  const { outputs } = deployedOutputs(values.env, { local: values.local });
-  if (!outputs) {
-    throw new CapsError(
-      values.local
-        ? `'${values.env}' is not deployed locally: run 'npm start -- --env ${values.env} --keep'`
-        : `no deployment of '${values.env}' found: run 'cdktf deploy' in apps/${values.env} (or use --local)`,
-    );
+    }
   }
   const aws = awsClient(endpoint);
   const caps = outputs.spend_caps?.value;

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The Terraform environment (CLI config, quiet provider logs, no prompts): shared with the tests.
-export { TF_CLI_CONFIG, quietProviderLogs, terraformEnv } from './terraform-env.cjs';
+import { TF_CLI_CONFIG, quietProviderLogs, terraformEnv } from './terraform-env.cjs';
+
+export { TF_CLI_CONFIG, quietProviderLogs, terraformEnv };
 
 /** Environment apps (directories under apps/ with a cdktf.json). */
 export function listApps() {

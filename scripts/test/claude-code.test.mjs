@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { ROOT, attachScp, must } from '../lib.mjs';
+import { main as capsMain } from '../caps.mjs';
 import { claudeBinary, prepareDeveloper, runClaude } from '../claude.mjs';
 import { deployedOutputs, onboardingFiles, packages } from '../onboarding-files.mjs';
 import { ACCOUNT, baseConfig, e2e } from './e2e.mjs';
@@ -28,10 +29,15 @@ const ctx = e2e('claude');
 const ONE_RETRY = { CLAUDE_CODE_MAX_RETRIES: '1' };
 const REPLY = 'Hello from the local Bedrock stand-in.';
 const SESSION_ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/acme-claude-developer`;
+// The spend-capped developer: the first run of `claude -p` writes the prompt cache (~0.08 USD at
+// the stand-in's token counts), later runs read it (~0.007 USD), so the cap is crossed on a later run.
+const CAPPED = 'erin.capped@example.com';
+const CAP_USD = 0.1;
 
 describe('Claude Code on the emulator, as each developer', { concurrency: false }, () => {
   let outputs;
   let config;
+  let stackDir;
   let instanceArn; // the emulator's IAM Identity Center instance
   const results = {}; // developer id -> Claude's JSON result
 
@@ -57,9 +63,14 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     const testConfig = {
       ...baseConfig,
       attribution: { ...baseConfig.attribution, identityCenterInstanceArn: instanceArn },
+      // One more developer, with a cap of a few cents, for the spend-cap tests at the end.
+      developers: [
+        ...baseConfig.developers,
+        { id: CAPPED, team: 'platform', monthlyBudgetUsd: CAP_USD },
+      ],
     };
     const dir = join(ctx.WORK, 'main');
-    const stackDir = ctx.synth(dir, testConfig);
+    stackDir = ctx.synth(dir, testConfig);
     must('terraform', ['init', '-input=false', '-no-color'], { cwd: stackDir, env: ctx.tfEnv });
     ctx.apply(stackDir);
     outputs = JSON.parse(ctx.tf(stackDir, ['output', '-json']).stdout);
@@ -400,6 +411,169 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       );
     }
   });
+
+  describe('spend caps, enforced by the enforcer function on the emulator', () => {
+    const period = () => new Date(clock()).toISOString().slice(0, 7);
+    let blockedProfile;
+
+    it('counts the exact stand-in cost of a developer’s calls in the usage table', async () => {
+      const res = await claude(CAPPED, ['-p', 'hello', '--output-format', 'json']);
+      assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+      settle();
+      const row = usageRow(CAPPED, period());
+      const { core } = packages();
+      const own = logRecords().filter((r) => r.identity.arn === `${SESSION_ROLE}/${CAPPED}`);
+      assert.ok(own.length > 0);
+      const tierOf = Object.fromEntries(
+        Object.entries(outputs.inference_profiles.value[CAPPED]).map(([t, arn]) => [arn, t]),
+      );
+      const expected = own.reduce(
+        (n, r) => n + core.callCostUsd(core.recordTokens(r), config.prices[tierOf[r.modelId]]),
+        0,
+      );
+      assert.equal(row.calls, own.length);
+      assert.ok(Math.abs(row.costUsd - expected) < 1e-9, `${row.costUsd} != ${expected}`);
+      assert.ok(row.costUsd > 0 && row.costUsd < CAP_USD, `first run cost ${row.costUsd}`);
+      assert.equal(row.blocked, false);
+    });
+
+    it('blocks the developer once a call crosses the cap; Claude Code shows the denial; others work', async () => {
+      let row;
+      for (let run = 0; run < 8; run++) {
+        // Until the block, every call is served: the crossing call itself included.
+        const res = await claude(CAPPED, ['-p', 'hello'], { extraEnv: ONE_RETRY });
+        assert.equal(res.code, 0, `run ${run + 2} refused before the cap:\n${res.stderr}`);
+        settle();
+        row = usageRow(CAPPED, period());
+        if (row.blocked) break;
+      }
+      assert.equal(row.blocked, true, `not blocked at ${row.costUsd} USD`);
+      assert.ok(row.costUsd >= CAP_USD);
+      assert.deepEqual(row.warned, [80, 100]);
+      const profiles = Object.values(outputs.inference_profiles.value[CAPPED]);
+      for (const arn of profiles) assert.equal(profileTags(arn).BudgetState, 'blocked', arn);
+      [blockedProfile] = profiles;
+
+      const denied = await claude(CAPPED, ['-p', 'hello'], { extraEnv: ONE_RETRY });
+      assert.notEqual(denied.code, 0);
+      const text = `${denied.stdout}\n${denied.stderr}`;
+      assert.match(
+        text,
+        /not authorized to perform: bedrock:InvokeModel.* with an explicit deny/,
+        text.slice(-2000),
+      );
+      const other = await claude('bob.smith', ['-p', 'hello']);
+      assert.equal(other.code, 0, other.stderr);
+    });
+
+    it('leaves the block alone on the next plan', () => {
+      const plan = ctx.tf(stackDir, [
+        'plan',
+        '-detailed-exitcode',
+        '-input=false',
+        '-refresh=true',
+      ]);
+      assert.equal(plan.status, 0, `the plan wants changes:\n${plan.stdout.slice(-3000)}`);
+      assert.equal(profileTags(blockedProfile).BudgetState, 'blocked');
+    });
+
+    it('lifts the block at the start of the next period (simulated clock)', async () => {
+      const next = new Date(clock());
+      const boundary = Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 1);
+      control('clock', { now: new Date(boundary + 5_000).toISOString() });
+      settle();
+      assert.equal(profileTags(blockedProfile).BudgetState, undefined);
+      const res = await claude(CAPPED, ['-p', 'hello']);
+      assert.equal(res.code, 0, res.stderr);
+      settle();
+      const row = usageRow(CAPPED, period());
+      assert.equal(period(), new Date(boundary).toISOString().slice(0, 7));
+      assert.ok(row.calls > 0 && row.costUsd < CAP_USD && !row.blocked);
+    });
+
+    it('npm run caps: status, raise and unblock for the platform team', async () => {
+      const caps = async (...args) => {
+        const lines = [];
+        const code = await capsMain(['--env', 'dev', ...args], (l) => lines.push(l), {
+          endpoint: ctx.emulator.endpoint,
+          outputs,
+        });
+        return { code, text: lines.join('\n') };
+      };
+      // A cap below what Erin spent this period: her next call is served, then she is blocked.
+      const raised = await caps('raise', CAPPED, '0.000001');
+      assert.equal(raised.code, 0);
+      assert.match(raised.text, /cap for \d{4}-\d{2} is now 0.000001 USD/);
+      assert.equal((await claude(CAPPED, ['-p', 'hello'], { extraEnv: ONE_RETRY })).code, 0);
+      settle();
+      const status = JSON.parse((await caps('--json', 'status')).text);
+      const erin = status.developers.find((d) => d.developer === CAPPED);
+      assert.equal(erin.state, 'blocked');
+      assert.equal(erin.capUsd, 0.000001);
+      assert.notEqual((await claude(CAPPED, ['-p', 'hello'], { extraEnv: ONE_RETRY })).code, 0);
+
+      const unblocked = await caps('unblock', CAPPED);
+      assert.equal(unblocked.code, 0);
+      const res = await claude(CAPPED, ['-p', 'hello']);
+      assert.equal(res.code, 0, res.stderr);
+      settle();
+      const after = usageRow(CAPPED, period());
+      assert.equal(after.blocked, false); // still over its cap, but exempt for the period
+      assert.equal(after.exempt, true);
+      assert.match(after.unblockedBy, /^arn:aws:(iam|sts)::/);
+      await assert.rejects(() => caps('unblock', 'nobody'), /unknown developer 'nobody'/);
+    });
+  });
+
+  /** The emulator clock, in epoch milliseconds. */
+  function clock() {
+    return Date.parse(control('clock').now);
+  }
+
+  /** `GET|POST /_emulator/<path>` of the test's emulator (synchronous, via curl). */
+  function control(path, body) {
+    const args = ['-sf', `${ctx.emulator.endpoint}/_emulator/${path}`];
+    if (body)
+      args.push('-X', 'POST', '-H', 'content-type: application/json', '-d', JSON.stringify(body));
+    const res = spawnSync('curl', args, { encoding: 'utf8' });
+    assert.equal(res.status, 0, `${path}: ${res.stderr}`);
+    return JSON.parse(res.stdout);
+  }
+
+  /** Waits until log deliveries and the asynchronous invocations they started are done. */
+  function settle() {
+    for (let i = 0; i < 3; i++) {
+      control('logs/deliveries?wait=60');
+      control('lambda/async-invocations?wait=60');
+    }
+  }
+
+  /** The enforcer's usage row of a developer in a period, as plain values. */
+  function usageRow(developer, p) {
+    const { Item } = ctx.aws([
+      'dynamodb',
+      'get-item',
+      '--table-name',
+      outputs.spend_caps.value.usage_table,
+      '--consistent-read',
+      '--key',
+      JSON.stringify({ developer: { S: developer }, period: { S: p } }),
+    ]);
+    assert.ok(Item, `no usage row for ${developer} in ${p}`);
+    return {
+      costUsd: Number(Item.costUsd?.N ?? 0),
+      calls: Number(Item.calls?.N ?? 0),
+      blocked: Item.blocked?.BOOL === true,
+      exempt: Item.exempt?.BOOL === true,
+      warned: (Item.warned?.NS ?? []).map(Number).sort((a, b) => a - b),
+      unblockedBy: Item.unblockedBy?.S,
+    };
+  }
+
+  function profileTags(arn) {
+    const { tags } = ctx.aws(['bedrock', 'list-tags-for-resource', '--resource-arn', arn]);
+    return Object.fromEntries((tags ?? []).map((t) => [t.key, t.value]));
+  }
 
   /**
    * The data plane's request lines (`bedrock-runtime <METHOD> <path> -> <status> ...`), without
