@@ -86,6 +86,16 @@ const endpointArgs = process.env.CCB_EMULATOR_ENDPOINT
 const exists = (args) =>
   run('aws', [...args, ...endpointArgs], { env, capture: true }).status === 0;
 const literal = (v) => typeof v === 'string' && !v.includes('${');
+/**
+ * A value as written, or the literal attribute of another resource it references
+ * (`${aws_lambda_function.fn.function_name}` -> that resource's `function_name`); else undefined.
+ */
+const resolved = (v) => {
+  if (literal(v)) return v;
+  const ref = /^\$\{([a-z0-9_]+)\.([\w-]+)\.([a-z_]+)\}$/.exec(String(v));
+  const target = ref && tf.resource?.[ref[1]]?.[ref[2]]?.[ref[3]];
+  return literal(target) ? target : undefined;
+};
 let accountId;
 const account = () =>
   (accountId ??= JSON.parse(
@@ -141,6 +151,29 @@ const FIXED_NAME = {
     literal(r.name) &&
     exists(['cloudtrail', 'get-trail', '--name', r.name]) &&
     `arn:aws:cloudtrail:${region()}:${account()}:trail/${r.name}`,
+  aws_dynamodb_table: (r) =>
+    literal(r.name) && exists(['dynamodb', 'describe-table', '--table-name', r.name]) && r.name,
+  aws_lambda_function: (r) =>
+    literal(r.function_name) &&
+    exists(['lambda', 'get-function', '--function-name', r.function_name]) &&
+    r.function_name,
+  aws_lambda_permission: (r) => {
+    const fn = resolved(r.function_name);
+    if (!fn || !literal(r.statement_id)) return undefined;
+    const res = run(
+      'aws',
+      ['lambda', 'get-policy', '--function-name', fn, '--output', 'json', ...endpointArgs],
+      {
+        env,
+        capture: true,
+      },
+    );
+    if (res.status !== 0) return undefined;
+    const statements = JSON.parse(JSON.parse(res.stdout).Policy).Statement ?? [];
+    return statements.some((st) => st.Sid === r.statement_id) && `${fn}/${r.statement_id}`;
+  },
+  aws_cloudwatch_event_rule: (r) =>
+    literal(r.name) && exists(['events', 'describe-rule', '--name', r.name]) && r.name,
   aws_budgets_budget: (r) =>
     literal(r.name) &&
     exists(['budgets', 'describe-budget', '--account-id', account(), '--budget-name', r.name]) &&
