@@ -108,14 +108,18 @@ function provisionIdentity({ endpoint, config, dev, outputs, source, home }) {
   })();
   if (exists && existsSync(credentialsFile)) return;
   if (exists) {
-    // A home made afresh for a user that already exists: replace its keys (IAM allows two).
+    // A home made afresh for a user that already exists: a new key, after deleting the oldest
+    // when the user has the two IAM allows (another home may still use the newer one).
     const { AccessKeyMetadata } = awsCli(endpoint, [
       'iam',
       'list-access-keys',
       '--user-name',
       userName,
     ]);
-    for (const key of AccessKeyMetadata) {
+    const oldest = [...AccessKeyMetadata]
+      .sort((a, b) => String(a.CreateDate).localeCompare(String(b.CreateDate)))
+      .slice(0, AccessKeyMetadata.length >= 2 ? AccessKeyMetadata.length - 1 : 0);
+    for (const key of oldest) {
       awsCli(endpoint, [
         'iam',
         'delete-access-key',
