@@ -1,7 +1,7 @@
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { Fn, TerraformIterator, TerraformLocal, TerraformStack } from 'cdktf';
+import { Annotations, Fn, TerraformIterator, TerraformLocal, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ConfigError,
@@ -9,9 +9,21 @@ import {
   groupByDeveloper,
   validateWith,
 } from '@claude-code-bedrock/core';
-import { developerBudgetName, tagKeyValue } from './naming';
+import {
+  BudgetActionRole,
+  DeveloperBudgetActionProps,
+  GroupBackstop,
+  GroupBackstopResources,
+  checkExecutionRole,
+  groupBackstop,
+} from './budget-action';
+import { developerBudgetName, spendCapPolicyName, tagKeyValue } from './naming';
 import { Thresholds, budgetAmount, budgetNotifications } from './notifications';
+import { partitionIn } from './partition';
 import { DeveloperBudgetsPropsSchema } from './validation';
+
+/** IAM's default quota of customer-managed policies per account (adjustable in Service Quotas). */
+export const DEFAULT_CUSTOMER_MANAGED_POLICY_QUOTA = 1500;
 
 export interface DeveloperBudgetProps {
   /** Developer id; matches the `User` cost allocation tag on the developer's profiles. */
@@ -45,6 +57,15 @@ export interface DeveloperBudgetsProps {
    * @default { actual: [100], forecast: [] }
    */
   readonly thresholds?: Thresholds;
+  /**
+   * The billing backstop: per developer, a customer-managed policy `{project}-spend-cap-<slug>`
+   * denying invoke on the application inference profiles tagged `User = <id>` and
+   * `Project = <project>`, and an AWS Budgets action that attaches it to the developer role when
+   * the developer's budget reaches 100 % of actual spend (billing data, hours late). Its
+   * subscribers are the topic and `alertEmails`.
+   * @default - no budget actions
+   */
+  readonly budgetAction?: DeveloperBudgetActionProps;
 }
 
 /** What a group's `for_each` map holds for each developer id. */
@@ -53,6 +74,8 @@ interface DeveloperBudgetEntry {
   readonly name: string;
   /** Monthly limit in USD, as the decimal string AWS Budgets stores. */
   readonly amount: string;
+  /** Spend-cap policy name, `{project}-spend-cap-<slug>` (with `budgetAction` only). */
+  readonly policy?: string;
 }
 
 /**
@@ -69,6 +92,10 @@ interface DeveloperBudgetEntry {
  * Each group's map is a local (construct id `Entries<label>`, e.g. `EntriesG07`), sorted by
  * developer id, so reordering the roster synthesizes byte-identical JSON and adding a developer
  * changes only their group's local. No resource or local is created for an empty roster.
+ *
+ * With `budgetAction`, each group also gets a spend-cap policy document, policy and budget action
+ * over the same map (construct ids `SpendCapPolicyDocument<label>`, `SpendCapPolicy<label>`,
+ * `BudgetAction<label>`): the billing backstop, hours behind the spend-cap enforcer.
  */
 export class DeveloperBudgets extends Construct {
   /** The `for_each` budget of every non-empty developer group, in group order. */
@@ -82,12 +109,34 @@ export class DeveloperBudgets extends Construct {
   public readonly orderedBudgetNames: readonly string[];
   /** Number of budgets (one per developer), for account quota bookkeeping. */
   public readonly budgetCount: number;
+  /**
+   * The backstop's resources of every non-empty group, in group order (see `budgetAction`):
+   * empty without it.
+   */
+  public readonly budgetActions: readonly GroupBackstopResources[];
+  /** The role AWS Budgets runs the actions with; undefined without `budgetAction`. */
+  public readonly budgetActionRole?: BudgetActionRole;
 
   constructor(scope: Construct, id: string, props: DeveloperBudgetsProps) {
     super(scope, id);
-    const { topic, topicPolicy, ...checked } = props;
+    const { topic, topicPolicy, budgetAction, ...checked } = props;
     const source = `DeveloperBudgets '${this.node.path}'`;
-    validateWith(DeveloperBudgetsPropsSchema, checked, source);
+    validateWith(
+      DeveloperBudgetsPropsSchema,
+      {
+        ...checked,
+        budgetAction: budgetAction && {
+          accountId: budgetAction.accountId,
+          region: budgetAction.region,
+        },
+      },
+      source,
+    );
+    if (budgetAction?.executionRole) {
+      const { developerRole, accountId } = budgetAction;
+      const expected = { developerRole, project: props.project, accountId };
+      checkExecutionRole(budgetAction.executionRole, expected, source);
+    }
     if (topicPolicy && TerraformStack.of(topicPolicy) !== TerraformStack.of(this)) {
       // cdktf would write depends_on = [<remote state output>], which Terraform rejects.
       const stackOf = (c: Construct) => TerraformStack.of(c).node.path;
@@ -116,12 +165,22 @@ export class DeveloperBudgets extends Construct {
 
     const thresholds = props.thresholds ?? DEFAULT_DEVELOPER_THRESHOLDS;
     const dependsOn = topicPolicy ? [topicPolicy] : undefined;
+    const backstop =
+      budgetAction && developers.length > 0
+        ? this.backstop(props, budgetAction, { topicArn: topic.arn, dependsOn })
+        : undefined;
+    this.budgetActionRole = backstop?.executionRole;
+    const actions: GroupBackstopResources[] = [];
 
     this.resources = groupByDeveloper(developers, (d) => d.id).map(([label, group]) => {
       const entries: Record<string, DeveloperBudgetEntry> = Object.fromEntries(
         group.map((d) => [
           d.id,
-          { name: this.budgetNames[d.id], amount: budgetAmount(d.monthlyBudgetUsd) },
+          {
+            name: this.budgetNames[d.id],
+            amount: budgetAmount(d.monthlyBudgetUsd),
+            ...(backstop ? { policy: spendCapPolicyName(project, d.id) } : {}),
+          },
         ]),
       );
       // The map lives in a local: a large literal map inline in the resource's for_each makes
@@ -129,7 +188,7 @@ export class DeveloperBudgets extends Construct {
       const each = TerraformIterator.fromMap(
         new TerraformLocal(this, `Entries${label}`, entries).asAnyMap,
       );
-      return new BudgetsBudget(this, label, {
+      const budget = new BudgetsBudget(this, label, {
         forEach: each,
         name: each.getString('name'),
         budgetType: 'COST',
@@ -144,6 +203,41 @@ export class DeveloperBudgets extends Construct {
         notification: budgetNotifications(thresholds, topic.arn, props.alertEmails),
         dependsOn,
       });
+      // The same map: one policy and one action per developer, keyed by developer id.
+      if (backstop) actions.push(groupBackstop(this, label, each, budget, backstop));
+      return budget;
     });
+    this.budgetActions = actions;
+  }
+
+  /** What every group's backstop shares, with the execution role passed in or a new one. */
+  private backstop(
+    props: DeveloperBudgetsProps,
+    p: DeveloperBudgetActionProps,
+    shared: Pick<GroupBackstop, 'topicArn' | 'dependsOn'>,
+  ): GroupBackstop {
+    const { project } = props;
+    const { developerRole, accountId, region } = p;
+    const count = this.budgetCount;
+    if (count > DEFAULT_CUSTOMER_MANAGED_POLICY_QUOTA) {
+      Annotations.of(this).addWarning(
+        `budgetAction creates ${count} customer-managed IAM policies (one per developer), more than IAM's default quota of ${DEFAULT_CUSTOMER_MANAGED_POLICY_QUOTA} per account; raise the quota in Service Quotas before deploying`,
+      );
+    }
+    return {
+      ...shared,
+      project,
+      partition: partitionIn(this, region),
+      accountId,
+      region,
+      developerRole,
+      alertEmails: props.alertEmails,
+      executionRole:
+        p.executionRole ??
+        new BudgetActionRole(this, 'ActionRole', {
+          context: { project, accountId, region },
+          developerRole,
+        }),
+    };
   }
 }

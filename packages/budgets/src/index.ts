@@ -1,4 +1,14 @@
 export * from './alert-topic';
+export {
+  BUDGET_ACTION_THRESHOLD_PERCENT,
+  BudgetActionRole,
+  spendCapStatement,
+} from './budget-action';
+export type {
+  BudgetActionRoleProps,
+  DeveloperBudgetActionProps,
+  GroupBackstopResources,
+} from './budget-action';
 export * from './cost-anomaly';
 export * from './developer-budgets';
 export * from './guardrail';

@@ -3,6 +3,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
 import { stableConstructId, validateWith } from '@claude-code-bedrock/core';
+import { DeveloperBudgetActionProps } from './budget-action';
 import { DeveloperBudgetProps, DeveloperBudgets } from './developer-budgets';
 import { monthlyBudgetName, tagKeyValue, teamBudgetName } from './naming';
 import { Thresholds, budgetAmount, budgetNotifications } from './notifications';
@@ -64,6 +65,13 @@ export interface PlatformBudgetsProps {
    * @default { actual: [100], forecast: [] }
    */
   readonly developerThresholds?: Thresholds;
+  /**
+   * The billing backstop on every developer budget (`budgetAction` of `DeveloperBudgets`): at
+   * 100 % of actual spend, AWS Budgets attaches a deny policy scoped to that developer's profiles
+   * to the developer role. Needs `developers`.
+   * @default - no budget actions
+   */
+  readonly developerBudgetAction?: DeveloperBudgetActionProps;
 }
 
 /**
@@ -96,8 +104,15 @@ export class PlatformBudgets extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformBudgetsProps) {
     super(scope, id);
-    const { topic, topicPolicy, ...checked } = props;
-    validateWith(PlatformBudgetsPropsSchema, checked, `PlatformBudgets '${this.node.path}'`);
+    const { topic, topicPolicy, developerBudgetAction: action, ...checked } = props;
+    validateWith(
+      PlatformBudgetsPropsSchema,
+      {
+        ...checked,
+        developerBudgetAction: action && { accountId: action.accountId, region: action.region },
+      },
+      `PlatformBudgets '${this.node.path}'`,
+    );
 
     const { project } = props;
     const notify = (thresholds: Thresholds, emails: readonly string[]) =>
@@ -143,6 +158,7 @@ export class PlatformBudgets extends Construct {
         alertEmails: props.alertEmails,
         developers,
         thresholds: props.developerThresholds,
+        budgetAction: action,
       });
     }
     this.developerBudgetNames = this.developerBudgets?.budgetNames ?? {};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ACCOUNT_ID,
   ALARM_THRESHOLD,
   ALERT_EMAILS,
   AWS_MANAGED_SNS_KEY_MESSAGE as CORE_AWS_MANAGED_SNS_KEY_MESSAGE,
@@ -12,6 +13,7 @@ import {
   MAX_EMAILS_PER_NOTIFICATION as CORE_MAX_EMAILS_PER_NOTIFICATION,
   MAX_NOTIFICATIONS_PER_BUDGET as CORE_MAX_NOTIFICATIONS_PER_BUDGET,
   PROJECT_NAME,
+  REGION,
   SNS_KMS_KEY_ARN,
   TeamSchema,
   ThresholdsSchema,
@@ -48,6 +50,22 @@ export const BudgetAlertTopicPropsSchema = z.object({
   context: DeploymentContextSchema,
   emails: z.array(EMAIL),
   kmsKeyArn: tokenOr(SNS_KMS_KEY_ARN).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// BudgetActionRole and the budget-action backstop (the roles are construct references, checked by
+// the constructs)
+// ---------------------------------------------------------------------------------------------
+
+export const BudgetActionRolePropsSchema = z.object({ context: DeploymentContextSchema });
+
+/**
+ * `budgetAction` of DeveloperBudgets (`developerBudgetAction` of PlatformBudgets). Its subscribers
+ * are the alert topic and `alertEmails` (at most 10): at most the 11 AWS Budgets allows per action.
+ */
+const BudgetActionSchema = z.object({
+  accountId: tokenOr(ACCOUNT_ID),
+  region: tokenOr(REGION),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -94,6 +112,7 @@ export const DeveloperBudgetsPropsSchema = z
     alertEmails: ALERT_EMAILS,
     developers: z.array(DeveloperBudget),
     thresholds: ThresholdsSchema.optional(),
+    budgetAction: BudgetActionSchema.optional(),
   })
   // Runs even when a field is invalid, so one error lists every problem.
   .superRefine(
@@ -133,6 +152,7 @@ export const PlatformBudgetsPropsSchema = z
     teamThresholds: ThresholdsSchema.optional(),
     developers: z.array(DeveloperBudget).optional(),
     developerThresholds: ThresholdsSchema.optional(),
+    developerBudgetAction: BudgetActionSchema.optional(),
   })
   // Cross-field checks run even when a field is invalid, so one error lists every problem; they
   // therefore read the input defensively.
@@ -158,6 +178,13 @@ export const PlatformBudgetsPropsSchema = z
       });
 
       checkDevelopers(p.developers, ctx);
+      if (p.developerBudgetAction !== undefined && p.developers === undefined) {
+        issue(
+          ['developerBudgetAction'],
+          p.developerBudgetAction,
+          'needs developers: the actions belong to the per-developer budgets (pass developers, or leave developerBudgetAction out)',
+        );
+      }
 
       const count = 1 + teams.length + developers.length;
       if (count > MAX_BUDGETS_PER_ACCOUNT) {

@@ -67,6 +67,13 @@ export class AllocationShardStack extends TerraformStack {
         alertEmails: b.alertEmails,
         developers: developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd })),
         thresholds: b.perDeveloper.thresholds,
+        // The environment stack's execution role, shared by every team stack.
+        budgetAction: props.platform.budgetActionRole && {
+          developerRole: props.platform.developerRole.role,
+          accountId,
+          region: config.region,
+          executionRole: props.platform.budgetActionRole,
+        },
       });
       new TerraformOutput(this, 'budget_names', {
         value: this.developerBudgets.orderedBudgetNames,

@@ -12,6 +12,7 @@ import { applyChecks } from '@claude-code-bedrock/policy';
 import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
 import { CostAttribution } from '@claude-code-bedrock/attribution';
 import {
+  BudgetActionRole,
   BudgetAlertTopic,
   CostAnomalyDetection,
   PlatformBudgets,
@@ -66,6 +67,11 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
   readonly attribution: CostAttribution;
   readonly alertTopic: BudgetAlertTopic;
   readonly budgets: PlatformBudgets;
+  /**
+   * The role AWS Budgets runs the per-developer budget actions with (shared with the team stacks);
+   * set when `budgets.perDeveloper.budgetAction` is on.
+   */
+  readonly budgetActionRole?: BudgetActionRole;
   readonly alarms: UsageAlarms;
   readonly anomaly?: CostAnomalyDetection;
   readonly guardrail?: BedrockGuardrail;
@@ -176,6 +182,13 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       emails: b.alertEmails,
       kmsKeyArn: b.snsKmsKeyArn,
     });
+    if (b.perDeveloper.budgetAction) {
+      this.budgetActionRole = new BudgetActionRole(this, 'budget-action-role', {
+        context,
+        developerRole: this.developerRole.role,
+      });
+    }
+    const inlineDeveloperBudgets = b.perDeveloper.enabled && !sharded;
     this.budgets = new PlatformBudgets(this, 'budgets', {
       project,
       topic: this.alertTopic.topic,
@@ -186,11 +199,19 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       teams: config.teams,
       teamThresholds: b.teamThresholds,
       // Sharded: each team stack holds its developers' budgets (see AllocationShardStack).
-      developers:
-        b.perDeveloper.enabled && !sharded
-          ? developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd }))
-          : undefined,
+      developers: inlineDeveloperBudgets
+        ? developers.map((d) => ({ id: d.id, monthlyBudgetUsd: d.monthlyBudgetUsd }))
+        : undefined,
       developerThresholds: b.perDeveloper.thresholds,
+      developerBudgetAction:
+        inlineDeveloperBudgets && this.budgetActionRole
+          ? {
+              developerRole: this.developerRole.role,
+              accountId,
+              region,
+              executionRole: this.budgetActionRole,
+            }
+          : undefined,
     });
     this.alarms = new UsageAlarms(this, 'alarms', {
       context,
