@@ -19,8 +19,10 @@ emulator, in a temporary directory:
   which isolates failures.
 
 Without ``--endpoint`` an emulator is started on a free port for the run and
-stopped afterwards. The provider comes from the filesystem mirror
-``/opt/tf-plugins`` (override with ``TF_PLUGIN_MIRROR``).
+stopped afterwards. Terraform runs with the repository's one CLI config,
+``scripts/terraformrc`` (the AWS provider from the filesystem mirror
+``/opt/tf-plugins``), or the file ``CCB_TF_CLI_CONFIG`` names, as the scripts
+and the TypeScript tests do (``scripts/terraform-env.cjs``).
 """
 
 from __future__ import annotations
@@ -32,11 +34,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SMOKE_DIR = HERE / "tf-smoke"
 SHARED = SMOKE_DIR / "_shared"
+# The repository's Terraform CLI config; scripts/terraform-env.cjs resolves it the same way.
+TF_CLI_CONFIG = HERE.parent / "scripts" / "terraformrc"
+
+
+def terraform_cli_config(env: Mapping[str, str] = os.environ) -> str:
+    """The CLI config a run uses: the file ``CCB_TF_CLI_CONFIG`` names, else ``TF_CLI_CONFIG``."""
+    return env.get("CCB_TF_CLI_CONFIG", str(TF_CLI_CONFIG))
 
 
 def configs() -> list[str]:
@@ -145,17 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown config(s): {', '.join(unknown)}")
 
     root = Path(tempfile.mkdtemp(prefix="ccb-tf-smoke-"))
-    mirror = os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
-    rc = root / "terraformrc"
     cache = root / "plugin-cache"
     cache.mkdir()
-    rc.write_text(
-        f'plugin_cache_dir = "{cache}"\n'
-        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
-    )
     env = {
         **os.environ,
-        "TF_CLI_CONFIG_FILE": str(rc),
+        "TF_CLI_CONFIG_FILE": terraform_cli_config(),
+        "TF_PLUGIN_CACHE_DIR": str(cache),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
         "AWS_EC2_METADATA_DISABLED": "true",

@@ -11,8 +11,9 @@
 // DynamoDB UpdateItem on the usage table and Bedrock UntagResource on the developer's profiles.
 //
 // - status: every developer's spend, cap and state in the current period.
-// - unblock: lifts the block for the rest of the period (the row is marked exempt: still counted
-//   and alerted, never blocked again this period); the next period starts fresh.
+// - unblock: lifts a block of the current period for the rest of it (the row is marked exempt:
+//   still counted and alerted, never blocked again this period); the next period starts fresh.
+//   Refused when the developer is not blocked in the current period.
 // - raise: sets the developer's cap for the current period (the row's capOverrideUsd) and lifts a
 //   block the new cap no longer justifies; thresholds alert again against the new cap.
 import { parseArgs } from 'node:util';
@@ -275,7 +276,18 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
   const who = aws(['sts', 'get-caller-identity']).Arn ?? 'unknown';
   const at = new Date().toISOString();
   if (command === 'unblock') {
-    untag(aws, dev.profiles);
+    // Only a developer blocked in this period: exempting anyone else would switch their cap off
+    // for the whole period (a block left from last period is lifted by the hourly reset).
+    const current = usageRows(aws, table, [developer], period).get(developer);
+    if (current?.blocked?.BOOL !== true) {
+      throw new CapsError(
+        `${developer} is not blocked in ${period}; nothing to unblock (use 'raise' to change a cap)`,
+      );
+    }
+    untag(aws, {
+      ...dev.profiles,
+      ...Object.fromEntries((current.blockedProfiles?.SS ?? []).map((arn) => [arn, arn])),
+    });
     update(
       aws,
       table,

@@ -522,6 +522,11 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
       assert.equal(after.exempt, true);
       assert.match(after.unblockedBy, /^arn:aws:(iam|sts)::/);
       await assert.rejects(() => caps('unblock', 'nobody'), /unknown developer 'nobody'/);
+      // Not blocked (exempt now): refused, so no cap is switched off by mistake.
+      await assert.rejects(
+        () => caps('unblock', CAPPED),
+        /is not blocked in \d{4}-\d{2}; nothing to unblock/,
+      );
     });
   });
 

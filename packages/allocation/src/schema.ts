@@ -11,6 +11,7 @@ import {
   TIER_NAME,
   checkSlugCollisions,
   indexIds,
+  profileQuotaExcess,
 } from '@claude-code-bedrock/core';
 import { z } from 'zod';
 
@@ -59,8 +60,6 @@ const obj = (v: unknown): Loose =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {};
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const int = (v: unknown, fallback: number): number =>
-  typeof v === 'number' && Number.isInteger(v) ? v : fallback;
 
 /**
  * Checks that span fields: uniqueness, references, region and quota. Runs even when field checks
@@ -123,10 +122,11 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
   // Each developer counts once, at its first entry.
   const required = [...developerIds.values()].reduce((n, i) => n + entitled[i], 0);
 
-  const quota = int(props.quota, DEFAULT_PROFILE_QUOTA);
-  const existing = int(props.existingProfiles, 0);
-  if (required + existing > quota) {
-    const total = existing > 0 ? ` plus ${existing} existing (${required + existing} in all)` : '';
+  const excess = profileQuotaExcess(required, props.quota, props.existingProfiles);
+  if (excess !== undefined) {
+    const { quota } = excess;
+    const existing = excess.total - required;
+    const total = existing > 0 ? ` plus ${existing} existing (${excess.total} in all)` : '';
     issue(
       ['developers'],
       `${developerIds.size} developers`,

@@ -78,7 +78,7 @@ export interface SpendCapsProps extends DeploymentContextProps {
   /**
    * Concurrent executions reserved for the function: a ceiling on its share of the account's
    * Lambda concurrency, and on parallel writes to one developer's usage row.
-   * @default 100
+   * @default 200
    */
   readonly reservedConcurrency?: number;
   /** Retention of the function's own log group. @default 30 */
@@ -111,9 +111,9 @@ export class SpendCaps extends Construct {
   public readonly resetRule: CloudwatchEventRule;
   /** The period a cap applies to. */
   public readonly period: Period;
-  /** Function errors, function throttles, subscription delivery errors. */
+  /** Function errors, throttles and dropped batches; subscription delivery errors. */
   public readonly alarms: Readonly<
-    Record<'errors' | 'throttles' | 'deliveryErrors', CloudwatchMetricAlarm>
+    Record<'errors' | 'throttles' | 'droppedBatches' | 'deliveryErrors', CloudwatchMetricAlarm>
   >;
 
   constructor(scope: Construct, id: string, props: SpendCapsProps) {
@@ -220,7 +220,7 @@ export class SpendCaps extends Construct {
       sourceCodeHash: code.assetHash,
       timeout: 60,
       memorySize: 256,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 100,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 200,
       environment: {
         variables: {
           [ENFORCER_ENV.usageTable]: this.table.name,
@@ -304,6 +304,13 @@ export class SpendCaps extends Construct {
         dimensions: { FunctionName: this.function.functionName },
         description:
           'The spend-cap enforcer was throttled (reserved concurrency reached): counting lags behind the calls.',
+      }),
+      droppedBatches: alarm('DroppedBatches', {
+        namespace: 'AWS/Lambda',
+        metricName: 'AsyncEventsDropped',
+        dimensions: { FunctionName: this.function.functionName },
+        description:
+          'A batch of invocation records failed every attempt and was dropped: those calls are not counted towards anyone’s cap.',
       }),
       deliveryErrors: alarm('DeliveryErrors', {
         namespace: 'AWS/Logs',

@@ -20,6 +20,7 @@ import {
   USD,
   checkSlugCollisions,
   indexIds,
+  teamAlertEmailsOverLimit,
   tokenOr,
 } from '@claude-code-bedrock/core';
 
@@ -166,9 +167,8 @@ export const PlatformBudgetsPropsSchema = z
 
       indexIds(p.teams, 'teams', ctx);
       teams.forEach((t, i) => {
-        const extra = list(t?.alertEmails).filter((e) => !shared.includes(e));
-        const total = shared.length + extra.length;
-        if (extra.length > 0 && total > MAX_EMAILS_PER_NOTIFICATION) {
+        const total = teamAlertEmailsOverLimit(shared, list(t?.alertEmails));
+        if (total !== undefined) {
           issue(
             ['teams', i, 'alertEmails'],
             t.alertEmails,
@@ -256,5 +256,5 @@ export const SpendCapsPropsSchema = z.object({
     .max(1000, "must be at most 1000 (Lambda's default account concurrency)")
     .optional(),
   logRetentionDays: LOG_RETENTION.optional(),
-  topicKmsKeyArn: SNS_KMS_KEY_ARN.optional(),
+  topicKmsKeyArn: tokenOr(SNS_KMS_KEY_ARN).optional(),
 });

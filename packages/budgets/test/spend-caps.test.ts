@@ -1,3 +1,4 @@
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
 import { BUDGET_STATE_TAG, ModelPrice, ResolvedTier } from '@claude-code-bedrock/core';
@@ -77,7 +78,7 @@ describe('SpendCaps', () => {
       function_name: 'acme-spend-caps',
       handler: 'index.handler',
       runtime: 'nodejs22.x',
-      reserved_concurrent_executions: 100,
+      reserved_concurrent_executions: 200,
     });
     expect(fn.filename).toMatch(/^assets\/caps_Code_\w+\/[0-9A-F]+\/archive\.zip$/);
     const env = (fn.environment as { variables: Record<string, string> }).variables;
@@ -116,10 +117,11 @@ describe('SpendCaps', () => {
     expect(all.filter((a) => a.endsWith(':*'))).toEqual([]);
   });
 
-  it('resets hourly and alarms on errors, throttles and delivery errors', () => {
+  it('resets hourly and alarms on errors, throttles, dropped batches and delivery errors', () => {
     expect(out.only('aws_cloudwatch_event_rule').schedule_expression).toBe('cron(0 * * * ? *)');
     const alarms = Object.values(out.resources('aws_cloudwatch_metric_alarm'));
     expect(alarms.map((a) => `${a.namespace}/${a.metric_name}`).sort()).toEqual([
+      'AWS/Lambda/AsyncEventsDropped',
       'AWS/Lambda/Errors',
       'AWS/Lambda/Throttles',
       'AWS/Logs/DeliveryErrors',
@@ -201,6 +203,27 @@ describe('SpendCaps', () => {
     expect(() =>
       synth((s) => build(s, { warnAt: [120], reservedConcurrency: 0, logRetentionDays: 8 })),
     ).toThrow(/warnAt[\s\S]*reservedConcurrency[\s\S]*logRetentionDays/);
+  });
+
+  it('accepts a KMS key ARN known only at plan time and lets the function use that key', () => {
+    const out = synthesized(
+      synth((s) => {
+        const key = new KmsKey(s, 'AlertKey');
+        build(s, { topicKmsKeyArn: key.arn });
+      }),
+    );
+    const policy = Object.values(out.data('aws_iam_policy_document')).find((d) =>
+      JSON.stringify(d).includes('EncryptAlerts'),
+    ) as { statement: { sid: string; resources: string[] }[] };
+    expect(policy.statement.find((st) => st.sid === 'EncryptAlerts')!.resources).toEqual([
+      '${aws_kms_key.AlertKey.arn}',
+    ]);
+  });
+
+  it('still rejects a literal AWS-managed SNS key', () => {
+    expect(() => synth((s) => build(s, { topicKmsKeyArn: 'alias/aws/sns' }))).toThrow(
+      /topicKmsKeyArn: alias\/aws\/sns cannot be used/,
+    );
   });
 
   it('refuses profiles from another stack', () => {

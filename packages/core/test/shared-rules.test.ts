@@ -6,11 +6,14 @@ import { z } from 'zod';
 import {
   ACCOUNT_ID,
   ConfigError,
+  DEFAULT_PROFILE_QUOTA,
   DeploymentContextSchema,
   EnvironmentConfigInput,
   SNS_KMS_KEY_ARN,
   TAG_KEY,
   TAG_VALUE,
+  profileQuotaExcess,
+  teamAlertEmailsOverLimit,
   tokenOr,
   validateConfig,
   validateContextProps,
@@ -127,6 +130,36 @@ describe('DeploymentContext', () => {
   });
 });
 
+describe('teamAlertEmailsOverLimit', () => {
+  const shared = Array.from({ length: 10 }, (_, i) => `s${i}@example.com`);
+
+  it('counts distinct subscribers and reports them above the limit', () => {
+    expect(teamAlertEmailsOverLimit(shared, ['new@example.com'])).toBe(11);
+    expect(teamAlertEmailsOverLimit(shared.slice(1), ['new@example.com', shared[1]])).toBe(
+      undefined,
+    );
+  });
+
+  it("leaves a team that only repeats the shared list to the shared list's own check", () => {
+    expect(teamAlertEmailsOverLimit([...shared, 'x@example.com'], [shared[0]])).toBeUndefined();
+  });
+});
+
+describe('profileQuotaExcess', () => {
+  it('reports the quota and total when the profiles do not fit', () => {
+    expect(profileQuotaExcess(10, 100, 95)).toEqual({ quota: 100, total: 105 });
+    expect(profileQuotaExcess(10, 100, 90)).toBeUndefined();
+  });
+
+  it('falls back to the default quota and no existing profiles for unreadable input', () => {
+    expect(profileQuotaExcess(DEFAULT_PROFILE_QUOTA, 'x', -0.5)).toBeUndefined();
+    expect(profileQuotaExcess(DEFAULT_PROFILE_QUOTA + 1, undefined)).toEqual({
+      quota: DEFAULT_PROFILE_QUOTA,
+      total: DEFAULT_PROFILE_QUOTA + 1,
+    });
+  });
+});
+
 describe('rules the config now shares with the constructs', () => {
   const devYaml = readFileSync(join(__dirname, '../../../apps/dev/config.yaml'), 'utf8');
   const base = (): EnvironmentConfigInput => parse(devYaml);
@@ -156,6 +189,20 @@ describe('rules the config now shares with the constructs', () => {
     c.budgets.guardrail = { enabled: true, piiEntities: ['SSN' as 'EMAIL'] };
     expect(problems(() => validateConfig(c))).toEqual([
       expect.stringMatching(/^budgets\.guardrail\.piiEntities\[0\]: must be a Bedrock PII entity/),
+    ]);
+  });
+
+  it("counts a team's alert e-mails once with the shared list, as the team budget subscribes them", () => {
+    const c = base();
+    const shared = Array.from({ length: 9 }, (_, i) => `s${i}@example.com`);
+    c.budgets.alertEmails = shared;
+    c.teams[0].alertEmails = [shared[0], 'own@example.com', 'own@example.com'];
+    expect(() => validateConfig(c)).not.toThrow();
+    c.teams[0].alertEmails = [shared[0], 'own@example.com', 'other@example.com'];
+    expect(problems(() => validateConfig(c))).toEqual([
+      expect.stringMatching(
+        /^teams\[0\]\.alertEmails: with budgets\.alertEmails makes 11 e-mail subscribers; AWS Budgets allows at most 10/,
+      ),
     ]);
   });
 

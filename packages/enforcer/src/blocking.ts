@@ -6,10 +6,12 @@ import { names, usageKey } from './table';
 export { BLOCKED_VALUE, BUDGET_STATE_TAG };
 
 /**
- * Blocks a developer once per period row: claims the row (`SET blocked = true`, conditional on it
- * not being blocked), then tags every profile `BudgetState=blocked`. A claim lost to a concurrent
- * invocation is skipped; a failed tag call gives the claim back and throws, so the retry tags again
- * (tagging is idempotent). Returns whether this call blocked.
+ * Blocks a developer once per period row: tags every profile `BudgetState=blocked` first (tagging
+ * is idempotent), then claims the row (`SET blocked = true`, conditional on it not being blocked).
+ * Tagging before claiming means no crash can leave a row marked blocked with untagged profiles
+ * (the next batch would skip it): a failed or interrupted tag call leaves the row unclaimed, so the
+ * retry tags again. A claim lost to a concurrent invocation (which tagged too) returns false.
+ * Returns whether this call blocked.
  */
 export async function blockDeveloper(
   db: DynamoDbPort,
@@ -33,6 +35,7 @@ export async function blockDeveloper(
     sets.push('#blockedProfiles = :profiles');
     attributes.push('blockedProfiles');
   }
+  await tagProfiles(bedrock, profiles);
   try {
     await db.updateItem({
       TableName: tableName,
@@ -44,23 +47,6 @@ export async function blockDeveloper(
     });
   } catch (e) {
     if (errorName(e) === 'ConditionalCheckFailedException') return false;
-    throw e;
-  }
-  try {
-    for (const arn of profiles) {
-      await bedrock.tagResource({
-        resourceARN: arn,
-        tags: [{ key: BUDGET_STATE_TAG, value: BLOCKED_VALUE }],
-      });
-    }
-  } catch (e) {
-    await db.updateItem({
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: 'SET #blocked = :false',
-      ExpressionAttributeNames: names('blocked'),
-      ExpressionAttributeValues: { ':false': { BOOL: false } },
-    });
     throw e;
   }
   return true;
@@ -80,5 +66,18 @@ export async function unblockProfiles(
     } catch (e) {
       if (errorName(e) !== 'ResourceNotFoundException') throw e;
     }
+  }
+}
+
+/** Tags every profile `BudgetState=blocked` (idempotent). */
+export async function tagProfiles(
+  bedrock: BedrockPort,
+  profiles: readonly string[],
+): Promise<void> {
+  for (const arn of profiles) {
+    await bedrock.tagResource({
+      resourceARN: arn,
+      tags: [{ key: BUDGET_STATE_TAG, value: BLOCKED_VALUE }],
+    });
   }
 }

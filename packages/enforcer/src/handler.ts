@@ -205,6 +205,10 @@ export function createHandler(config: EnforcerConfig, deps: Deps): EnforcerHandl
         costUsd: price === undefined ? 0 : callCostUsd(r.tokens, price),
       });
     }
+    // The period now (the function's clock, the emulator's in tests) also counts: a late batch
+    // holding only last period's records must not block once the new period has begun.
+    const nowPeriod = periodOf(current.period, (deps.now ?? Date.now)());
+    if (nowPeriod > latestPeriod) latestPeriod = nowPeriod;
     const outcomes = await mapLimit([...groups.values()], concurrency, (g) =>
       enforce(current, g.group, g.attribution, latestPeriod),
     );

@@ -147,7 +147,7 @@ describe('blocking', () => {
     expect(env.sns.alerts.map((a) => a.percent)).toContain(100);
   });
 
-  test('a failed tag call gives the claim back and fails the batch; the retry blocks', async () => {
+  test('a failed tag call leaves the row unclaimed and fails the batch; the retry blocks', async () => {
     const env = setup();
     env.bedrock.faults.push(
       'tagResource',
@@ -155,11 +155,23 @@ describe('blocking', () => {
     );
     const messages = [spend(1.5)];
     await expect(env.logs(messages)).rejects.toThrow('Rate exceeded');
-    expect(env.row('jane.doe', '2026-11')!.blocked).toBe(false);
+    // Tags go on before the claim: a row is never marked blocked with profiles left untagged.
+    expect(env.row('jane.doe', '2026-11')!.blocked).toBeUndefined();
     const retry = await env.logs(messages);
     expect(retry).toMatchObject({ added: 0, duplicates: 1, blocked: ['jane.doe'] });
     expect(tagsOf(env, JANE_OPUS)).toMatchObject({ [BUDGET_STATE_TAG]: BLOCKED_VALUE });
     expect(tagsOf(env, JANE_SONNET)).toMatchObject({ [BUDGET_STATE_TAG]: BLOCKED_VALUE });
+  });
+
+  test('a batch holding only last period’s records does not block once the clock is in the next period', async () => {
+    let now = Date.parse('2026-11-30T23:00:00Z');
+    const env = setup(undefined, { now: () => now });
+    await env.logs([spend(0.5)]);
+    now = Date.parse('2026-12-01T00:10:00Z');
+    const late = await env.logs([spend(1)]);
+    expect(late.blocked).toEqual([]);
+    expect(tagsOf(env, JANE_OPUS)).not.toHaveProperty(BUDGET_STATE_TAG);
+    expect(env.row('jane.doe', '2026-11')!.costUsd).toBeCloseTo(1.5, 10);
   });
 
   test('late records of a period already over do not block when the batch reaches into the next one', async () => {

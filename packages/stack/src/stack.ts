@@ -219,6 +219,11 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       topic: this.alertTopic.topic,
       ...b.alarms,
     });
+    if (b.perDeveloper.enforce && !this.profiles) {
+      throw new Error(
+        `ClaudeCodeBedrockStack '${id}': budgets.perDeveloper.enforce needs the developers' profiles in this stack, but allocation is sharded; set allocation: 'inline' or turn enforcement off.`,
+      );
+    }
     if (b.perDeveloper.enforce && this.profiles) {
       this.spendCaps = new SpendCaps(this, 'spend-caps', {
         context,

@@ -55,6 +55,43 @@ describe('a sharded environment', () => {
     );
   });
 
+  it('refuses spend caps it cannot build, with the fix', () => {
+    const enforced = config('prod', (raw) => {
+      raw.budgets.perDeveloper = { ...raw.budgets.perDeveloper, enforce: true };
+    });
+    const app = Testing.app();
+    expect(
+      () =>
+        new ClaudeCodeBedrockStack(app, 'prod', {
+          config: enforced,
+          allocation: 'sharded',
+          localStateDir: '/s',
+        }),
+    ).toThrow(/enforce needs the developers' profiles in this stack.*allocation: 'inline'/);
+  });
+
+  it('pins the team stacks’ addresses too', () => {
+    const app = Testing.app();
+    const stack = new ClaudeCodeBedrockStack(app, 'prod', { config: sharded, localStateDir: '/s' });
+    const byStack = Object.fromEntries(
+      stack.shards.map((shard) => {
+        const tf = JSON.parse(Testing.synth(shard)) as {
+          resource?: Record<string, Record<string, unknown>>;
+          output?: Record<string, unknown>;
+        };
+        const list = [
+          ...Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
+            Object.keys(byName).map((name) => `${type}.${name}`),
+          ),
+          ...Object.keys(tf.output ?? {}).map((name) => `output.${name}`),
+        ].sort();
+        return [shard.node.id, list];
+      }),
+    );
+    expect(Object.keys(byStack)).toHaveLength(sharded.teams.length);
+    expect(byStack).toMatchSnapshot();
+  });
+
   it('keeps everything in one stack when asked to', () => {
     const app = Testing.app();
     const stack = new ClaudeCodeBedrockStack(app, 'prod', {

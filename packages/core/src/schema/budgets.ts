@@ -4,6 +4,21 @@ import { GuardrailSchema } from './guardrail';
 
 /** AWS Budgets allows one SNS topic and at most 10 e-mail subscribers per notification. */
 export const MAX_EMAILS_PER_NOTIFICATION = 10;
+/**
+ * The e-mail limit of a team budget's notification, shared by the config and the budgets
+ * construct: its subscribers are the shared `alertEmails` and the team's own, each address once
+ * (as `PlatformBudgets` subscribes them). Returns that count when it exceeds
+ * {@link MAX_EMAILS_PER_NOTIFICATION} and the team adds an address of its own (a shared list that
+ * is too long is reported on the shared list); otherwise `undefined`.
+ */
+export function teamAlertEmailsOverLimit(
+  shared: readonly unknown[],
+  team: readonly unknown[],
+): number | undefined {
+  const subscribers = new Set([...shared, ...team]).size;
+  const added = subscribers - new Set(shared).size;
+  return added > 0 && subscribers > MAX_EMAILS_PER_NOTIFICATION ? subscribers : undefined;
+}
 /** AWS Budgets allows at most 10 notifications per budget. */
 export const MAX_NOTIFICATIONS_PER_BUDGET = 10;
 

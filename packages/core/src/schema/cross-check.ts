@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { roleSessionName } from '../naming';
 import { entitledTierNames } from '../roster';
+import { MAX_EMAILS_PER_NOTIFICATION, teamAlertEmailsOverLimit } from './budgets';
 import { checkPriced } from './models';
 import { checkSlugCollisions, indexIds } from './roster';
+import { profileQuotaExcess } from './settings';
 
 type Ctx = z.RefinementCtx;
 type Loose = Record<string, unknown>;
@@ -123,15 +125,15 @@ export function crossCheck(raw: unknown, ctx: Ctx): void {
     );
   }
 
-  const budgets = obj(c.budgets);
-  const globalEmails = arr(budgets.alertEmails).length;
+  const sharedEmails = arr(obj(c.budgets).alertEmails);
   arr(c.teams).forEach((t, i) => {
     const emails = arr(obj(t).alertEmails);
-    if (emails.length > 0 && globalEmails + emails.length > 10) {
+    const subscribers = teamAlertEmailsOverLimit(sharedEmails, emails);
+    if (subscribers !== undefined) {
       issue(
         ['teams', i, 'alertEmails'],
         emails,
-        `with budgets.alertEmails makes ${globalEmails + emails.length} e-mail subscribers; AWS Budgets allows at most 10 per notification`,
+        `with budgets.alertEmails makes ${subscribers} e-mail subscribers; AWS Budgets allows at most ${MAX_EMAILS_PER_NOTIFICATION} per notification`,
       );
     }
   });
@@ -144,8 +146,6 @@ export function crossCheck(raw: unknown, ctx: Ctx): void {
     );
   }
 
-  const quota =
-    typeof obj(c.allocation).quota === 'number' ? (obj(c.allocation).quota as number) : 1000;
   const fastModel = str(c.fastModel);
   const required = arr(c.developers).reduce<number>(
     (n, d) =>
@@ -163,11 +163,12 @@ export function crossCheck(raw: unknown, ctx: Ctx): void {
       ).length,
     0,
   );
-  if (required > quota) {
+  const excess = profileQuotaExcess(required, obj(c.allocation).quota);
+  if (excess !== undefined) {
     issue(
       ['allocation', 'quota'],
-      quota,
-      `is ${quota} but the ${arr(c.developers).length} developers need ${required} application inference profiles; request a Bedrock quota increase and raise allocation.quota, or split the roster (allocation.shardBy: team, or another account/region)`,
+      excess.quota,
+      `is ${excess.quota} but the ${arr(c.developers).length} developers need ${required} application inference profiles; request a Bedrock quota increase and raise allocation.quota, or split the roster (allocation.shardBy: team, or another account/region)`,
     );
   }
 }

@@ -62,6 +62,23 @@ export const BackendSchema = z.strictObject({
 /** Default quota "Application inference profiles per account" (per account and region). */
 export const DEFAULT_PROFILE_QUOTA = 1000;
 
+/**
+ * The profile-quota rule, shared by the config and the allocation construct: the profiles a roster
+ * needs, plus those already in the account and region, must fit the quota. Reads its inputs
+ * defensively (they may have failed their own checks): a quota that is not a whole number counts
+ * as {@link DEFAULT_PROFILE_QUOTA}, and `existing` as 0. Returns the quota and total when they do
+ * not fit, for the caller's message; otherwise `undefined`.
+ */
+export function profileQuotaExcess(
+  required: number,
+  quota: unknown,
+  existing: unknown = 0,
+): { quota: number; total: number } | undefined {
+  const limit = Number.isInteger(quota) ? (quota as number) : DEFAULT_PROFILE_QUOTA;
+  const total = required + (Number.isInteger(existing) ? (existing as number) : 0);
+  return total > limit ? { quota: limit, total } : undefined;
+}
+
 /** Application inference profiles allowed per account and region. */
 export const PROFILE_QUOTA = z
   .number()
