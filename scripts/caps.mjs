@@ -16,8 +16,10 @@
 //   Refused when the developer is not blocked in the current period.
 // - raise: sets the developer's cap for the current period (the row's capOverrideUsd) and lifts a
 //   block the new cap no longer justifies; thresholds alert again against the new cap.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { emulatorAws, run } from './lib.mjs';
+import { ROOT, awsCommand, emulatorAws } from './lib.mjs';
 import { deployedOutputs } from './onboarding-files.mjs';
 
 const USAGE =
@@ -32,33 +34,15 @@ export class CapsError extends Error {
   }
 }
 
-/** `aws ...` against real AWS (normal credential chain) or the running emulator. */
+/** `aws ... --output json` against real AWS (normal credential chain) or the running emulator. */
 function awsClient(endpoint) {
   return (args) => {
-    if (endpoint) {
-      try {
-        return emulatorAws(endpoint, args);
-      } catch (err) {
-        throw new CapsError(err.message);
-      }
+    try {
+      return emulatorAws(endpoint, args);
+    } catch (err) {
+      throw new CapsError(err.message);
     }
-    const res = run('aws', [...args, '--output', 'json'], {
-      capture: true,
-      env: { ...process.env, AWS_PAGER: '' },
-    });
-    if (res.status !== 0) {
-      throw new CapsError(
-        `aws ${args.slice(0, 2).join(' ')}: ${res.stderr.trim().split('\n').pop()}`,
-      );
-    }
-    return res.stdout.trim() ? JSON.parse(res.stdout) : {};
   };
-}
-
-/** The period (UTC) a cap applies to at `now`: `2026-12` (monthly) or `2026-12-01` (daily). */
-export function periodAt(now, period) {
-  const iso = now.toISOString();
-  return period === 'daily' ? iso.slice(0, 10) : iso.slice(0, 7);
 }
 
 /** The emulator's clock (it may be set forward in tests), else the machine's. */
@@ -101,18 +85,9 @@ function usageRows(aws, table, developers, period) {
 
 /** The caps document (`aws s3 cp ... -` prints the object alone). */
 function capsDocument(endpoint, caps) {
-  const args = ['s3', 'cp', `s3://${caps.caps_bucket}/${caps.caps_key}`, '-'];
-  const res = endpoint
-    ? run('aws', [...args, '--endpoint-url', endpoint], {
-        capture: true,
-        env: {
-          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-        },
-      })
-    : run('aws', args, { capture: true });
+  const res = awsCommand(['s3', 'cp', `s3://${caps.caps_bucket}/${caps.caps_key}`, '-'], {
+    endpoint,
+  });
   if (res.status !== 0) {
     throw new CapsError(`reading the caps document: ${res.stderr.trim().split('\n').pop()}`);
   }
@@ -224,7 +199,11 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
     );
   }
   const doc = capsDocument(endpoint, caps);
-  const period = periodAt(await clockOf(endpoint), doc.period);
+  // The enforcer's own period rule (UTC month or day), so the console reads the rows it writes.
+  const { periodOf } = createRequire(import.meta.url)(
+    join(ROOT, 'packages/enforcer/dist/index.js'),
+  );
+  const period = periodOf(doc.period, await clockOf(endpoint));
   const table = caps.usage_table;
 
   if (command === 'status') {

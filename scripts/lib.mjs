@@ -167,27 +167,38 @@ export function environmentOutputs(outdir, env = terraformEnv()) {
 }
 
 /**
- * Runs the aws CLI against the emulator at `endpoint` and returns its JSON output (`{}` when it
- * prints nothing). The caller's own AWS settings (profile, keys, region) are left out: it signs
- * with the emulator's root key `test`, or with `credentials` ({ AccessKeyId, SecretAccessKey,
- * SessionToken? }). A failure throws an error whose message is the command and its last stderr
- * line (`stderr` holds all of it), or returns undefined with `allowFailure`.
+ * Runs `aws <args>` and returns the spawn result (stdout and stderr captured). With an `endpoint`
+ * it talks to the emulator there, leaving the caller's own AWS settings (profile, keys, region)
+ * out and signing with the emulator's root key `test`, or with `credentials` ({ AccessKeyId,
+ * SecretAccessKey, SessionToken? }); without one, real AWS under the caller's credential chain.
  */
-export function emulatorAws(endpoint, args, { credentials, allowFailure = false } = {}) {
+export function awsCommand(args, { endpoint, credentials } = {}) {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')),
+    Object.entries(process.env).filter(([k]) => !endpoint || !k.startsWith('AWS_')),
   );
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: credentials?.AccessKeyId ?? 'test',
-    AWS_SECRET_ACCESS_KEY: credentials?.SecretAccessKey ?? 'test',
-    ...(credentials?.SessionToken ? { AWS_SESSION_TOKEN: credentials.SessionToken } : {}),
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_PAGER: '',
-  });
-  const res = run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
+  if (endpoint) {
+    Object.assign(env, {
+      AWS_ACCESS_KEY_ID: credentials?.AccessKeyId ?? 'test',
+      AWS_SECRET_ACCESS_KEY: credentials?.SecretAccessKey ?? 'test',
+      ...(credentials?.SessionToken ? { AWS_SESSION_TOKEN: credentials.SessionToken } : {}),
+      AWS_DEFAULT_REGION: 'us-east-1',
+    });
+  }
+  env.AWS_PAGER = '';
+  return run('aws', [...args, ...(endpoint ? ['--endpoint-url', endpoint] : [])], {
     env,
     capture: true,
   });
+}
+
+/**
+ * Runs the aws CLI against the emulator at `endpoint` (see {@link awsCommand}; `undefined`: real
+ * AWS) and returns its JSON output (`{}` when it prints nothing). A failure throws an error whose
+ * message is the command and its last stderr line (`stderr` holds all of it), or returns
+ * undefined with `allowFailure`.
+ */
+export function emulatorAws(endpoint, args, { credentials, allowFailure = false } = {}) {
+  const res = awsCommand([...args, '--output', 'json'], { endpoint, credentials });
   if (res.status !== 0) {
     if (allowFailure) return undefined;
     const err = new Error(

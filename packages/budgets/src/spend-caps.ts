@@ -145,12 +145,16 @@ export class SpendCaps extends Construct {
         },
       ]),
     );
-    const document: CapsDocument = {
+    // Everything but the developers' profile ARNs, which Terraform joins in (below).
+    const shared: Omit<CapsDocument, 'developers'> = {
       version: CAPS_DOCUMENT_VERSION,
       period,
       warnAt,
       prices: { ...prices },
       models,
+    };
+    const document: CapsDocument = {
+      ...shared,
       developers: Object.fromEntries(
         Object.entries(caps).map(([dev, c]) => [dev, { ...c, profiles: {} }]),
       ),
@@ -173,13 +177,7 @@ export class SpendCaps extends Construct {
 
     // Static part and caps as locals; the profile ARNs joined in by Terraform from the profiles'
     // developer -> tier -> ARN local. One object, one expression, at any roster size.
-    const staticPart = new TerraformLocal(this, 'CapsDocument', {
-      version: CAPS_DOCUMENT_VERSION,
-      period,
-      warnAt,
-      prices: document.prices,
-      models,
-    });
+    const staticPart = new TerraformLocal(this, 'CapsDocument', shared);
     const capsLocal = new TerraformLocal(this, 'Caps', caps);
     const arns = `local.${profiles.developerArnMap.friendlyUniqueId}`;
     const developersExpr = `{ for dev, arns in ${arns} : dev => merge(local.${capsLocal.friendlyUniqueId}[dev], { profiles = arns }) if contains(keys(local.${capsLocal.friendlyUniqueId}), dev) }`;
