@@ -1,7 +1,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { terraformOutputs, terraformPlan, terraformValidate } from '@claude-code-bedrock/testing';
+import {
+  planningProvider,
+  terraformOutputs,
+  terraformPlan,
+  terraformValidate,
+} from '@claude-code-bedrock/testing';
 import { DeveloperProfileSpec, DeveloperProfiles } from '../src';
 import {
   SynthesizedConfig,
@@ -60,15 +65,7 @@ describe('DeveloperProfiles in a stack', () => {
 
   test("terraform plans one instance per for_each entry with that entry's values", () => {
     const stack = new TerraformStack(Testing.app(), 'allocation');
-    // Static dummy keys and skipped checks: planning creations needs no AWS call.
-    new AwsProvider(stack, 'aws', {
-      region: 'us-east-1',
-      accessKey: 'planning-only',
-      secretKey: 'planning-only',
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: 'true',
-    });
+    planningProvider(stack);
     new DeveloperProfiles(stack, 'profiles', {
       ...props({ tags: { Environment: 'dev' } }),
       developers: ADVERSARIAL,

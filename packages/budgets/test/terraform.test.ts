@@ -5,7 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { compareCodeUnits, developerGroup, developerGroupLabel } from '@claude-code-bedrock/core';
-import { terraformPlan, terraformValidate } from '@claude-code-bedrock/testing';
+import { planningProvider, terraformPlan, terraformValidate } from '@claude-code-bedrock/testing';
 import { BedrockGuardrail } from '@claude-code-bedrock/foundation';
 import {
   BudgetAlertTopic,
@@ -66,14 +66,7 @@ describe('the whole package in a stack', () => {
     // Planning new resources without refresh makes no AWS call; the credentials are dummies.
     const app = Testing.app();
     const stack = new TerraformStack(app, 'plan');
-    new AwsProvider(stack, 'aws', {
-      region: 'us-east-1',
-      accessKey: 'AKIAEXAMPLE',
-      secretKey: 'example',
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: 'true',
-    });
+    planningProvider(stack);
     const topic = new SnsTopic(stack, 'Topic', { name: 'acme-budget-alerts' });
     new PlatformBudgets(stack, 'Budgets', {
       project: 'acme',
@@ -124,14 +117,7 @@ describe('the whole package in a stack', () => {
     // GIVEN two developers, ten alert e-mails and the backstop
     const app = Testing.app();
     const stack = new TerraformStack(app, 'backstop');
-    new AwsProvider(stack, 'aws', {
-      region: 'us-east-1',
-      accessKey: 'AKIAEXAMPLE',
-      secretKey: 'example',
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: 'true',
-    });
+    planningProvider(stack);
     const topic = new SnsTopic(stack, 'Topic', { name: 'acme-budget-alerts' });
     const developerRole = new IamRole(stack, 'DeveloperRole', {
       name: 'acme-developer',

@@ -25,6 +25,7 @@ export {
   terraformEnv,
   terraformInit,
   terraformOutputs,
+  planningProvider,
   terraformPlan,
   terraformValidate,
 } from './terraform';

@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 // The scripts' Terraform environment, one definition for both (same path from src/ and dist/).
 import * as shared from '../../../scripts/terraform-env.cjs';
@@ -148,6 +149,21 @@ export interface PlannedResourceChange<After = Record<string, unknown>> {
 /** The parts of a saved plan (`terraform show -json`) the tests read. */
 export interface TerraformPlan<After = Record<string, unknown>> {
   readonly resource_changes: readonly PlannedResourceChange<After>[];
+}
+
+/**
+ * The AWS provider of a stack to {@link terraformPlan}: static dummy credentials and every start-up
+ * check skipped, so planning creations makes no AWS call.
+ */
+export function planningProvider(stack: TerraformStack, region = 'us-east-1'): AwsProvider {
+  return new AwsProvider(stack, 'aws', {
+    region,
+    accessKey: 'planning-only',
+    secretKey: 'planning-only',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+  });
 }
 
 /**
