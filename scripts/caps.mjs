@@ -16,10 +16,9 @@
 //   Refused when the developer is not blocked in the current period.
 // - raise: sets the developer's cap for the current period (the row's capOverrideUsd) and lifts a
 //   block the new cap no longer justifies; thresholds alert again against the new cap.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, awsCommand, emulatorAws } from './lib.mjs';
+import { capsPeriod, capsStatus, clockOf, readCapsDocument, usageRows } from './caps-status.mjs';
+import { emulatorAws } from './lib.mjs';
 import { deployedOutputs } from './onboarding-files.mjs';
 
 const USAGE =
@@ -45,54 +44,7 @@ function awsClient(endpoint) {
   };
 }
 
-/** The emulator's clock (it may be set forward in tests), else the machine's. */
-async function clockOf(endpoint) {
-  if (!endpoint) return new Date();
-  try {
-    const res = await fetch(`${endpoint}/_emulator/clock`);
-    if (res.ok) {
-      const body = await res.json();
-      if (typeof body.now === 'string') return new Date(body.now);
-    }
-  } catch {
-    // an emulator without a clock endpoint runs on real time
-  }
-  return new Date();
-}
-
 const num = (attr) => (attr?.N === undefined ? undefined : Number(attr.N));
-
-/** The usage rows of `developers` in `period`, by developer (BatchGetItem, 100 keys a call). */
-function usageRows(aws, table, developers, period) {
-  const rows = new Map();
-  for (let i = 0; i < developers.length; i += 100) {
-    let request = {
-      [table]: {
-        Keys: developers
-          .slice(i, i + 100)
-          .map((d) => ({ developer: { S: d }, period: { S: period } })),
-        ConsistentRead: true,
-      },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = aws(['dynamodb', 'batch-get-item', '--request-items', JSON.stringify(request)]);
-      for (const item of out.Responses?.[table] ?? []) rows.set(item.developer.S, item);
-      request = out.UnprocessedKeys;
-    }
-  }
-  return rows;
-}
-
-/** The caps document (`aws s3 cp ... -` prints the object alone). */
-function capsDocument(endpoint, caps) {
-  const res = awsCommand(['s3', 'cp', `s3://${caps.caps_bucket}/${caps.caps_key}`, '-'], {
-    endpoint,
-  });
-  if (res.status !== 0) {
-    throw new CapsError(`reading the caps document: ${res.stderr.trim().split('\n').pop()}`);
-  }
-  return JSON.parse(res.stdout);
-}
 
 function developerOf(doc, id) {
   const dev = Object.prototype.hasOwnProperty.call(doc.developers, id)
@@ -198,31 +150,21 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
       `spend caps are off in '${values.env}': set budgets.perDeveloper.enforce: true and deploy`,
     );
   }
-  const doc = capsDocument(endpoint, caps);
-  // The enforcer's own period rule (UTC month or day), so the console reads the rows it writes.
-  const { periodOf } = createRequire(import.meta.url)(
-    join(ROOT, 'packages/enforcer/dist/index.js'),
-  );
-  const period = periodOf(doc.period, await clockOf(endpoint));
+  const now = await clockOf(endpoint);
   const table = caps.usage_table;
 
   if (command === 'status') {
-    const ids = Object.keys(doc.developers).sort();
-    const rows = usageRows(aws, table, ids, period);
-    const report = ids.map((id) => {
-      const row = rows.get(id);
-      const capUsd = num(row?.capOverrideUsd) ?? doc.developers[id].capUsd;
-      const spentUsd = num(row?.costUsd) ?? 0;
-      return {
-        developer: id,
-        team: doc.developers[id].team ?? '',
-        calls: num(row?.calls) ?? 0,
-        spentUsd,
-        capUsd,
-        percent: capUsd > 0 ? (100 * spentUsd) / capUsd : spentUsd > 0 ? Infinity : 0,
-        state: row?.blocked?.BOOL ? 'blocked' : row?.exempt?.BOOL ? 'exempt' : 'ok',
-      };
-    });
+    const { doc, period, developers } = capsStatus(aws, caps, now);
+    // The status columns `npm run caps` has always printed.
+    const report = developers.map((d) => ({
+      developer: d.developer,
+      team: d.team,
+      calls: d.calls,
+      spentUsd: d.spentUsd,
+      capUsd: d.capUsd,
+      percent: d.percent,
+      state: d.state,
+    }));
     if (values.json) {
       log(JSON.stringify({ period, table, developers: report }, null, 2));
       return 0;
@@ -251,6 +193,8 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
     return 0;
   }
 
+  const doc = readCapsDocument(aws, caps);
+  const period = capsPeriod(doc, now);
   const dev = developerOf(doc, developer);
   const who = aws(['sts', 'get-caller-identity']).Arn ?? 'unknown';
   const at = new Date().toISOString();

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { InvocationLogTable } from './invocation-log-table';
 import { PROFILE_PREFIX, ProfileMappingTable } from './profile-mapping';
 import { CostAttributionProps, resolveCostAttributionProps } from './props';
-import { buildCostQueries } from './queries';
+import { buildCostQueries, namedQueryName } from './queries';
 import { AthenaResultsBucket, RESULTS_PREFIX } from './results-bucket';
 
 /**
@@ -118,7 +118,7 @@ export class CostAttribution extends Construct {
     const queries: Record<string, AthenaNamedQuery> = {};
     for (const q of buildCostQueries(p)) {
       queries[q.key] = new AthenaNamedQuery(this, `Query-${q.key}`, {
-        name: `${project}-${q.key}`,
+        name: namedQueryName(project, q.key),
         description: q.description,
         database: this.database.name,
         workgroup: this.workgroup.id,

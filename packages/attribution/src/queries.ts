@@ -30,14 +30,82 @@ export interface CostQueryOptions {
   readonly workingHours: readonly [number, number];
 }
 
-/** The time window a query reads; it becomes a filter on the projected `dt` partition. */
+/**
+ * The time window a query reads; it becomes a filter on the projected `dt` partition. `parameters`:
+ * `[from, to)` comes from the query's execution parameters (see {@link reportQueryParameters}).
+ */
 type Window =
   | { readonly kind: 'lastDays'; readonly days: number }
   | { readonly kind: 'previousMonth' }
-  | { readonly kind: 'monthToDate' };
+  | { readonly kind: 'monthToDate' }
+  | { readonly kind: 'parameters' };
 
 const DT_FORMAT = `'%Y/%m/%d/%H'`;
 const MONTH_START = `date_trunc('month', current_timestamp)`;
+const EVENT_TIME = `from_iso8601_timestamp(l."timestamp")`;
+
+/** Developer id prefix, team and cost center of calls made without a developer profile. */
+export const UNATTRIBUTED = 'unattributed';
+
+/** Whether a query row's `developer_id` stands for calls made without a developer profile. */
+export function isUnattributed(developerId: string): boolean {
+  return developerId.startsWith(`${UNATTRIBUTED}:`);
+}
+
+/** The saved name of a query: `{project}-{key}`. */
+export function namedQueryName(project: string, key: string): string {
+  return `${project}-${key}`;
+}
+
+/** The project of a saved query's `name` if it is the query `key` (inverse of namedQueryName). */
+export function projectOfNamedQuery(name: string, key: string): string | undefined {
+  const suffix = namedQueryName('', key);
+  return name.length > suffix.length && name.endsWith(suffix)
+    ? name.slice(0, -suffix.length)
+    : undefined;
+}
+
+/**
+ * The `WHERE` conditions of the `parameters` window, each with one `?` placeholder and the bound
+ * it takes. The partition keeps the calendar windows' one hour of slack on both sides.
+ */
+const PARAMETER_CONDITIONS: readonly (readonly [string, 'from' | 'to'])[] = [
+  [
+    `l.${PARTITION_COLUMN} >= date_format(from_iso8601_timestamp(?) - INTERVAL '1' HOUR, ${DT_FORMAT})`,
+    'from',
+  ],
+  [
+    `l.${PARTITION_COLUMN} <= date_format(from_iso8601_timestamp(?) + INTERVAL '1' HOUR, ${DT_FORMAT})`,
+    'to',
+  ],
+  [`${EVENT_TIME} >= from_iso8601_timestamp(?)`, 'from'],
+  [`${EVENT_TIME} < from_iso8601_timestamp(?)`, 'to'],
+];
+
+/** The key of the query `npm run report` runs. */
+export const REPORT_QUERY_KEY = 'usage-by-developer-tier-day';
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/;
+
+/**
+ * The execution parameters of the report query (`StartQueryExecution`'s `ExecutionParameters`, in
+ * order) for the UTC window `[from, to)`: ISO-8601 dates (`2026-11-01`, midnight UTC) or UTC
+ * instants (`2026-11-01T00:00:00Z`), each as a SQL string literal.
+ */
+export function reportQueryParameters(from: string, to: string): string[] {
+  const bounds = { from, to };
+  for (const [name, value] of Object.entries(bounds)) {
+    // Date.parse accepts 2026-02-30 (as March 2): the instant must print back as written.
+    const time = ISO_INSTANT.test(value) ? Date.parse(value) : NaN;
+    if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value.slice(0, 10)) {
+      throw new RangeError(
+        `${name} must be a UTC date or instant (2026-11-01[T00:00:00Z]), got '${value}'`,
+      );
+    }
+  }
+  const instant = (v: string) => (v.length === 10 ? `${v}T00:00:00Z` : v);
+  return PARAMETER_CONDITIONS.map(([, bound]) => sqlString(instant(bounds[bound])));
+}
 
 /** A number as a SQL literal without exponent notation. */
 function sqlNumber(n: number): string {
@@ -58,7 +126,6 @@ function sqlString(s: string): string {
  */
 function windowFilter(w: Window): string[] {
   const dt = `l.${PARTITION_COLUMN}`;
-  const eventTime = `from_iso8601_timestamp(l."timestamp")`;
   switch (w.kind) {
     case 'lastDays':
       return [`${dt} >= date_format(current_timestamp - INTERVAL '${w.days}' DAY, ${DT_FORMAT})`];
@@ -66,14 +133,16 @@ function windowFilter(w: Window): string[] {
       return [
         `${dt} >= date_format(${MONTH_START} - INTERVAL '1' MONTH - INTERVAL '1' HOUR, ${DT_FORMAT})`,
         `${dt} <= date_format(${MONTH_START} + INTERVAL '1' HOUR, ${DT_FORMAT})`,
-        `${eventTime} >= ${MONTH_START} - INTERVAL '1' MONTH`,
-        `${eventTime} < ${MONTH_START}`,
+        `${EVENT_TIME} >= ${MONTH_START} - INTERVAL '1' MONTH`,
+        `${EVENT_TIME} < ${MONTH_START}`,
       ];
     case 'monthToDate':
       return [
         `${dt} >= date_format(${MONTH_START} - INTERVAL '1' HOUR, ${DT_FORMAT})`,
-        `${eventTime} >= ${MONTH_START}`,
+        `${EVENT_TIME} >= ${MONTH_START}`,
       ];
+    case 'parameters':
+      return PARAMETER_CONDITIONS.map(([condition]) => condition);
   }
 }
 
@@ -122,13 +191,14 @@ calls AS (
   SELECT
     l.${PARTITION_COLUMN} AS dt,
     substr(l.${PARTITION_COLUMN}, 1, 10) AS day,
+    date_format(${EVENT_TIME}, '%Y-%m-%d') AS event_day,
     l.requestid AS request_id,
     l.operation AS operation,
     l.errorcode AS error_code,
     l.identity.arn AS caller_arn,
-    COALESCE(p.developer_id, concat('unattributed:', COALESCE(l.identity.arn, 'unknown'))) AS developer_id,
-    COALESCE(p.team, 'unattributed') AS team,
-    COALESCE(p.cost_center, 'unattributed') AS cost_center,
+    COALESCE(p.developer_id, concat('${UNATTRIBUTED}:', COALESCE(l.identity.arn, 'unknown'))) AS developer_id,
+    COALESCE(p.team, '${UNATTRIBUTED}') AS team,
+    COALESCE(p.cost_center, '${UNATTRIBUTED}') AS cost_center,
     COALESCE(pr.tier, 'unpriced') AS tier,
     COALESCE(pr.profile_id, ${sqlModelKey('l.modelid')}) AS model,
     ${tokens.input} AS input_tokens,
@@ -172,7 +242,8 @@ ORDER BY cost_usd DESC`;
 
 /**
  * The saved queries: cost per developer (last 7 days, previous calendar month), per team (month to
- * date), per model, daily trend, cache-read ratio, off-hours usage and error/throttle counts.
+ * date), per model, daily trend, cache-read ratio, off-hours usage and error/throttle counts, and
+ * the report's usage per day, developer, tier and model over a parameterised window.
  */
 export function buildCostQueries(opts: CostQueryOptions): CostQuery[] {
   const last7: Window = { kind: 'lastDays', days: 7 };
@@ -281,6 +352,27 @@ SELECT
 FROM calls c
 GROUP BY c.day
 ORDER BY c.day`,
+    },
+    {
+      key: REPORT_QUERY_KEY,
+      description:
+        'Calls, tokens, unrounded cost, errors and throttles per UTC day, developer, team, cost center, tier and model in [from, to): run with the execution parameters of reportQueryParameters (npm run report)',
+      sql: `${callsCte(opts, { kind: 'parameters' })}
+SELECT
+  c.event_day AS day,
+  c.developer_id,
+  c.team,
+  c.cost_center,
+  c.tier,
+  c.model,
+  COUNT(*) AS calls,
+  ${TOKENS.join(',\n  ')},
+  SUM(c.cost_usd) AS cost_usd,
+  COUNT_IF(c.error_code IS NOT NULL) AS errors,
+  COUNT_IF(c.error_code LIKE '%Throttl%') AS throttles
+FROM calls c
+GROUP BY c.event_day, c.developer_id, c.team, c.cost_center, c.tier, c.model
+ORDER BY c.event_day, c.developer_id, c.tier, c.model`,
     },
   ];
 }

@@ -160,9 +160,9 @@ describe('CostAttribution', () => {
     });
   });
 
-  test('saves eight named queries in the workgroup and database', () => {
+  test('saves nine named queries in the workgroup and database', () => {
     const queries = Object.values(json.resource.aws_athena_named_query);
-    expect(queries).toHaveLength(8);
+    expect(queries).toHaveLength(9);
     for (const q of queries) {
       expect(q.workgroup).toBe('${aws_athena_workgroup.attribution_Workgroup_C5083183.id}');
       expect(q.database).toBe('${aws_glue_catalog_database.attribution_Database_0D441121.name}');
@@ -170,6 +170,9 @@ describe('CostAttribution', () => {
     }
     expect(raw).toHaveResourceWithProperties(AthenaNamedQuery, {
       name: 'acme-claude-cost-by-developer-7d',
+    });
+    expect(raw).toHaveResourceWithProperties(AthenaNamedQuery, {
+      name: 'acme-claude-usage-by-developer-tier-day',
     });
   });
 

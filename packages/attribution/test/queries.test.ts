@@ -4,6 +4,11 @@ import {
   buildCostQueries,
   CostQuery,
   INVOCATION_LOG_COLUMNS,
+  isUnattributed,
+  namedQueryName,
+  projectOfNamedQuery,
+  REPORT_QUERY_KEY,
+  reportQueryParameters,
   structFields,
   TOKEN_COLUMNS,
 } from '../src';
@@ -38,6 +43,7 @@ describe('cost queries', () => {
       'cache-read-ratio-7d',
       'off-hours-usage-7d',
       'errors-and-throttles-7d',
+      'usage-by-developer-tier-day',
     ]);
   });
 
@@ -162,6 +168,11 @@ describe('cost queries', () => {
     expect(byKey('off-hours-usage-7d').description).toContain('9:00-17:00 Europe/Paris');
   });
 
+  test('only the report query takes execution parameters', () => {
+    const parameterised = QUERIES.filter((q) => q.sql.includes('?')).map((q) => q.key);
+    expect(parameterised).toEqual([REPORT_QUERY_KEY]);
+  });
+
   test('a price below 1e-6 is written without exponent notation', () => {
     const sql = buildCostQueries({
       ...OPTIONS,
@@ -217,5 +228,84 @@ describe('invocation log fixture', () => {
         if (typeof value === 'string') expect(declared).toContain(key.toLowerCase());
       }
     }
+  });
+});
+
+describe('the report query', () => {
+  const sql = byKey(REPORT_QUERY_KEY).sql;
+  /** The SQL with each `?` replaced by the next parameter, as Athena binds them. */
+  const bind = (params: readonly string[]) => {
+    let i = 0;
+    return sql.replace(/\?/g, () => params[i++]);
+  };
+
+  test('binds one parameter per placeholder', () => {
+    const params = reportQueryParameters('2026-11-01', '2026-12-01');
+    expect(sql.match(/\?/g)).toHaveLength(params.length);
+  });
+
+  test('reads [from, to) of record time and the partitions one hour either side', () => {
+    const bound = bind(reportQueryParameters('2026-11-01', '2026-12-01'));
+    expect(bound).toContain(
+      "l.dt >= date_format(from_iso8601_timestamp('2026-11-01T00:00:00Z') - INTERVAL '1' HOUR, '%Y/%m/%d/%H')",
+    );
+    expect(bound).toContain(
+      "l.dt <= date_format(from_iso8601_timestamp('2026-12-01T00:00:00Z') + INTERVAL '1' HOUR, '%Y/%m/%d/%H')",
+    );
+    expect(bound).toContain(
+      `from_iso8601_timestamp(l."timestamp") >= from_iso8601_timestamp('2026-11-01T00:00:00Z')`,
+    );
+    expect(bound).toContain(
+      `from_iso8601_timestamp(l."timestamp") < from_iso8601_timestamp('2026-12-01T00:00:00Z')`,
+    );
+    expect(() => astify(bound)).not.toThrow();
+  });
+
+  test('accepts UTC instants as bounds', () => {
+    expect(reportQueryParameters('2026-11-01T06:30:00Z', '2026-11-02T00:00:00.000Z')).toEqual([
+      "'2026-11-01T06:30:00Z'",
+      "'2026-11-02T00:00:00.000Z'",
+      "'2026-11-01T06:30:00Z'",
+      "'2026-11-02T00:00:00.000Z'",
+    ]);
+  });
+
+  test.each([
+    ['2026-02-30', '2026-03-01', /from must be a UTC date or instant .*'2026-02-30'/],
+    ['2026-11-01', '2026-11-01T00:00:00+01:00', /to must be a UTC date or instant/],
+    ['2026-11-01', "2026-12-01'; DROP TABLE x; --", /to must be a UTC date or instant/],
+    ['2026-11-01T25:00:00Z', '2026-12-01', /from must be a UTC date or instant/],
+  ])('rejects the bounds %s, %s', (from, to, message) => {
+    expect(() => reportQueryParameters(from, to)).toThrow(message);
+  });
+
+  test('groups by record day, developer, team, cost center, tier and model with unrounded cost', () => {
+    expect(sql).toContain(
+      `date_format(from_iso8601_timestamp(l."timestamp"), '%Y-%m-%d') AS event_day`,
+    );
+    expect(sql).toContain(
+      'GROUP BY c.event_day, c.developer_id, c.team, c.cost_center, c.tier, c.model',
+    );
+    expect(sql).toContain('SUM(c.cost_usd) AS cost_usd');
+    expect(sql).not.toMatch(/ROUND\(SUM\(c\.cost_usd\)/);
+    expect(sql).toContain("COUNT_IF(c.error_code LIKE '%Throttl%') AS throttles");
+  });
+});
+
+describe('names of saved queries and unattributed developers', () => {
+  test('a saved query is named {project}-{key} and the project is read back from the name', () => {
+    const name = namedQueryName('acme-claude', REPORT_QUERY_KEY);
+    expect(name).toBe('acme-claude-usage-by-developer-tier-day');
+    expect(projectOfNamedQuery(name, REPORT_QUERY_KEY)).toBe('acme-claude');
+    expect(projectOfNamedQuery('acme-claude-cost-by-model-30d', REPORT_QUERY_KEY)).toBeUndefined();
+    expect(projectOfNamedQuery(`-${REPORT_QUERY_KEY}`, REPORT_QUERY_KEY)).toBeUndefined();
+  });
+
+  test('calls without a developer profile carry an unattributed developer id', () => {
+    expect(byKey('cost-by-developer-7d').sql).toContain(
+      "COALESCE(p.developer_id, concat('unattributed:', COALESCE(l.identity.arn, 'unknown')))",
+    );
+    expect(isUnattributed('unattributed:arn:aws:iam::123456789012:user/ci')).toBe(true);
+    expect(isUnattributed('alice@example.com')).toBe(false);
   });
 });
