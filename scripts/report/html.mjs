@@ -14,9 +14,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { drawCharts } from './html-charts.mjs';
+import { SCHEMA_VERSION } from './model.mjs';
 
 /** The report contract's version this renderer reads. */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
 
 /** USD with enough decimals to be exact for small local numbers: 6 below $1, 4 below $100. */
 export function formatUsd(value, signed = false) {

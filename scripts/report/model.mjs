@@ -3,6 +3,9 @@
 // did, with the kit's formula.
 import { daysOf, isoDate } from './period.mjs';
 
+/** Version of the report object (`--format json`); the HTML renderer refuses any other. */
+export const SCHEMA_VERSION = 1;
+
 /** The dimensions of `--by`, each with the usage row's field it groups on. */
 export const DIMENSIONS = {
   developer: 'developer',
@@ -264,7 +267,7 @@ export function buildReport({
   for (const r of rows)
     r.share = totals.estimatedUsd > 0 ? r.estimatedUsd / totals.estimatedUsd : 0;
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     environment,
     project,
     generatedAt: now.toISOString(),
