@@ -5,7 +5,8 @@ an empty list for an existing untagged resource (moto raised an error) and
 ResourceNotFoundException for an unknown one; makes GetWorkGroup,
 DeleteWorkGroup and GetNamedQuery fail like AWS (InvalidRequestException,
 "... is not found" / "... does not exist") instead of returning null or a 500;
-keeps a workgroup's State and the effective engine version.
+keeps a workgroup's State and the effective engine version. Query execution (StartQueryExecution,
+GetQueryResults, ...) is ext_athena_query.py's.
 
 Athena is a JSON 1.1 protocol service (``X-Amz-Target:
 AmazonAthena.<Operation>``); moto dispatches each target to the snake_case

@@ -54,6 +54,7 @@ from urllib.parse import unquote
 from moto.bedrock.models import BedrockBackend, bedrock_backends
 from moto.core.exceptions import JsonRESTError
 
+import billing
 import clock
 import eventstream
 import ext_bedrock
@@ -685,7 +686,20 @@ class Call:
     at: datetime
 
     def log(self, output_body: Any) -> None:
+        """The call is answered: bill it (billing.py) and write its invocation log record."""
         account_id, region = self.caller.principal.account_id, self.caller.region
+        target = self.target
+        billing.record(
+            account_id,
+            self.caller.principal.partition,
+            region,
+            target.model_id,
+            target.is_global,
+            self.usage,
+            target.tags,
+            self.at,
+            target.arn,
+        )
         record = log_record(self, output_body)
         write_log(account_id, region, record, self.at)
 

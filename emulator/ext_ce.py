@@ -11,9 +11,11 @@ snake_case method of ``CostExplorerResponse``. State lives on moto's
 per-account, per-partition ``CostExplorerBackend``.
 
 Cost allocation tags: AWS lists a user-defined tag key only after it has
-appeared in billing data. The emulator has no billing data, so a tag key
-becomes known when it is first activated with UpdateCostAllocationTagsStatus
-(or when a resource tag with that key is seen through this API).
+appeared in billing data. A tag key becomes known when a billed line item
+carries it (billing.py) or when it is first updated with
+UpdateCostAllocationTagsStatus; activation is dated by the emulator clock and
+applies to usage from then on (billing.tag_status_changed). GetCostAndUsage and
+the other cost queries are in ext_ce_usage.py.
 """
 
 # Extensions keep their state on moto's objects, as attributes moto's classes do not declare
@@ -30,6 +32,8 @@ from typing import Any
 from moto.ce.models import CostExplorerBackend
 from moto.ce.responses import CostExplorerResponse
 
+import billing
+import clock
 from ext_common import AwsError, decode_token, encode_token, extend_init, ok, patch
 
 SERVICE = "ce"
@@ -66,10 +70,6 @@ extend_init(CostExplorerBackend, _init_state)
 
 def _today() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d")
-
-
-def _now_zoned() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _arn(backend: CostExplorerBackend, kind: str) -> str:
@@ -380,6 +380,8 @@ def update_cost_allocation_tags_status(self: CostExplorerResponse) -> Resp:
     if not isinstance(updates, list) or not 1 <= len(updates) <= MAX_TAG_STATUS_UPDATES:
         raise validation(f"CostAllocationTagsStatus must contain between 1 and {MAX_TAG_STATUS_UPDATES} entries.")
     errors = []
+    at = clock.now()
+    stamp = clock.iso(at, millis=False)
     for update in updates:
         key, status = update.get("TagKey"), update.get("Status")
         if status not in ("Active", "Inactive"):
@@ -392,8 +394,9 @@ def update_cost_allocation_tags_status(self: CostExplorerResponse) -> Resp:
             tag = {"TagKey": key, "Type": "AWSGenerated" if key.startswith("aws:") else "UserDefined"}
             backend.cost_allocation_tags[key] = tag
         tag["Status"] = status
-        tag["LastUpdatedDate"] = _now_zoned()
-        tag.setdefault("LastUsedDate", _now_zoned())
+        tag["LastUpdatedDate"] = stamp
+        tag.setdefault("LastUsedDate", stamp)
+        billing.tag_status_changed(backend, key, status, at)
     return ok({"Errors": errors})
 
 

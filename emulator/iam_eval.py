@@ -38,11 +38,11 @@ TIMEOUT = float(os.environ.get("CCB_IAM_EVAL_TIMEOUT", "30"))
 
 
 class _Child:
-    """One running evaluator process and its line protocol."""
+    """One running evaluator process and its line protocol (also athena_engine.py's, with its script)."""
 
-    def __init__(self, node: str) -> None:
+    def __init__(self, node: str, script: Path = SCRIPT) -> None:
         self.proc = subprocess.Popen(
-            [node, str(SCRIPT)],
+            [node, str(script)],
             cwd=REPO_ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

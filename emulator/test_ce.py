@@ -1,5 +1,5 @@
 """Tests of the AWS Cost Explorer extensions (ext_ce.py): anomaly monitors and subscriptions,
-their tags, cost allocation tags.
+their tags, cost allocation tags (GetCostAndUsage and the bill: test_ce_usage.py, test_billing.py).
 
 Run: python3 -m unittest test_ce (in emulator/), or every module: npm run test:emulator
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from testing_support import ACCOUNT, EmulatorTestCase, client
+from testing_support import ACCOUNT, EmulatorTestCase, client, set_clock
 
 
 class CostExplorerTest(EmulatorTestCase):
@@ -107,6 +107,15 @@ class CostExplorerTest(EmulatorTestCase):
         self.ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "User", "Status": "Inactive"}])
         active = self.ce.list_cost_allocation_tags(Status="Active")["CostAllocationTags"]
         self.assertEqual([t["TagKey"] for t in active], ["Team"])
+
+    def test_cost_allocation_tag_updates_are_dated_by_the_emulator_clock(self) -> None:
+        set_clock("2027-05-04T03:02:01Z")
+        try:
+            self.ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "User", "Status": "Active"}])
+        finally:
+            set_clock(None)
+        tag = self.ce.list_cost_allocation_tags(TagKeys=["User"])["CostAllocationTags"][0]
+        self.assertEqual(tag["LastUpdatedDate"][:16], "2027-05-04T03:02")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ developer environment the data-plane tests run against.
   lines of JavaScript; ``SINK_JS`` records every event it receives in the file ``$OUT``),
   ``read_lines``, ``control`` (the ``/_emulator/`` routes), ``settle`` (waits until no log delivery
   or asynchronous invocation is pending), ``set_clock``, ``metric_sum`` (CloudWatch).
+- Billing: ``model_call`` (one data-plane call and the tokens its answer reports), ``list_cost`` with
+  the test's own copies of AWS list prices (``SONNET_US_PRICE``, ``HAIKU_GLOBAL_PRICE``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -429,6 +432,54 @@ def user_creds(env: SimpleNamespace, user: str) -> dict[str, str]:
 
 def anthropic_body(**extra: Any) -> str:
     return json.dumps({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 512, "messages": MESSAGES, **extra})
+
+
+#: AWS list prices (USD per million tokens, https://aws.amazon.com/bedrock/pricing/) that the billing
+#: tests check the emulator's bill against, written out here independently of billing.PRICES.
+SONNET_US_PRICE = {"input": "3.30", "output": "16.50", "cacheRead": "0.33", "cacheWrite": "4.125"}  # us.: +10 %
+HAIKU_GLOBAL_PRICE = {"input": "1.00", "output": "5.00", "cacheRead": "0.10", "cacheWrite": "1.25"}
+
+
+def list_cost(price: dict[str, str], usage: dict[str, int]) -> Decimal:
+    """Σ tokens × price of one call (``usage`` as ``model_call`` returns it)."""
+    return sum((usage[kind] * Decimal(rate) for kind, rate in price.items()), Decimal(0)) / 1_000_000
+
+
+def model_call(creds: dict[str, str], model_id: str, api: str = "invoke", **extra: Any) -> dict[str, int]:
+    """One call on the data plane (``api``: invoke, invoke-stream, converse, converse-stream; ``extra``:
+    more of the Anthropic body, or Converse parameters); the token counts its answer reports, as
+    ``{"input", "output", "cacheRead", "cacheWrite"}``."""
+    data_plane = runtime(creds)
+    if api == "invoke":
+        answer = json.loads(data_plane.invoke_model(modelId=model_id, body=anthropic_body(**extra))["body"].read())
+        usage = answer["usage"]
+        return {
+            "input": usage["input_tokens"],
+            "output": usage["output_tokens"],
+            "cacheRead": usage["cache_read_input_tokens"],
+            "cacheWrite": usage["cache_creation_input_tokens"],
+        }
+    if api == "invoke-stream":
+        stream = data_plane.invoke_model_with_response_stream(modelId=model_id, body=anthropic_body(**extra))["body"]
+        metrics = [json.loads(e["chunk"]["bytes"]) for e in stream][-1]["amazon-bedrock-invocationMetrics"]
+        return {
+            "input": metrics["inputTokenCount"],
+            "output": metrics["outputTokenCount"],
+            "cacheRead": metrics["cacheReadInputTokenCount"],
+            "cacheWrite": metrics["cacheWriteInputTokenCount"],
+        }
+    messages = [{"role": "user", "content": [{"text": "hello"}]}]
+    if api == "converse":
+        usage = data_plane.converse(modelId=model_id, messages=messages, **extra)["usage"]
+    else:
+        events = data_plane.converse_stream(modelId=model_id, messages=messages, **extra)["stream"]
+        usage = [e for e in events if "metadata" in e][0]["metadata"]["usage"]
+    return {
+        "input": usage["inputTokens"],
+        "output": usage["outputTokens"],
+        "cacheRead": usage["cacheReadInputTokens"],
+        "cacheWrite": usage["cacheWriteInputTokens"],
+    }
 
 
 def short_term_key(creds: dict[str, str], region: str = REGION, expires: int = 43200) -> str:
