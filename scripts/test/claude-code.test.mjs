@@ -13,6 +13,7 @@ import { ROOT, attachScp, must } from '../lib.mjs';
 import { main as capsMain } from '../caps.mjs';
 import { claudeBinary, prepareDeveloper, runClaude } from '../claude.mjs';
 import { deployedOutputs, onboardingFiles, packages } from '../onboarding-files.mjs';
+import { reportTests } from './claude-code-report.mjs';
 import { ACCOUNT, baseConfig, e2e } from './e2e.mjs';
 
 const require = createRequire(import.meta.url);
@@ -62,7 +63,12 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
     // The dev config, plus an Identity Center permission set (its policy is the developer role's).
     const testConfig = {
       ...baseConfig,
-      attribution: { ...baseConfig.attribution, identityCenterInstanceArn: instanceArn },
+      // Cost-allocation tags active, so the emulator's bill groups by User and Team (npm run report --billed).
+      attribution: {
+        ...baseConfig.attribution,
+        identityCenterInstanceArn: instanceArn,
+        activateCostAllocationTags: true,
+      },
       // One more developer, with a cap of a few cents, for the spend-cap tests at the end.
       developers: [
         ...baseConfig.developers,
@@ -410,6 +416,10 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
         Object.values(outputs.inference_profiles.value['jane.doe@example.com']).includes(r.modelId),
       );
     }
+  });
+
+  describe('see the spend: Athena named queries and npm run report', () => {
+    reportTests({ ctx, outputs: () => outputs, config: () => config, clock });
   });
 
   describe('spend caps, enforced by the enforcer function on the emulator', () => {
