@@ -52,6 +52,7 @@ EXTENSIONS = [
     "ext_lambda",
     "ext_events",
     "ext_dynamodb",
+    "ext_cloudwatch",
 ]
 
 

@@ -1,6 +1,7 @@
-// Budgets per account and team, usage alarms on the invocation log, cost anomaly detection and a
-// Bedrock guardrail, all reporting to one alert topic; per-developer budgets in a second stack
-// (as in a team shard), whose topic reference cdktf reads through remote state.
+// Budgets per account and team, usage alarms on the invocation log and their dashboard, cost
+// anomaly detection and a Bedrock guardrail, all reporting to one alert topic; per-developer
+// budgets in a second stack (as in a team shard), whose topic reference cdktf reads through remote
+// state.
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -12,6 +13,7 @@ import {
   DeveloperBudgets,
   PlatformBudgets,
   UsageAlarms,
+  UsageDashboard,
 } from '@claude-code-bedrock/budgets';
 
 class BudgetsStack extends TerraformStack {
@@ -42,7 +44,7 @@ class BudgetsStack extends TerraformStack {
       teams: [{ id: 'platform', monthlyBudgetUsd: 500 }],
     });
 
-    new UsageAlarms(this, 'Usage', {
+    const usage = new UsageAlarms(this, 'Usage', {
       context,
       logGroup, // the CloudwatchLogGroup Bedrock writes invocation logs to
       topic: alerts.topic,
@@ -56,6 +58,16 @@ class BudgetsStack extends TerraformStack {
     });
     // #endregion platform
 
+    // #region dashboard
+    const dashboard = new UsageDashboard(this, 'Dashboard', {
+      context,
+      usage, // the UsageAlarms: calls, tokens, cost, errors, alarm states
+      logGroup, // top callers by cost, from the invocation log
+      prices: { sonnet: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } },
+      // spendCaps, // a SpendCaps: exact cost per team, blocked developers
+    });
+    // #endregion dashboard
+
     // Governance rather than spend: the guardrail is in @claude-code-bedrock/foundation.
     const guardrail = new BedrockGuardrail(this, 'Guardrail', { project: 'acme-claude' });
 
@@ -63,6 +75,7 @@ class BudgetsStack extends TerraformStack {
     new TerraformOutput(this, 'sns_topic_arn', { value: alerts.topicArn });
     new TerraformOutput(this, 'budget_names', { value: budgets.budgetNames });
     new TerraformOutput(this, 'guardrail_id', { value: guardrail.guardrailId });
+    new TerraformOutput(this, 'dashboard_url', { value: dashboard.dashboardUrl });
   }
 }
 

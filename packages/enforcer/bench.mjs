@@ -53,6 +53,8 @@ const CONFIG = {
   alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:alerts',
   capsBucket: 'caps',
   capsKey: 'caps.json',
+  // Metric lines are built and serialized as in Lambda (the fakes drop them instead of printing).
+  metricsNamespace: 'acme-claude/SpendCaps',
 };
 
 function capsDocument() {

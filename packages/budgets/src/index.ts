@@ -17,6 +17,20 @@ export type { Thresholds } from './notifications';
 export * from './platform-budgets';
 export * from './spend-caps';
 export * from './usage-alarms';
+export * from './usage-dashboard';
+export * from './bedrock-metrics';
+export { costIsUpperBound, tokenSeriesId, usageDashboardBody } from './dashboard-body';
+export { GRID_COLUMNS } from './dashboard-types';
+export type {
+  DashboardBody,
+  DashboardSources,
+  ExpressionRow,
+  MetricOptions,
+  MetricRow,
+  MetricWidgetProperties,
+  Widget,
+  WidgetContent,
+} from './dashboard-types';
 export {
   AWS_MANAGED_SNS_KEY_MESSAGE,
   MAX_BUDGETS_PER_ACCOUNT,

@@ -111,6 +111,13 @@ export class SpendCaps extends Construct {
   public readonly resetRule: CloudwatchEventRule;
   /** The period a cap applies to. */
   public readonly period: Period;
+  /**
+   * Namespace `{project}/SpendCaps` of the enforcer's metrics (`ENFORCER_METRICS` of
+   * `@claude-code-bedrock/enforcer`: exact cost, developers blocked), written as EMF lines.
+   */
+  public readonly metricsNamespace: string;
+  /** The function's own log group: its batch summaries and metric lines. */
+  public readonly functionLogGroup: CloudwatchLogGroup;
   /** Function errors, throttles and dropped batches; subscription delivery errors. */
   public readonly alarms: Readonly<
     Record<'errors' | 'throttles' | 'droppedBatches' | 'deliveryErrors', CloudwatchMetricAlarm>
@@ -192,6 +199,8 @@ export class SpendCaps extends Construct {
       name: `/aws/lambda/${name}`,
       retentionInDays: props.logRetentionDays ?? 30,
     });
+    this.functionLogGroup = functionLogs;
+    this.metricsNamespace = `${project}/SpendCaps`;
     const role = enforcerRole(this, {
       name,
       partition,
@@ -225,6 +234,7 @@ export class SpendCaps extends Construct {
           [ENFORCER_ENV.alertTopicArn]: topic.arn,
           [ENFORCER_ENV.capsBucket]: capsBucket.bucket,
           [ENFORCER_ENV.capsKey]: capsKey,
+          [ENFORCER_ENV.metricsNamespace]: this.metricsNamespace,
         },
       },
       dependsOn: [functionLogs, role.policy],

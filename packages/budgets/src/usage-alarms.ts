@@ -6,10 +6,13 @@ import {
 } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
+import { BEDROCK_METRICS, bedrockSumQuery } from './bedrock-metrics';
 import { partitionIn } from './partition';
 import {
   DeploymentContextProps,
+  TOKEN_KINDS,
   TOKEN_PATHS,
+  TokenKind,
   validateContextProps,
 } from '@claude-code-bedrock/core';
 import { UsageAlarmsPropsSchema } from './validation';
@@ -74,6 +77,14 @@ export type UsageMetricKey =
   | 'errors'
   | 'unapprovedModel';
 
+/** The filter counting each kind of token (core's `TOKEN_KINDS`): every kind has one. */
+export const TOKEN_METRICS = {
+  input: 'inputTokens',
+  output: 'outputTokens',
+  cacheRead: 'cacheReadInputTokens',
+  cacheWrite: 'cacheWriteInputTokens',
+} as const satisfies Readonly<Record<TokenKind, UsageMetricKey>>;
+
 /** Keys of {@link UsageAlarms.alarms}. */
 export type UsageAlarmKey =
   | 'invocationRate'
@@ -98,6 +109,8 @@ interface MetricDefinition {
 export class UsageAlarms extends Construct {
   /** Metric namespace of the filters: `{project}/Bedrock`. */
   public readonly namespace: string;
+  /** The metric each filter publishes in {@link namespace} (`Invocations`, `InputTokens`, ...). */
+  public readonly metricNames: Readonly<Record<UsageMetricKey, string>>;
   public readonly metricFilters: Readonly<Record<UsageMetricKey, CloudwatchLogMetricFilter>>;
   public readonly alarms: Readonly<Record<UsageAlarmKey, CloudwatchMetricAlarm>>;
 
@@ -118,30 +131,7 @@ export class UsageAlarms extends Construct {
         pattern: '{ $.schemaType = "ModelInvocationLog" }',
         value: '1',
       },
-      inputTokens: {
-        id: 'InputTokens',
-        metricName: 'InputTokens',
-        pattern: `{ $.${TOKEN_PATHS.input} >= 0 }`,
-        value: `$.${TOKEN_PATHS.input}`,
-      },
-      outputTokens: {
-        id: 'OutputTokens',
-        metricName: 'OutputTokens',
-        pattern: `{ $.${TOKEN_PATHS.output} >= 0 }`,
-        value: `$.${TOKEN_PATHS.output}`,
-      },
-      cacheReadInputTokens: {
-        id: 'CacheReadInputTokens',
-        metricName: 'CacheReadInputTokens',
-        pattern: `{ $.${TOKEN_PATHS.cacheRead} >= 0 }`,
-        value: `$.${TOKEN_PATHS.cacheRead}`,
-      },
-      cacheWriteInputTokens: {
-        id: 'CacheWriteInputTokens',
-        metricName: 'CacheWriteInputTokens',
-        pattern: `{ $.${TOKEN_PATHS.cacheWrite} >= 0 }`,
-        value: `$.${TOKEN_PATHS.cacheWrite}`,
-      },
+      ...tokenDefinitions(),
       errors: {
         id: 'Errors',
         metricName: 'InvocationErrors',
@@ -156,6 +146,9 @@ export class UsageAlarms extends Construct {
       },
     };
 
+    this.metricNames = Object.fromEntries(
+      Object.entries(definitions).map(([key, def]) => [key, def.metricName]),
+    ) as Record<UsageMetricKey, string>;
     const filters = {} as Record<UsageMetricKey, CloudwatchLogMetricFilter>;
     for (const [key, def] of Object.entries(definitions) as [UsageMetricKey, MetricDefinition][]) {
       filters[key] = new CloudwatchLogMetricFilter(this, `Filter-${def.id}`, {
@@ -228,7 +221,7 @@ export class UsageAlarms extends Construct {
         metricQuery: [
           {
             id: 'throttles',
-            expression: 'SELECT SUM(InvocationThrottles) FROM SCHEMA("AWS/Bedrock", ModelId)',
+            expression: bedrockSumQuery(BEDROCK_METRICS.invocationThrottles),
             period: 300,
             label: 'Bedrock invocation throttles (all models)',
             returnData: true,
@@ -268,6 +261,21 @@ export class UsageAlarms extends Construct {
       }),
     };
   }
+}
+
+/**
+ * One filter per token kind (core's `TOKEN_KINDS`, in its order), named after its key in
+ * {@link TOKEN_METRICS} (`inputTokens` → `InputTokens`), summing the count at the kind's nested path.
+ */
+function tokenDefinitions(): Record<(typeof TOKEN_METRICS)[TokenKind], MetricDefinition> {
+  return Object.fromEntries(
+    TOKEN_KINDS.map((k) => {
+      const key = TOKEN_METRICS[k.kind];
+      const name = key[0].toUpperCase() + key.slice(1);
+      const path = `$.${TOKEN_PATHS[k.kind]}`;
+      return [key, { id: name, metricName: name, pattern: `{ ${path} >= 0 }`, value: path }];
+    }),
+  ) as Record<(typeof TOKEN_METRICS)[TokenKind], MetricDefinition>;
 }
 
 function kebab(name: string): string {

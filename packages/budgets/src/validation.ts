@@ -13,6 +13,7 @@ import {
   MAX_EMAILS_PER_NOTIFICATION as CORE_MAX_EMAILS_PER_NOTIFICATION,
   MAX_NOTIFICATIONS_PER_BUDGET as CORE_MAX_NOTIFICATIONS_PER_BUDGET,
   PROJECT_NAME,
+  PriceSchema,
   REGION,
   SNS_KMS_KEY_ARN,
   TeamSchema,
@@ -257,4 +258,38 @@ export const SpendCapsPropsSchema = z.object({
     .optional(),
   logRetentionDays: LOG_RETENTION.optional(),
   topicKmsKeyArn: tokenOr(SNS_KMS_KEY_ARN).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// UsageDashboard (the alarms, caps and log group are construct references)
+// ---------------------------------------------------------------------------------------------
+
+export const UsageDashboardPropsSchema = z.object({
+  context: DeploymentContextSchema,
+  prices: z
+    .record(z.string(), PriceSchema)
+    .refine((p) => Object.keys(p).length > 0, 'must price at least one tier'),
+  dashboardName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, - and _')
+    .optional(),
+  periodSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(60, 'must be at least 60')
+    .refine((s) => s % 60 === 0, 'must be a multiple of 60')
+    .optional(),
+  timeRange: z
+    .string()
+    .regex(
+      /^-P(T\d+[MH]|\d+[DWM])$/,
+      'must be a relative time range: -PT<n>M, -PT<n>H, -P<n>D, -P<n>W or -P<n>M',
+    )
+    .optional(),
+  topDevelopers: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(10_000, 'must be at most 10000 (the Logs Insights limit)')
+    .optional(),
 });

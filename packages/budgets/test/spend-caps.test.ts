@@ -88,9 +88,12 @@ describe('SpendCaps', () => {
         ENFORCER_ENV.alertTopicArn,
         ENFORCER_ENV.capsBucket,
         ENFORCER_ENV.capsKey,
+        ENFORCER_ENV.metricsNamespace,
       ].sort(),
     );
     expect(env[ENFORCER_ENV.capsKey]).toBe('spend-caps/caps.json');
+    // The enforcer's metric lines land in the namespace the dashboard reads.
+    expect(env[ENFORCER_ENV.metricsNamespace]).toBe('acme/SpendCaps');
   });
 
   it('keeps usage in an on-demand table keyed developer x period, with TTL for dedupe items', () => {

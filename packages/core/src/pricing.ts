@@ -130,6 +130,45 @@ export const TOKEN_PATHS = Object.fromEntries(TOKEN_KINDS.map((k) => [k.kind, to
   readonly [K in (typeof TOKEN_KINDS)[number] as K['kind']]: TokenPath<K>;
 };
 
+/**
+ * The highest price of each kind across the tiers: an upper bound on the cost of a call whose tier
+ * is not known (a metric filter sees an application inference profile ARN, not its tier). It is
+ * the exact price when every tier has the same (see {@link pricesAgree}). Throws for an empty table.
+ */
+export function highestPrice(prices: Readonly<Record<string, ModelPrice>>): ModelPrice {
+  const tiers = Object.values(prices);
+  if (tiers.length === 0) throw new Error('highestPrice: the price table has no tier');
+  const price = {} as ModelPrice;
+  for (const k of TOKEN_KINDS) price[k.price] = Math.max(...tiers.map((p) => p[k.price]));
+  return price;
+}
+
+/** Whether every tier prices every kind the same (then one price is exact for every call). */
+export function pricesAgree(prices: Readonly<Record<string, ModelPrice>>): boolean {
+  const [first, ...rest] = Object.values(prices);
+  return rest.every((p) => TOKEN_KINDS.every((k) => p[k.price] === first[k.price]));
+}
+
+/** A price as a plain decimal literal (never `1e-7`: not every expression language reads that). */
+function decimal(value: number): string {
+  const text = String(value);
+  return /e/i.test(text) ? value.toFixed(20).replace(/\.?0+$/, '') : text;
+}
+
+/**
+ * The formula as arithmetic over one term per kind, in the syntax CloudWatch metric math and Logs
+ * Insights share: `(<input term> * 5 + <output term> * 25 + ...) / 1000000`. Each term must be a
+ * count that is 0, not missing, when there were no tokens of its kind (`FILL(m, 0)` in metric
+ * math, `coalesce(field, 0)` in Logs Insights).
+ */
+export function callCostExpression(
+  terms: Readonly<Record<TokenKind, string>>,
+  price: Readonly<ModelPrice>,
+): string {
+  const sum = TOKEN_KINDS.map((k) => `${terms[k.kind]} * ${decimal(price[k.price])}`).join(' + ');
+  return `(${sum}) / ${TOKENS_PER_PRICE_UNIT}`;
+}
+
 /** The Athena (Trino) column of a kind's count: the lowercased struct path, e.g. `input.inputtokencount`. */
 export function tokenColumn(k: TokenKindSpec): string {
   return tokenPath(k).toLowerCase();

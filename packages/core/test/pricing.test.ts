@@ -2,12 +2,15 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
 import {
+  callCostExpression,
   callCostUsd,
   CallTokens,
+  highestPrice,
   ModelPrice,
   ModelPriceMiniSchema,
   modelKey,
   PriceSchema,
+  pricesAgree,
   recordTokens,
   sqlCallCost,
   sqlModelKey,
@@ -174,6 +177,63 @@ describe('sqlCallCost', () => {
   test('the arithmetic evaluator rejects what it does not understand', () => {
     expect(() => evaluateArithmetic('(1 + 2')).toThrow('missing )');
     expect(() => evaluateArithmetic('COALESCE(x, 0) * 2')).toThrow('not arithmetic');
+  });
+});
+
+describe('callCostExpression', () => {
+  const TERMS = { input: 'in', output: 'out', cacheRead: 'cr', cacheWrite: 'cw' };
+
+  test.each(PRICED)(
+    'the arithmetic computes exactly the TypeScript cost of record %i',
+    (index, price) => {
+      const tokens = recordTokens(RECORDS[index]);
+      let text = callCostExpression(TERMS, price);
+      for (const k of TOKEN_KINDS) text = text.replace(TERMS[k.kind], String(tokens[k.kind]));
+      expect(evaluateArithmetic(text)).toBe(callCostUsd(tokens, price));
+    },
+  );
+
+  test('multiplies each term by its own price, in table order', () => {
+    expect(callCostExpression(TERMS, OPUS)).toBe(
+      '(in * 5 + out * 25 + cr * 0.5 + cw * 6.25) / 1000000',
+    );
+  });
+
+  test('writes tiny prices as plain decimals, never in exponent notation', () => {
+    const text = callCostExpression(TERMS, { ...OPUS, cacheRead: 1e-7 });
+    expect(text).toContain('cr * 0.0000001 +');
+    expect(text).not.toMatch(/\de/);
+  });
+});
+
+describe('highestPrice', () => {
+  test('takes the highest price of each kind across the tiers', () => {
+    const cheapOutput = { input: 9, output: 1, cacheRead: 0.1, cacheWrite: 7 };
+    expect(highestPrice({ opus: OPUS, sonnet: SONNET, odd: cheapOutput })).toEqual({
+      input: 9,
+      output: 25,
+      cacheRead: 0.5,
+      cacheWrite: 7,
+    });
+  });
+
+  test('is the price itself for one tier, and bounds every tier’s cost of a call', () => {
+    expect(highestPrice({ opus: OPUS })).toEqual(OPUS);
+    const high = highestPrice({ opus: OPUS, sonnet: SONNET });
+    for (const [index, price] of PRICED.map(([i, p]) => [i, p] as const)) {
+      const tokens = recordTokens(RECORDS[index]);
+      expect(callCostUsd(tokens, high)).toBeGreaterThanOrEqual(callCostUsd(tokens, price));
+    }
+  });
+
+  test('refuses an empty price table', () => {
+    expect(() => highestPrice({})).toThrow('the price table has no tier');
+  });
+
+  test('pricesAgree tells whether one price is exact for every tier', () => {
+    expect(pricesAgree({ a: OPUS, b: { ...OPUS } })).toBe(true);
+    expect(pricesAgree({ a: OPUS })).toBe(true);
+    expect(pricesAgree({ a: OPUS, b: { ...OPUS, cacheWrite: 6 } })).toBe(false);
   });
 });
 

@@ -11,7 +11,12 @@ export const ENFORCER_ENV = {
   capsKey: 'CAPS_KEY',
   /** Optional: seconds a container reuses the caps document (default 60). */
   capsTtlSeconds: 'CAPS_TTL_SECONDS',
+  /** Optional: CloudWatch namespace of the EMF metric lines (none are written when unset). */
+  metricsNamespace: 'METRICS_NAMESPACE',
 } as const;
+
+/** A custom CloudWatch namespace: `AWS/` is reserved for AWS's own metrics. */
+const METRICS_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/;
 
 /** The enforcer's settings from the environment; throws naming every missing or bad variable. */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): EnforcerConfig {
@@ -38,8 +43,18 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     }
     capsTtlMs = seconds * 1000;
   }
+  const namespace = env[ENFORCER_ENV.metricsNamespace];
+  if (namespace !== undefined && namespace !== '' && !METRICS_NAMESPACE.test(namespace)) {
+    problems.push(
+      `${ENFORCER_ENV.metricsNamespace} must be 1-255 characters of letters, digits, spaces and . - _ / # : (not starting with AWS/) (got '${namespace}')`,
+    );
+  }
   if (problems.length > 0) {
     throw new Error(`enforcer configuration: ${problems.join('; ')}`);
   }
-  return { ...config, capsTtlMs };
+  return {
+    ...config,
+    capsTtlMs,
+    ...(namespace === undefined || namespace === '' ? {} : { metricsNamespace: namespace }),
+  };
 }

@@ -11,6 +11,7 @@ import {
   SkipReason,
 } from './events';
 import { Deps, EnforcerConfig, errorName, mapLimit } from './ports';
+import { MetricEvent, metricLine } from './metrics';
 import { resetPeriod, ResetOutcome } from './reset';
 import { capOf, reaches } from './table';
 import { alertThresholds, thresholdsDue } from './thresholds';
@@ -54,6 +55,11 @@ interface EnforceOutcome {
   blocked: boolean;
 }
 
+/** The newest record time (ISO 8601 strings of one format sort by time). */
+function newest(records: readonly { readonly timestamp: string }[]): string {
+  return records.reduce((max, r) => (r.timestamp > max ? r.timestamp : max), '');
+}
+
 function defaultLog(message: string, fields: Readonly<Record<string, unknown>> = {}): void {
   console.log(JSON.stringify({ message, ...fields }));
 }
@@ -65,6 +71,12 @@ function defaultLog(message: string, fields: Readonly<Record<string, unknown>> =
  */
 export function createHandler(config: EnforcerConfig, deps: Deps): EnforcerHandler {
   const log = deps.log ?? defaultLog;
+  const emit = deps.emit ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const namespace = config.metricsNamespace;
+  /** One EMF line, when a namespace is configured. */
+  const metric = (event: MetricEvent): void => {
+    if (namespace !== undefined) emit(JSON.stringify(metricLine(namespace, event)));
+  };
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const concurrency = config.concurrency ?? 8;
   const caps = capsSource((bucket, key) => deps.s3.getObjectText(bucket, key), {
@@ -93,7 +105,18 @@ export function createHandler(config: EnforcerConfig, deps: Deps): EnforcerHandl
     attribution: Attribution,
     latestPeriod: string,
   ): Promise<EnforceOutcome> {
-    const outcome = await table.add(group);
+    const { developer, team, period } = group;
+    // The cost of what each transaction added: records a redelivery had counted add nothing.
+    const outcome = await table.add(group, (records, totals) =>
+      metric({
+        metric: 'estimatedCostUsd',
+        value: totals.costUsd,
+        developer,
+        team,
+        period,
+        at: newest(records),
+      }),
+    );
     const result: EnforceOutcome = {
       added: outcome.added.calls,
       duplicates: outcome.duplicates,
@@ -107,7 +130,7 @@ export function createHandler(config: EnforcerConfig, deps: Deps): EnforcerHandl
     const row = await table.read(group.developer, group.period);
     if (row === undefined) return result;
     const cap = capOf(row, dev.capUsd);
-    const at = group.records.reduce((max, r) => (r.timestamp > max ? r.timestamp : max), '');
+    const at = newest(group.records);
     let blocked = row.blocked;
     // A late batch for a period already over cannot block: the reset of the new period owns that.
     // An admin's `caps unblock` exempts the row for the rest of its period.
@@ -127,7 +150,10 @@ export function createHandler(config: EnforcerConfig, deps: Deps): EnforcerHandl
         profiles,
         at,
       );
-      if (result.blocked) result.writes++;
+      if (result.blocked) {
+        result.writes++;
+        metric({ metric: 'developersBlocked', value: 1, developer, team, period, at });
+      }
       // Blocked now, by this call or by a concurrent one that won the claim.
       blocked = true;
     }

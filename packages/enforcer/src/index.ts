@@ -27,6 +27,13 @@ export {
 export type { Caps, CapsDocument, DeveloperCapsEntry, Period, ProfileOwner } from './caps';
 export { ENFORCER_ENV, configFromEnv } from './config';
 export { encodeLogsData, logsSubscriptionEvent } from './events';
+export {
+  ENFORCER_METRIC_DIMENSIONS,
+  ENFORCER_METRIC_FIELDS,
+  ENFORCER_METRICS,
+  metricLine,
+} from './metrics';
+export type { MetricEvent } from './metrics';
 export type { LogsPayload, LogsSubscriptionEvent, ScheduledEvent } from './events';
 export { DEDUPE_TTL_SECONDS, USAGE_TABLE_KEYS } from './table';
 export type { SpendAlert } from './thresholds';

@@ -54,6 +54,12 @@ export interface Deps {
   readonly now?: () => number;
   /** Structured log line. @default console.log of JSON */
   readonly log?: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
+  /**
+   * Writes one Embedded Metric Format line (a JSON document) to the function's log, as is: the
+   * runtime's `console` prefix (time, request id, level) would stop CloudWatch from reading it.
+   * @default process.stdout.write of the line and a newline
+   */
+  readonly emit?: (line: string) => void;
 }
 
 /** The enforcer's settings (from the environment in Lambda). */
@@ -68,6 +74,11 @@ export interface EnforcerConfig {
   readonly capsTtlMs?: number;
   /** Developer × period groups written in parallel. @default 8 */
   readonly concurrency?: number;
+  /**
+   * CloudWatch namespace of the metric lines (see metrics.ts).
+   * @default - no metric lines are written
+   */
+  readonly metricsNamespace?: string;
 }
 
 /** An error's `name` (the SDK's exception class name), if it has one. */

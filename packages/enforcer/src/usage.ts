@@ -126,8 +126,13 @@ export class UsageTable {
    * {@link RECORDS_PER_TRANSACTION} records, one transaction of a conditional dedupe put per record
    * and one `ADD` of the chunk's sums. A record another delivery already counted cancels the
    * transaction with `ConditionalCheckFailed` at its position; the chunk is retried without it.
+   * `onAdded` hears the records of each committed transaction (so a batch that fails after some
+   * chunks still reports those, which its retry will see as duplicates).
    */
-  async add(group: UsageGroup): Promise<GroupOutcome> {
+  async add(
+    group: UsageGroup,
+    onAdded?: (records: readonly PricedRecord[], totals: UsageTotals) => void,
+  ): Promise<GroupOutcome> {
     let added = zeroTotals();
     let duplicates = 0;
     let transactions = 0;
@@ -137,7 +142,9 @@ export class UsageTable {
       for (let attempt = 1; pending.length > 0; attempt++) {
         const outcome = await this.tryTransaction(group, pending);
         if (outcome.ok) {
-          added = addTotals(added, totalsOf(pending));
+          const totals = totalsOf(pending);
+          added = addTotals(added, totals);
+          onAdded?.(pending, totals);
           transactions++;
           writes += pending.length + 1;
           break;

@@ -285,7 +285,10 @@ export class FakeS3 implements S3Port {
   }
 }
 
-/** A fresh set of fakes and the `Deps` bound to them (no pauses, a fixed clock, no logging). */
+/**
+ * A fresh set of fakes and the `Deps` bound to them (no pauses, a fixed clock, no logging, metric
+ * lines dropped).
+ */
 export function fakeAws(overrides: Partial<Deps> = {}) {
   const dynamodb = new FakeDynamoDb();
   const sns = new FakeSns();
@@ -300,6 +303,7 @@ export function fakeAws(overrides: Partial<Deps> = {}) {
     sleep: () => tick(),
     now: () => clock,
     log: () => undefined,
+    emit: () => undefined,
     ...overrides,
   };
   return {

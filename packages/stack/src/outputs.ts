@@ -99,6 +99,11 @@ export function addPlatformOutputs(stack: ClaudeCodeBedrockStack, config: Enviro
     'Spend-cap enforcement (budgets.perDeveloper.enforce): the usage table, the enforcer function, where the caps document is and the period; null when off. Read by npm run caps and npm run report.',
   );
   out(
+    'dashboard_url',
+    stack.dashboard.dashboardUrl,
+    'CloudWatch console link to the environment dashboard: calls, tokens, estimated cost, errors and throttles, latency, top developers by cost, alarm states and, with spend caps, exact cost per team and blocked developers.',
+  );
+  out(
     'managed_settings',
     managedSettings(config),
     'Organization managed-settings.json for Claude Code (bypass mode disabled, secret paths denied).',

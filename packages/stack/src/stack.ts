@@ -18,6 +18,7 @@ import {
   PlatformBudgets,
   SpendCaps,
   UsageAlarms,
+  UsageDashboard,
 } from '@claude-code-bedrock/budgets';
 import {
   DeploymentContext,
@@ -77,6 +78,8 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
   readonly guardrail?: BedrockGuardrail;
   /** Set when `budgets.perDeveloper.enforce` is on. */
   readonly spendCaps?: SpendCaps;
+  /** The environment's CloudWatch dashboard (usage, cost, errors, latency, alarms, caps). */
+  readonly dashboard: UsageDashboard;
   /**
    * One stack per team holding that team's profiles when allocation is sharded (built beside this
    * stack, in the same scope); empty otherwise.
@@ -245,6 +248,13 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
         logRetentionDays: config.logging.logRetentionDays,
       });
     }
+    this.dashboard = new UsageDashboard(this, 'dashboard', {
+      context,
+      usage: this.alarms,
+      logGroup: this.logging.logGroup,
+      prices: config.prices,
+      spendCaps: this.spendCaps,
+    });
     if (b.anomaly.enabled) {
       this.anomaly = new CostAnomalyDetection(this, 'anomaly', {
         project,

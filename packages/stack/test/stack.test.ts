@@ -102,6 +102,46 @@ describe.each(['dev', 'prod'])('the %s environment', (env) => {
   });
 });
 
+describe('the usage dashboard', () => {
+  const body = (s: ReturnType<typeof synth>) => {
+    const [dashboard, ...more] = Object.values(resources(s, 'aws_cloudwatch_dashboard'));
+    expect(more).toEqual([]);
+    return {
+      name: dashboard.dashboard_name,
+      titles: (
+        JSON.parse(dashboard.dashboard_body as string) as {
+          widgets: { properties: { title?: string } }[];
+        }
+      ).widgets.map((w) => w.properties.title),
+    };
+  };
+
+  it('is one per environment, linked from the dashboard_url output', () => {
+    const s = synth(config('dev'));
+    expect(body(s).name).toBe('acme-claude-usage');
+    expect(s.tf.output.dashboard_url.value).toBe(
+      'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/acme-claude-usage',
+    );
+    expect(s.tf.output.dashboard_url.description).toMatch(/^CloudWatch console link/);
+  });
+
+  it('shows the enforcer’s exact cost and blocks only when spend caps are on', () => {
+    const on = body(synth(config('dev')));
+    expect(on.titles).toEqual(
+      expect.arrayContaining(['Developers blocked', 'Latest blocks (spend caps)']),
+    );
+    const off = body(
+      synth(
+        config('dev', (raw) => {
+          raw.budgets.perDeveloper = { ...raw.budgets.perDeveloper, enforce: false };
+        }),
+      ),
+    );
+    expect(off.titles.filter((t) => /block|per team|exact/i.test(t ?? ''))).toEqual([]);
+    expect(off.titles).toContain('Top 20 callers by cost (USD, upper bound)');
+  });
+});
+
 describe('backend', () => {
   it('uses a local backend by default', () => {
     const s = synth(config('dev'));
