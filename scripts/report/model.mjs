@@ -154,6 +154,11 @@ const usd = (n) => `${n.toFixed(2)} USD`;
  */
 export function billedReasons({ usage, billed, now }) {
   const reasons = [];
+  if (billed.inactiveTags?.length > 0) {
+    reasons.push(
+      `the cost-allocation tag(s) ${billed.inactiveTags.join(', ')} are not active, so the bill can be neither filtered nor split by them: activate them in the payer account (attribution.activateCostAllocationTags: true, or the Billing console); activation takes up to 24 h and is not retroactive`,
+    );
+  }
   const untagged = billed.groups.filter((g) => g.user === '').reduce((s, g) => s + g.usd, 0);
   if (untagged > 0) {
     reasons.push(

@@ -55,6 +55,16 @@ export function findReportQuery(aws, workgroup) {
   return found[0];
 }
 
+/**
+ * A timestamp as the AWS CLI prints it: epoch seconds (CLI v1 prints what the JSON protocol
+ * sends) or ISO 8601 (CLI v2's default).
+ */
+export function awsTimestamp(value) {
+  const seconds =
+    typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  return Number.isNaN(seconds) ? new Date(value) : new Date(seconds * 1000);
+}
+
 /** One line for a query that ended FAILED or CANCELLED. */
 export function athenaFailure(id, status) {
   const reason = status.AthenaError?.ErrorMessage ?? status.StateChangeReason ?? 'no reason given';
@@ -191,7 +201,7 @@ export async function logsSource(aws, { workgroup, database, period, poll, sleep
     source: {
       name: 'logs',
       description: `Athena workgroup ${workgroup}, named query ${query.name}, ${megabytes(execution.Statistics?.DataScannedInBytes)} scanned`,
-      asOf: done ? new Date(done).toISOString() : now.toISOString(),
+      asOf: done === undefined ? now.toISOString() : awsTimestamp(done).toISOString(),
     },
   };
 }
@@ -218,6 +228,26 @@ export function liveSource(aws, caps, now) {
       asOf: now.toISOString(),
     },
   };
+}
+
+/** The tag keys the bill is filtered and grouped by. */
+const BILLED_TAGS = ['Project', 'User', 'Team'];
+
+/**
+ * Which of {@link BILLED_TAGS} are not active cost-allocation tags (a key Cost Explorer has not
+ * seen in billing data is not listed at all); undefined when the caller may not list them.
+ */
+function inactiveAllocationTags(aws) {
+  let listed;
+  try {
+    listed = aws(['ce', 'list-cost-allocation-tags', '--tag-keys', ...BILLED_TAGS]);
+  } catch {
+    return undefined;
+  }
+  const active = new Set(
+    (listed.CostAllocationTags ?? []).filter((t) => t.Status === 'Active').map((t) => t.TagKey),
+  );
+  return BILLED_TAGS.filter((k) => !active.has(k));
 }
 
 /** Cost Explorer's name of an untagged group (`User$`): the empty value. */
@@ -270,6 +300,7 @@ export function billedSource(aws, { project, period, now }) {
     groups,
     totalUsd: groups.reduce((sum, g) => sum + g.usd, 0),
     estimated,
+    inactiveTags: inactiveAllocationTags(aws),
     start,
     end,
     source: {

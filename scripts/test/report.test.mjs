@@ -11,9 +11,15 @@ import { developerStatuses } from '../caps-status.mjs';
 import { ROOT } from '../lib.mjs';
 import { ReportError, main } from '../report.mjs';
 import { csvField, formatCsv, formatMarkdown, formatTable } from '../report/format.mjs';
-import { buildReport, cacheHitRatio } from '../report/model.mjs';
+import { billedReasons, buildReport, cacheHitRatio } from '../report/model.mjs';
 import { parsePeriod } from '../report/period.mjs';
-import { attribution, billedSource, queryResults, waitForQuery } from '../report/sources.mjs';
+import {
+  attribution,
+  awsTimestamp,
+  billedSource,
+  queryResults,
+  waitForQuery,
+} from '../report/sources.mjs';
 
 const NOW = new Date('2026-11-20T10:00:00.000Z');
 const UNATTRIBUTED_CI = 'unattributed:arn:aws:iam::123456789012:user/ci';
@@ -148,6 +154,7 @@ function fakeAws({
   finalStatus = {},
   names = [QUERY_NAME, 'acme-claude-cost-by-model-30d'],
   billedPages = BILLED_PAGES,
+  activeTags = ['Project', 'User', 'Team'],
 } = {}) {
   const calls = [];
   let polls = 0;
@@ -202,6 +209,11 @@ function fakeAws({
         return CAPS_DOCUMENT;
       case 'dynamodb batch-get-item':
         return { Responses: { [CAPS.usage_table]: USAGE_ITEMS } };
+      case 'ce list-cost-allocation-tags':
+        if (activeTags === null) throw new Error('AccessDeniedException');
+        return {
+          CostAllocationTags: activeTags.map((TagKey) => ({ TagKey, Status: 'Active' })),
+        };
       case 'ce get-cost-and-usage':
         return billedPages[args.includes('--next-page-token') ? 1 : 0];
       default:
@@ -711,6 +723,28 @@ describe('billed: Cost Explorer by the User and Team tags', () => {
     close(tier.totals.billedUsd, 1.1);
   });
 
+  it('names the cost-allocation tags that are not active, and reads the bill when it may not list them', () => {
+    const period = { from: '2026-10-01', to: '2026-11-01' };
+    const inactive = billedSource(fakeAws({ activeTags: ['User'] }), {
+      project: 'acme-claude',
+      period,
+      now: NOW,
+    });
+    assert.deepEqual(inactive.inactiveTags, ['Project', 'Team']);
+    const reasons = billedReasons({ usage: [], billed: inactive, now: NOW });
+    assert.match(reasons[0], /^the cost-allocation tag\(s\) Project, Team are not active/);
+    const unknown = billedSource(fakeAws({ activeTags: null }), {
+      project: 'acme-claude',
+      period,
+      now: NOW,
+    });
+    assert.equal(unknown.inactiveTags, undefined);
+    assert.ok(unknown.groups.length > 0);
+    assert.ok(
+      billedReasons({ usage: [], billed: unknown, now: NOW }).every((r) => !/not active/.test(r)),
+    );
+  });
+
   it('gives no reasons where the bill and the estimate agree', () => {
     const billed = billedSource(
       fakeAws({
@@ -849,4 +883,13 @@ it('errors are one line on stderr, without a stack trace', () => {
     "no deployment of 'no-such-env' found: run 'cdktf deploy' in apps/no-such-env (or use --local)\n",
   );
   assert.equal(res.stdout, '');
+});
+
+describe('awsTimestamp', () => {
+  it('reads epoch seconds (AWS CLI v1, number or text) and ISO 8601 (CLI v2)', () => {
+    const iso = '2026-12-01T06:31:04.065Z';
+    assert.equal(awsTimestamp(1796106664.065).toISOString(), iso);
+    assert.equal(awsTimestamp('1796106664.065').toISOString(), iso);
+    assert.equal(awsTimestamp('2026-12-01T06:31:04.065000+00:00').toISOString(), iso);
+  });
 });
