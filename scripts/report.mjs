@@ -65,33 +65,50 @@ function awsClient(endpoint) {
   };
 }
 
+/** The options of the command: name → parseArgs option. */
+const OPTIONS = {
+  env: { type: 'string' },
+  local: { type: 'boolean', default: false },
+  period: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  by: { type: 'string', default: 'developer' },
+  format: { type: 'string', default: 'table' },
+  billed: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
 /** The options, or a usage error naming every problem at once. */
 function parseOptions(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        env: { type: 'string' },
-        local: { type: 'boolean', default: false },
-        period: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        by: { type: 'string', default: 'developer' },
-        format: { type: 'string', default: 'table' },
-        billed: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new ReportError(`${err.message}\n${USAGE}`, 2);
+  // Not strict, so that an unknown option is one problem among the others, not the only one.
+  const parsed = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const problems = [];
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    const known = OPTIONS[t.name];
+    if (!known) problems.push(`unknown option '${t.rawName}'`);
+    else if (known.type === 'string' && t.value === undefined)
+      problems.push(`option '${t.rawName} <value>' needs a value`);
+    else if (known.type === 'boolean' && t.inlineValue)
+      problems.push(`option '${t.rawName}' takes no value`);
+  }
+  for (const name of Object.keys(parsed.values)) {
+    if (OPTIONS[name] && OPTIONS[name].type === 'string' && typeof parsed.values[name] !== 'string')
+      delete parsed.values[name];
   }
   const { values, positionals } = parsed;
+  for (const [name, o] of Object.entries(OPTIONS))
+    if (!(name in values) && 'default' in o) values[name] = o.default;
   if (values.help) return values;
-  const problems = [];
-  if (!values.env) problems.push('--env is required');
+  if (!values.env && !parsed.tokens.some((t) => t.name === 'env'))
+    problems.push('--env is required');
   if (positionals.length > 0) problems.push(`unexpected argument(s): ${positionals.join(' ')}`);
   problems.push(...parsePeriod(values, new Date()).problems);
   if (!Object.hasOwn(DIMENSIONS, values.by)) {

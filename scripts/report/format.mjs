@@ -102,10 +102,14 @@ export function formatTable(report) {
   ].join('\n');
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. Text starting
+ * with = + - @ (or a tab or carriage return) gets a leading `'` so a spreadsheet shows it instead of
+ * evaluating it as a formula (developer ids may start with these characters); numbers are as is.
+ */
 export function csvField(value) {
   if (value === null || value === undefined) return '';
-  const s = String(value);
+  const s = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -146,7 +150,9 @@ export function formatCsv(report) {
   return lines.map((l) => l.join(',')).join('\r\n') + '\r\n';
 }
 
-const mdCell = (v) => text(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A Markdown table cell: pipes escaped, one line, and no raw HTML (`<`, `&` as entities). */
+const mdCell = (v) =>
+  text(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** Markdown: title, sources, the table with a bold totals row, and the billed comparison. */
 export function formatMarkdown(report) {

@@ -1,6 +1,9 @@
 // The report object (docs/report.md, the JSON contract): pure functions over the usage rows of the
 // logs source, the live statuses and the billed groups. Nothing here prices a call: the query
 // did, with the kit's formula.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ROOT } from '../lib.mjs';
 import { daysOf, isoDate } from './period.mjs';
 
 /** Version of the report object (`--format json`); the HTML renderer refuses any other. */
@@ -16,8 +19,10 @@ export const DIMENSIONS = {
   day: 'day',
 };
 
-/** The key of the row that gathers usage not made through a developer profile. */
-export const UNATTRIBUTED_KEY = 'unattributed';
+/** The key of the row that gathers usage not made through a developer profile (core's reserved name). */
+export const UNATTRIBUTED_KEY = createRequire(import.meta.url)(
+  join(ROOT, 'packages/core/dist/unattributed.js'),
+).UNATTRIBUTED;
 
 const TOKENS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens'];
 
@@ -75,7 +80,8 @@ export function reportRows(usage, by, { live, liveCurrent = false, billed } = {}
   const groups = groupBy(usage, (r) =>
     r.unattributed ? UNATTRIBUTED_KEY : (r[field] ?? 'unknown'),
   );
-  const withCaps = by === 'developer' && live;
+  // Caps and states are the current cap period's: shown only when the report covers it.
+  const withCaps = by === 'developer' && live && liveCurrent;
   const statuses = new Map((withCaps ? live.statuses : []).map((s) => [s.developer, s]));
   const billedField = { developer: 'user', team: 'team' }[by];
   const billedUsd = billed && billedField ? billedBy(billed, billedField) : undefined;
@@ -85,10 +91,9 @@ export function reportRows(usage, by, { live, liveCurrent = false, billed } = {}
     ...[...statuses.values()]
       .filter((s) => (liveCurrent && s.spentUsd > 0) || !['ok', 'warned'].includes(s.capState))
       .map((s) => [s.developer, { team: s.team }]),
-    ...(billed && billedField ? billed.groups : []).map((g) => [
-      g[billedField] === '' ? UNATTRIBUTED_KEY : g[billedField],
-      by === 'developer' && g.team !== '' ? { team: g.team } : {},
-    ]),
+    ...(billed && billedField ? billed.groups : [])
+      .filter((g) => g[billedField] !== '')
+      .map((g) => [g[billedField], by === 'developer' && g.team !== '' ? { team: g.team } : {}]),
   ];
   for (const [key, last] of extra) {
     if (!groups.has(key)) {
@@ -113,7 +118,9 @@ export function reportRows(usage, by, { live, liveCurrent = false, billed } = {}
       cacheWriteTokens: g.cacheWriteTokens,
       cacheHitRatio: cacheHitRatio(g),
       estimatedUsd: g.estimatedUsd,
-      billedUsd: billedUsd ? (billedUsd.get(unattributed ? '' : key) ?? 0) : null,
+      // The untagged bill (infrastructure, calls before tag activation) is not these calls' bill:
+      // it is the billed section's untaggedUsd, never this row's.
+      billedUsd: billedUsd && !unattributed ? (billedUsd.get(key) ?? 0) : null,
       share: 0,
       capUsd: status?.capUsd ?? null,
       capState: status?.capState ?? null,
@@ -284,6 +291,7 @@ export function buildReport({
     billed: billed
       ? {
           totalUsd: billed.totalUsd,
+          untaggedUsd: billed.groups.filter((g) => g.user === '').reduce((n, g) => n + g.usd, 0),
           estimatedUsd: totals.estimatedUsd,
           differenceUsd: billed.totalUsd - totals.estimatedUsd,
           reasons: billedReasons({ usage, billed, now }),

@@ -85,12 +85,15 @@ export async function waitForQuery(aws, id, { poll = POLL, sleep = sleepMs } = {
   let waited = 0;
   let wait = poll.firstMs;
   for (;;) {
+    const started = Date.now();
     const execution = aws([
       'athena',
       'get-query-execution',
       '--query-execution-id',
       id,
     ]).QueryExecution;
+    // The time the call itself took counts too (an AWS CLI call takes about half a second).
+    waited += Date.now() - started;
     const status = execution?.Status ?? {};
     if (status.State === 'SUCCEEDED') return execution;
     if (status.State === 'FAILED' || status.State === 'CANCELLED') {
@@ -230,8 +233,12 @@ export function liveSource(aws, caps, now) {
   };
 }
 
-/** The tag keys the bill is filtered and grouped by. */
-const BILLED_TAGS = ['Project', 'User', 'Team'];
+/** The tag keys the bill is filtered and grouped by (core's cost-allocation tags). */
+const BILLED_TAGS = ['Project', 'User', 'Team'].filter((k) =>
+  createRequire(import.meta.url)(
+    join(ROOT, 'packages/core/dist/tags.js'),
+  ).COST_ALLOCATION_TAG_KEYS.includes(k),
+);
 
 /**
  * Which of {@link BILLED_TAGS} are not active cost-allocation tags (a key Cost Explorer has not

@@ -157,7 +157,7 @@ export function reportTests(env) {
     }
   }
 
-  it('every named Athena query runs on the emulator over the S3 records, with the tokens and dollars computed here', () => {
+  it('the deployed cost queries run on the emulator Athena over the S3 records and fixtures, with the tokens and dollars computed here (all nine are checked on known records in emulator/test_athena_query.py)', () => {
     const { ctx, outputs, config } = env;
     // The shared fixture records, delivered ten days ago (unknown profiles: unattributed).
     const now = env.clock();

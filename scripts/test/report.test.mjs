@@ -287,11 +287,15 @@ describe('period', () => {
         'xls',
         '--out',
         out,
+        '--bogus',
+        '--billed=yes',
       ]),
       (err) => {
         assert.ok(err instanceof ReportError);
         assert.equal(err.code, 2);
         for (const part of [
+          "unknown option '--bogus'",
+          "option '--billed' takes no value",
           "--period must be a month YYYY-MM (got '2026-13')",
           "--from must be a date YYYY-MM-DD (got '2026-02-30')",
           "--to must be a date YYYY-MM-DD (got '2026-1-1')",
@@ -650,10 +654,12 @@ describe('live: the spend-cap usage table', () => {
     ]);
   });
 
-  it('leaves live spend out of a past period, and caps out of other dimensions', async () => {
+  it('leaves live spend, caps and states (the current cap period’s) out of a past period, and caps out of other dimensions', async () => {
     const past = await json(['--period', '2026-10'], { outputs });
     assert.ok(past.rows.every((row) => row.liveUsd === null));
-    assert.equal(past.rows.find((row) => row.key === 'bob').capState, 'blocked');
+    assert.ok(past.rows.every((row) => row.capUsd === null && row.capState === null));
+    const current = await json(['--period', '2026-11'], { outputs });
+    assert.equal(current.rows.find((row) => row.key === 'bob').capState, 'blocked');
     const team = await json(['--period', '2026-11', '--by', 'team'], { outputs });
     assert.ok(team.rows.every((row) => row.capUsd === null && row.capState === null));
   });
@@ -676,7 +682,7 @@ describe('live: the spend-cap usage table', () => {
 });
 
 describe('billed: Cost Explorer by the User and Team tags', () => {
-  it('follows every page, groups untagged spend (User$) on the unattributed row, and explains the difference', async () => {
+  it('follows every page, reports untagged spend (User$) apart from the unattributed calls, and explains the difference', async () => {
     const { text, aws } = await report(['--period', '2026-11', '--billed', '--format', 'json']);
     const r = JSON.parse(text);
     const calls = aws.callsOf('ce', 'get-cost-and-usage');
@@ -694,7 +700,9 @@ describe('billed: Cost Explorer by the User and Team tags', () => {
     assert.equal(calls[1][calls[1].indexOf('--next-page-token') + 1], 'page-2');
 
     const billed = Object.fromEntries(r.rows.map((row) => [row.key, row.billedUsd]));
-    assert.deepEqual(billed, { alice: 0.7, bob: 0, dave: 0.1, unattributed: 0.3 });
+    // The untagged bill is not the unattributed calls' bill: it is the billed section's.
+    assert.deepEqual(billed, { alice: 0.7, bob: 0, dave: 0.1, unattributed: null });
+    close(r.billed.untaggedUsd, 0.3);
     assert.equal(r.rows.find((row) => row.key === 'dave').calls, 0);
     close(r.totals.billedUsd, 1.1);
     close(r.billed.differenceUsd, 0.1);
@@ -716,7 +724,7 @@ describe('billed: Cost Explorer by the User and Team tags', () => {
     assert.deepEqual(Object.fromEntries(team.rows.map((row) => [row.key, row.billedUsd])), {
       platform: 0.7,
       data: 0.1,
-      unattributed: 0.3,
+      unattributed: null,
     });
     const tier = await json(['--period', '2026-11', '--billed', '--by', 'tier']);
     assert.ok(tier.rows.every((row) => row.billedUsd === null));
@@ -794,6 +802,7 @@ describe('billed: Cost Explorer by the User and Team tags', () => {
     });
     assert.deepEqual(r.billed, {
       totalUsd: 0.75,
+      untaggedUsd: 0,
       estimatedUsd: 0.75,
       differenceUsd: 0,
       reasons: [],
@@ -804,6 +813,10 @@ describe('billed: Cost Explorer by the User and Team tags', () => {
 describe('formats', () => {
   it('quotes CSV fields as RFC 4180 says', () => {
     assert.equal(csvField('plain'), 'plain');
+    // A spreadsheet would evaluate these as formulas: shown as text instead.
+    assert.equal(csvField('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvField('@alice'), "'@alice");
+    assert.equal(csvField(-0.5), '-0.5');
     assert.equal(csvField('a,b'), '"a,b"');
     assert.equal(csvField('say "hi"'), '"say ""hi"""');
     assert.equal(csvField('two\nlines'), '"two\nlines"');
@@ -848,6 +861,9 @@ describe('formats', () => {
     );
     const md = formatMarkdown(r);
     assert.match(md, /^\| \*\*total\*\* \|/m);
+    // A cell is text: no raw HTML, no extra column.
+    const hostile = { ...r, rows: [{ ...r.rows[0], label: '<img src=x onerror=alert(1)>|x' }] };
+    assert.match(formatMarkdown(hostile), /\| &lt;img src=x onerror=alert\(1\)>\\\|x \|/);
     assert.match(md, /^- \*\*logs\*\*: Athena workgroup/m);
   });
 

@@ -1,4 +1,5 @@
 import {
+  UNATTRIBUTED,
   ModelPrice,
   ResolvedTier,
   sqlCallCost,
@@ -44,8 +45,8 @@ const DT_FORMAT = `'%Y/%m/%d/%H'`;
 const MONTH_START = `date_trunc('month', current_timestamp)`;
 const EVENT_TIME = `from_iso8601_timestamp(l."timestamp")`;
 
-/** Developer id prefix, team and cost center of calls made without a developer profile. */
-export const UNATTRIBUTED = 'unattributed';
+/** Developer id prefix, team and cost center of calls made without a developer profile (core's reserved name). */
+export { UNATTRIBUTED };
 
 /** Whether a query row's `developer_id` stands for calls made without a developer profile. */
 export function isUnattributed(developerId: string): boolean {

@@ -7,3 +7,4 @@ export * from './roster';
 export * from './schema';
 export * from './spend-caps';
 export * from './tags';
+export * from './unattributed';

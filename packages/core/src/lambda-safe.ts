@@ -5,3 +5,4 @@
  */
 export * from './pricing';
 export * from './spend-caps';
+export * from './unattributed';

@@ -8,6 +8,7 @@ import {
   parseConfig,
   resolveDevelopers,
   resolveTiers,
+  UNATTRIBUTED,
   validateConfig,
 } from '../src';
 
@@ -72,6 +73,22 @@ describe('validation reports every problem at once, with path and value', () => 
         ),
       ]),
     );
+  });
+
+  it("refuses the reserved name 'unattributed' as a developer, team or cost-center id, all at once", () => {
+    const c = base();
+    c.teams = [
+      ...c.teams,
+      { id: 'unattributed', costCenter: 'unattributed', monthlyBudgetUsd: 10 },
+    ];
+    c.developers = [...c.developers, { id: 'unattributed', team: 'platform' }];
+    const found = problems(c).filter((p) => /'unattributed' is reserved/.test(p));
+    expect(found).toEqual([
+      expect.stringMatching(/^teams\[2\]\.id: .*\(got "unattributed"\)$/),
+      expect.stringMatching(/^teams\[2\]\.costCenter: /),
+      expect.stringMatching(/^developers\[4\]\.id: /),
+    ]);
+    expect(UNATTRIBUTED).toBe('unattributed');
   });
 
   it('rejects developers that collide after sanitisation, naming both', () => {

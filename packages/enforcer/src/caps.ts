@@ -1,4 +1,4 @@
-import { ModelPrice, ModelPriceMiniSchema } from '@claude-code-bedrock/core';
+import { ModelPrice, ModelPriceMiniSchema, UNATTRIBUTED } from '@claude-code-bedrock/core';
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 
@@ -16,8 +16,8 @@ export const CAPS_DOCUMENT_VERSION = 1;
 export const PERIODS = ['monthly', 'daily'] as const;
 export type Period = (typeof PERIODS)[number];
 
-/** Developer row of usage nobody could be identified for (never blocked). */
-export const UNATTRIBUTED = 'unattributed';
+/** Developer row of usage nobody could be identified for (never blocked): core's reserved name. */
+export { UNATTRIBUTED };
 
 /** Prefix of the usage table's dedupe items (`request#<requestId>`); no developer id may use it. */
 export const DEDUPE_PREFIX = 'request#';

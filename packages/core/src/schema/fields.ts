@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNATTRIBUTED } from '../unattributed';
 import { REGION_PATTERN, SYSTEM_PROFILE_ID_PATTERN } from '../regions';
 
 /*
@@ -76,22 +77,33 @@ export const PROJECT_NAME = z
     'must use only a-z, 0-9 and -, and start and end with a letter or digit',
   );
 
-/** Developer ids become tag values and IAM session tags: AWS tag-value characters only. */
-export const DEVELOPER_ID = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(
-    /^[\p{L}\p{N}_.:/=+@-]+$/u,
-    'may contain letters, digits and _ . : / = + @ - only (no spaces)',
-  );
+/** Refuses {@link UNATTRIBUTED} as a value of `schema`. */
+export function notUnattributed<T extends z.ZodType<string>>(schema: T) {
+  return schema.refine((v) => v !== UNATTRIBUTED, {
+    message: `'${UNATTRIBUTED}' is reserved for usage not made through a developer profile`,
+  });
+}
 
-export const TEAM_ID = z
-  .string()
-  .regex(
-    /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
-    'must be 1-40 characters of a-z, 0-9 and -, starting and ending with a letter or digit',
-  );
+/** Developer ids become tag values and IAM session tags: AWS tag-value characters only. */
+export const DEVELOPER_ID = notUnattributed(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
+    .regex(
+      /^[\p{L}\p{N}_.:/=+@-]+$/u,
+      'may contain letters, digits and _ . : / = + @ - only (no spaces)',
+    ),
+);
+
+export const TEAM_ID = notUnattributed(
+  z
+    .string()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
+      'must be 1-40 characters of a-z, 0-9 and -, starting and ending with a letter or digit',
+    ),
+);
 
 /** S3 bucket-name prefix: `{prefix}-bedrock-invocation-logs` must stay a valid bucket name. */
 export const BUCKET_PREFIX = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordOf } from './fields';
+import { notUnattributed, recordOf } from './fields';
 
 /** The characters AWS allows in tag keys and values (the tagging APIs' pattern). */
 const TAG_CHARACTER = '[\\p{L}\\p{Z}\\p{N}_.:/=+@-]';
@@ -23,9 +23,11 @@ export const TAG_VALUE = z
   );
 
 /** Cost centers are tag values (`CostCenter`), never empty. */
-export const COST_CENTER = z
-  .string()
-  .regex(new RegExp(`^${TAG_CHARACTER}{1,128}$`, 'u'), 'must be 1-128 tag-value characters');
+export const COST_CENTER = notUnattributed(
+  z
+    .string()
+    .regex(new RegExp(`^${TAG_CHARACTER}{1,128}$`, 'u'), 'must be 1-128 tag-value characters'),
+);
 
 /** A tag map; each bad key is reported with its reason. */
 export function tagMap(value: z.ZodType<string> = TAG_VALUE, key: z.ZodType<string> = TAG_KEY) {
