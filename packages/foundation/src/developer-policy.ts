@@ -4,7 +4,7 @@ import {
   ResolvedTier,
   foundationModelId,
 } from '@claude-code-bedrock/core';
-import { PolicyStatement, unique } from './statements';
+import { PolicyCondition, PolicyStatement, unique } from './statements';
 
 /** The IAM actions that authorise model inference. */
 export const INVOKE_ACTIONS = [
@@ -41,6 +41,11 @@ export interface DeveloperPolicyInput {
   readonly tiers: readonly Pick<ResolvedTier, 'profileId' | 'destinationRegions'>[];
   readonly identity: DeveloperIdentity;
   readonly allowedRegions?: readonly string[];
+  /**
+   * Ids of the VPC endpoints model calls must arrive through (`aws:SourceVpce`).
+   * @default - calls are allowed from any network
+   */
+  readonly sourceVpceIds?: readonly string[];
 }
 
 /** ARN pattern of every application inference profile of the account in the home region. */
@@ -87,16 +92,23 @@ export function requestedRegionValues(
   return unique([...allowedRegions, ...(global ? [GLOBAL_REQUESTED_REGION] : [])]);
 }
 
+/** Only as a hop of a call through one of the account's application inference profiles. */
+export function viaApplicationProfileCondition(
+  p: Pick<DeveloperPolicyInput, 'partition' | 'region' | 'accountId'>,
+): PolicyCondition {
+  return {
+    test: 'ArnLike',
+    variable: 'bedrock:InferenceProfileArn',
+    values: [applicationProfilesArn(p)],
+  };
+}
+
 /**
  * The developer permissions. Depends only on the account, region, project and the model tiers —
  * never on the roster — so its size is the same for 5 and 5,000 developers.
  */
 export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatement[] {
-  const viaApplicationProfile = {
-    test: 'ArnLike',
-    variable: 'bedrock:InferenceProfileArn',
-    values: [applicationProfilesArn(p)],
-  };
+  const viaApplicationProfile = viaApplicationProfileCondition(p);
   const statements: PolicyStatement[] = [
     {
       sid: 'InvokeOwnApplicationInferenceProfiles',
@@ -174,7 +186,26 @@ export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatem
   if (p.allowedRegions) {
     statements.push(regionDenyStatement(requestedRegionValues(p.allowedRegions, p.tiers)));
   }
+  if (p.sourceVpceIds) statements.push(vpcEndpointDenyStatement(p.sourceVpceIds));
   return statements;
+}
+
+/** The actions that send prompt content to a model: invocation and token counting. */
+export const PROMPT_ACTIONS = [...INVOKE_ACTIONS, COUNT_TOKENS_ACTION] as const;
+
+/**
+ * Endpoint-only access: denies every call that sends prompt content (invocation, token counting)
+ * unless it arrives through one of these VPC endpoints, so no prompt leaves the network any other
+ * way. `aws:SourceVpce` is absent on calls over the internet, which `StringNotEquals` denies too.
+ */
+export function vpcEndpointDenyStatement(endpointIds: readonly string[]): PolicyStatement {
+  return {
+    sid: 'DenyInvokeOutsideVpcEndpoint',
+    effect: 'Deny',
+    actions: PROMPT_ACTIONS,
+    resources: ['*'],
+    conditions: [{ test: 'StringNotEquals', variable: 'aws:SourceVpce', values: endpointIds }],
+  };
 }
 
 /**

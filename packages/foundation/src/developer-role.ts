@@ -15,6 +15,7 @@ import { DeveloperIdentity, developerPolicyStatements } from './developer-policy
 import { assertFitsManagedPolicy, createRoleParts, partitionFor } from './role-parts';
 import { PolicyStatement } from './statements';
 import { DeveloperRolePropsSchema } from './validation';
+import type { BedrockVpcEndpoints } from './vpc-endpoints';
 
 /**
  * `context`: the role and its managed policy are named `{project}-developer`; the account id (may
@@ -52,6 +53,14 @@ export interface DeveloperRoleProps extends DeploymentContextProps {
    * @default - no region restriction
    */
   readonly allowedRegions?: readonly string[];
+  /**
+   * Endpoint-only access: deny model invocation and token counting (statement
+   * `DenyInvokeOutsideVpcEndpoint`) unless the call arrives through these endpoints'
+   * bedrock-runtime endpoint (`aws:SourceVpce`). A permission set built from this role carries the
+   * same statement.
+   * @default - calls are allowed from any network
+   */
+  readonly invokeOnlyThrough?: BedrockVpcEndpoints;
 }
 
 /**
@@ -95,6 +104,7 @@ export class DeveloperRole extends Construct {
       tiers: props.tiers,
       identity: this.identity,
       allowedRegions: props.allowedRegions,
+      sourceVpceIds: props.invokeOnlyThrough && [props.invokeOnlyThrough.runtimeEndpointId],
     });
     this.policySize = assertFitsManagedPolicy(this.statements, accountId, source, 'tiers');
 

@@ -1,4 +1,5 @@
 export * from './app';
+export * from './network';
 export * from './outputs';
 export * from './settings';
 export * from './shard-stack';

@@ -8,6 +8,7 @@ import {
   mainModelExpression,
   managedSettings,
 } from './settings';
+import { vpcEndpointsOutput } from './network';
 import type { ClaudeCodeBedrockStack } from './stack';
 
 /**
@@ -48,6 +49,16 @@ export function addPlatformOutputs(stack: ClaudeCodeBedrockStack, config: Enviro
     'sso_permission_set_arn',
     stack.permissionSet?.permissionSetArn ?? Token.nullValue(),
     'ARN of the IAM Identity Center permission set for developers (null when not configured).',
+  );
+  out(
+    'vpc_endpoints',
+    vpcEndpointsOutput(stack.vpcEndpoints),
+    'Map of service (bedrock-runtime, and bedrock, sts, logs when configured) to its interface VPC endpoint: { id, dns_names }; null without a network section.',
+  );
+  out(
+    'flow_log_id',
+    stack.flowLogs?.flowLogId ?? Token.nullValue(),
+    'Id of the VPC flow log (null without a network section or with network.flowLogs.enabled false).',
   );
   out(
     'athena_workgroup',

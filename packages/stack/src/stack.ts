@@ -2,6 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import {
   AdminRole,
   BedrockGuardrail,
+  BedrockVpcEndpoints,
   DeveloperPermissionSet,
   DeveloperRole,
   developerPermissionSetName,
@@ -9,7 +10,7 @@ import {
 } from '@claude-code-bedrock/foundation';
 import { DeveloperProfiles } from '@claude-code-bedrock/allocation';
 import { applyChecks } from '@claude-code-bedrock/policy';
-import { BedrockAuditLogging } from '@claude-code-bedrock/logging';
+import { BedrockAuditLogging, VpcFlowLogs } from '@claude-code-bedrock/logging';
 import { CostAttribution } from '@claude-code-bedrock/attribution';
 import {
   BudgetActionRole,
@@ -28,6 +29,7 @@ import {
 } from '@claude-code-bedrock/core';
 import { App } from 'cdktf';
 import { Construct } from 'constructs';
+import { addNetwork } from './network';
 import { addDeveloperOutputs, addPlatformOutputs, profileMappings } from './outputs';
 import { AllocationShardStack } from './shard-stack';
 import { ResolveOnceStack, configureStack } from './synth';
@@ -63,6 +65,10 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
   /** The Identity Center permission set; set when `attribution.identityCenterInstanceArn` is. */
   readonly permissionSet?: DeveloperPermissionSet;
   readonly logging: BedrockAuditLogging;
+  /** The Bedrock interface endpoints; set when the config has a `network` section. */
+  readonly vpcEndpoints?: BedrockVpcEndpoints;
+  /** The VPC flow logs; set with `network` unless `network.flowLogs.enabled` is false. */
+  readonly flowLogs?: VpcFlowLogs;
   /** The developers' profiles; undefined when allocation is sharded across team stacks. */
   readonly profiles?: DeveloperProfiles;
   readonly attribution: CostAttribution;
@@ -99,6 +105,11 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     const tiers = resolveTiers(config);
     const developers = resolveDevelopers(config);
 
+    // network (before the developer role, which may require its endpoint) -------------------
+    const network = addNetwork(this, config, context, tiers);
+    this.vpcEndpoints = network?.endpoints;
+    this.flowLogs = network?.flowLogs;
+
     // foundation -----------------------------------------------------------------------------
     this.developerRole = new DeveloperRole(this, 'developer-role', {
       context,
@@ -108,6 +119,7 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       tagSession: config.access.tagSession,
       maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
       allowedRegions: config.access.allowedRegions,
+      invokeOnlyThrough: config.network?.requireVpcEndpoint ? this.vpcEndpoints : undefined,
     });
     this.adminRole = new AdminRole(this, 'admin-role', {
       context,

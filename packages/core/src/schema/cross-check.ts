@@ -3,6 +3,7 @@ import { roleSessionName } from '../naming';
 import { entitledTierNames } from '../roster';
 import { MAX_EMAILS_PER_NOTIFICATION, teamAlertEmailsOverLimit } from './budgets';
 import { checkPriced } from './models';
+import { checkStsEndpointTrust } from './network';
 import { checkSlugCollisions, indexIds } from './roster';
 import { profileQuotaExcess } from './settings';
 
@@ -105,6 +106,8 @@ export function crossCheck(raw: unknown, ctx: Ctx): void {
       'is required when access.developers has no IAM principals (the admin role falls back to those principals)',
     );
   }
+
+  if (c.network !== undefined) checkStsEndpointTrust(obj(c.network), obj(access.developers), ctx);
 
   const ssoStartUrl = obj(c.claudeCode).ssoStartUrl;
   if (ssoStartUrl !== undefined && obj(c.attribution).identityCenterInstanceArn === undefined) {

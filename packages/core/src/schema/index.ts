@@ -6,6 +6,7 @@ import { crossCheck } from './cross-check';
 import { ACCOUNT_ID, BUCKET_PREFIX, PROJECT_NAME, recordOf, REGION, TIER_NAME } from './fields';
 import { LoggingSchema } from './logging';
 import { ModelTierSchema, PRICES, PriceSchema } from './models';
+import { NetworkSchema } from './network';
 import { DeveloperSchema, TeamSchema } from './roster';
 import {
   AllocationSchema,
@@ -23,6 +24,7 @@ export * from './fields';
 export * from './guardrail';
 export * from './logging';
 export * from './models';
+export * from './network';
 export * from './roster';
 export * from './settings';
 export * from './tags';
@@ -114,6 +116,11 @@ export const EnvironmentConfigSchema = z
     }),
     logging: LoggingSchema.default(() => LoggingSchema.parse({})).meta({
       description: 'Model invocation logging (CloudWatch Logs + S3) and the CloudTrail trail.',
+    }),
+    network: NetworkSchema.optional().meta({
+      description:
+        'Private connectivity: interface VPC endpoints (PrivateLink) for Bedrock, their security group, VPC flow logs, and optionally endpoint-only invocation. See docs/network.md.',
+      defaultDescription: 'no endpoints or flow logs: Bedrock is reached over its public endpoints',
     }),
     attribution: AttributionSchema.default(() => AttributionSchema.parse({})).meta({
       description: 'The Glue table, Athena workgroup and cost queries.',
