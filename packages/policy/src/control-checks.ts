@@ -1,21 +1,16 @@
-/** The structural part of each control: what the synthesized configuration must contain. */
+/** The structural part of each check: what the synthesized configuration must contain. */
 import { rolePermissionStatements } from './iam';
-import { StackModel, TfElement, block, blocks, bool, num, strings } from './model';
-import { ControlId, DEVELOPER_ROLE_TAG, PolicyOptions } from './rule';
+import { StackModel, block, blocks, bool, num, strings } from './model';
+import { CheckId, DEVELOPER_ROLE_TAG, PolicyOptions } from './rule';
 import { developerRoles } from './rules';
-import { ControlCheck } from './controls';
-
-const BUCKET_REF = { attributes: ['bucket', 'id'], literalKey: 'bucket' };
-
-function invocationLogBuckets(model: StackModel): TfElement[] {
-  const names = model
-    .ofType('aws_bedrock_model_invocation_logging_configuration')
-    .map((c) => block(block(c.config.logging_config)?.s3_config)?.bucket_name)
-    .filter((n) => n !== undefined);
-  return model
-    .ofType('aws_s3_bucket')
-    .filter((b) => names.some((n) => model.designates(n, b, BUCKET_REF)));
-}
+import { CheckFindings } from './controls';
+import {
+  BUCKET_REF,
+  invocationLogBuckets,
+  invocationPurge,
+  objectLockErasure,
+} from './deletion-check';
+import { privateNetworkPath } from './network-check';
 
 function managedSettings(model: StackModel): { value?: Record<string, unknown>; gap?: string } {
   if (!('managed_settings' in model.outputs))
@@ -27,13 +22,19 @@ function managedSettings(model: StackModel): { value?: Record<string, unknown>; 
   return { value: value as Record<string, unknown> };
 }
 
-type Checker = (model: StackModel, options: PolicyOptions) => ControlCheck;
+type Checker = (model: StackModel, options: PolicyOptions) => CheckFindings;
 
-export const CHECKS: Record<ControlId, Checker> = {
+export const CHECKERS: Record<CheckId, Checker> = {
   'access-logging': (model) => {
     const trails = model.ofType('aws_cloudtrail');
     if (trails.length === 0)
-      return { addresses: [], evidence: [], gaps: ['no aws_cloudtrail trail'] };
+      return {
+        addresses: [],
+        evidence: [],
+        gaps: [],
+        notConfigured: ['no aws_cloudtrail trail in this stack'],
+        configKeys: ['logging.cloudtrail.enabled'],
+      };
     const addresses: string[] = [];
     const evidence: string[] = [];
     const problems: string[] = [];
@@ -108,6 +109,7 @@ export const CHECKS: Record<ControlId, Checker> = {
     const addresses: string[] = [];
     const evidence: string[] = [];
     const gaps: string[] = [];
+    const notConfigured: string[] = [];
     for (const bucket of buckets) {
       addresses.push(bucket.address);
       const locks = model.pointingAt('aws_s3_bucket_object_lock_configuration', 'bucket', bucket, {
@@ -120,6 +122,12 @@ export const CHECKS: Record<ControlId, Checker> = {
       const lockEnabled =
         bool(bucket.config.object_lock_enabled) === true ||
         block(bucket.config.object_lock_configuration)?.object_lock_enabled === 'Enabled';
+      if (!lockEnabled && !retention) {
+        notConfigured.push(
+          `${bucket.address}: object_lock_enabled is not true and no default retention (Object Lock off)`,
+        );
+        continue;
+      }
       if (!lockEnabled) gaps.push(`${bucket.address}: object_lock_enabled is not true`);
       if (!retention) {
         gaps.push(
@@ -139,7 +147,13 @@ export const CHECKS: Record<ControlId, Checker> = {
         );
       }
     }
-    return { addresses, evidence, gaps };
+    return {
+      addresses,
+      evidence,
+      gaps,
+      notConfigured,
+      configKeys: notConfigured.length > 0 ? ['logging.objectLock'] : [],
+    };
   },
 
   'least-privilege': (model, options) => {
@@ -195,10 +209,13 @@ export const CHECKS: Record<ControlId, Checker> = {
     if (lifecycles.length === 0 && model.ofType('aws_s3_bucket').length > 0) {
       gaps.push('no aws_s3_bucket_lifecycle_configuration');
     }
+    const lock = objectLockErasure(model);
     return {
-      addresses: [...lifecycles, ...groups].map((e) => e.address),
+      ...lock,
+      addresses: [...lifecycles, ...groups].map((e) => e.address).concat(lock.addresses),
       evidence: [
         `${lifecycles.length} lifecycle configuration(s), ${groups.length} log group(s) checked for expiry`,
+        ...lock.evidence,
       ],
       gaps,
     };
@@ -219,15 +236,20 @@ export const CHECKS: Record<ControlId, Checker> = {
     const gaps = [
       notified.length === 0 ? 'no aws_budgets_budget with a notification subscriber' : undefined,
       topics.length === 0 ? 'no aws_sns_topic for alerts' : undefined,
-      monitors.length === 0 ? 'no aws_ce_anomaly_monitor (cost anomaly detection)' : undefined,
-      subscriptions.length === 0 ? 'no aws_ce_anomaly_subscription' : undefined,
+      monitors.length > 0 && subscriptions.length === 0
+        ? 'no aws_ce_anomaly_subscription for the anomaly monitor'
+        : undefined,
     ].filter((g): g is string => g !== undefined);
+    const notConfigured =
+      monitors.length === 0 ? ['no aws_ce_anomaly_monitor (cost anomaly detection)'] : [];
     return {
       addresses: [...notified, ...topics, ...monitors, ...subscriptions].map((e) => e.address),
       evidence: [
         `${notified.length} budget(s) with notifications, ${topics.length} SNS topic(s), ${monitors.length} anomaly monitor(s), ${subscriptions.length} anomaly subscription(s)`,
       ],
       gaps,
+      notConfigured,
+      configKeys: notConfigured.length > 0 ? ['budgets.anomaly.enabled'] : [],
     };
   },
 
@@ -260,6 +282,9 @@ export const CHECKS: Record<ControlId, Checker> = {
           addresses: ['output.managed_settings'],
           evidence: [`cleanupPeriodDays is ${days}`],
           gaps: [],
+          caveats: [
+            'the stack proves the managed setting; that every laptop receives the managed settings file (MDM or your onboarding) is outside it, as are transcripts copied elsewhere',
+          ],
         }
       : {
           addresses: ['output.managed_settings'],
@@ -269,4 +294,8 @@ export const CHECKS: Record<ControlId, Checker> = {
           ],
         };
   },
+
+  'invocation-purge': (model) => invocationPurge(model),
+
+  'private-network-path': (model, options) => privateNetworkPath(model, options),
 };

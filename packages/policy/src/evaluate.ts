@@ -1,5 +1,5 @@
 import { PolicySuppression, StackModel, TerraformJson } from './model';
-import { ControlId, PolicyOptions, PolicyRule, RuleStatus, Severity } from './rule';
+import { CheckId, PolicyOptions, PolicyRule, RuleStatus, Severity } from './rule';
 import { RULES } from './rules';
 
 /** One rule's verdict on one resource (or the stack), with everything a report needs. */
@@ -13,7 +13,7 @@ export interface RuleEvaluation {
   readonly path: string;
   readonly reason: string;
   readonly fix: string;
-  readonly controls: readonly ControlId[];
+  readonly checks: readonly CheckId[];
   /** Set when a non-compliant result is suppressed. */
   readonly suppression?: { readonly reason: string; readonly path: string };
 }
@@ -73,7 +73,7 @@ export function evaluateStack(
         path: element?.path ?? model.stackName,
         reason: r.reason,
         fix: rule.fix,
-        controls: rule.controls,
+        checks: rule.checks,
         ...(suppression
           ? { suppression: { reason: suppression.reason, path: suppression.path } }
           : {}),

@@ -13,10 +13,22 @@ export interface PolicyCondition {
   readonly values: readonly string[];
 }
 
+/**
+ * A principal entry: `{ type: 'AWS', identifiers: ['arn:...'] }`; `Principal: "*"` is
+ * `{ type: '*', identifiers: ['*'] }`.
+ */
+export interface PolicyPrincipal {
+  readonly type: string;
+  readonly identifiers: readonly string[];
+}
+
 /** A policy statement, whatever form it was written in. */
 export interface NormalizedStatement {
   readonly sid?: string;
   readonly effect: 'Allow' | 'Deny';
+  /** `Principal` (resource and endpoint policies; undefined when absent). */
+  readonly principals?: readonly PolicyPrincipal[];
+  readonly notPrincipals?: readonly PolicyPrincipal[];
   /** `Action` (undefined when the statement uses `NotAction`). */
   readonly actions?: readonly string[];
   readonly notActions?: readonly string[];
@@ -44,6 +56,22 @@ function optionalStrings(value: unknown): string[] | undefined {
   return value === undefined || value === null ? undefined : strings(value);
 }
 
+/** `"*"` or `{ AWS: [...], Service: ... }` as principal entries. */
+function jsonPrincipals(value: unknown): PolicyPrincipal[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) return [{ type: '*', identifiers: strings(value) }];
+  return Object.entries(value).map(([type, ids]) => ({ type, identifiers: strings(ids) }));
+}
+
+/** `principals { type, identifiers }` blocks of a policy document. */
+function blockPrincipals(value: unknown): PolicyPrincipal[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return blocks(value).map((p) => ({
+    type: String(p.type ?? ''),
+    identifiers: strings(p.identifiers),
+  }));
+}
+
 function effectOf(value: unknown): 'Allow' | 'Deny' {
   return typeof value === 'string' && value.toLowerCase() === 'deny' ? 'Deny' : 'Allow';
 }
@@ -64,6 +92,8 @@ function jsonStatements(policy: Json, source: string): NormalizedStatement[] {
     return {
       sid: typeof s.Sid === 'string' ? s.Sid : undefined,
       effect: effectOf(s.Effect),
+      principals: jsonPrincipals(s.Principal),
+      notPrincipals: jsonPrincipals(s.NotPrincipal),
       actions: optionalStrings(s.Action),
       notActions: optionalStrings(s.NotAction),
       resources: optionalStrings(s.Resource),
@@ -79,6 +109,8 @@ export function documentOwnStatements(doc: TfElement): NormalizedStatement[] {
   return blocks(doc.config.statement).map((s) => ({
     sid: typeof s.sid === 'string' ? s.sid : undefined,
     effect: effectOf(s.effect),
+    principals: blockPrincipals(s.principals),
+    notPrincipals: blockPrincipals(s.not_principals),
     actions: optionalStrings(s.actions),
     notActions: optionalStrings(s.not_actions),
     resources: optionalStrings(s.resources),

@@ -6,8 +6,11 @@ export type Severity = 'error' | 'warning';
 /** Outcome of a rule for one resource. */
 export type RuleStatus = 'compliant' | 'non-compliant' | 'not-applicable';
 
-/** The audit controls of the compliance report (see `CONTROLS`). */
-export type ControlId =
+/**
+ * The checks of the compliance report (see `CHECK_DEFINITIONS`): each feeds one of its seven
+ * controls (see `CONTROLS`), and rules feed checks.
+ */
+export type CheckId =
   | 'access-logging'
   | 'content-audit-trail'
   | 'immutable-retention'
@@ -16,7 +19,9 @@ export type ControlId =
   | 'retention-windows'
   | 'budget-monitoring'
   | 'bypass-mode-disabled'
-  | 'session-cleanup';
+  | 'session-cleanup'
+  | 'invocation-purge'
+  | 'private-network-path';
 
 /** A rule's verdict on one resource, or on the stack as a whole (no `address`). */
 export interface RuleResult {
@@ -52,6 +57,26 @@ export interface PolicyOptions {
    * @default - each rule's own severity
    */
   readonly severities?: Readonly<Record<string, Severity>>;
+  /**
+   * The environment's `network` section (pass the config's as it is). The synthesized stack
+   * cannot say what was asked of it, so this is how the rules and the report know: with it, a
+   * stack without a bedrock-runtime interface endpoint is MISSING (not NOT CONFIGURED) in the
+   * compliance report, and with `requireVpcEndpoint: true` developer roles and permission sets
+   * must deny invoke outside the stack's endpoints (`CCB-IAM-3`).
+   * @default - no network section: no endpoint is required, and the endpoint-only deny is only
+   * checked where a policy has one
+   */
+  readonly network?: NetworkOptions;
+}
+
+/** What the rules read of the config's `network` section. */
+export interface NetworkOptions {
+  /**
+   * Developer policies deny `bedrock:InvokeModel*` unless `aws:SourceVpce` is one of the stack's
+   * bedrock-runtime endpoints.
+   * @default false
+   */
+  readonly requireVpcEndpoint?: boolean;
 }
 
 /** Default marker tag of developer roles. */
@@ -75,8 +100,8 @@ export interface PolicyRule {
   readonly severity: Severity;
   /** How to fix a non-compliant resource. */
   readonly fix: string;
-  /** The compliance controls this rule provides evidence for. */
-  readonly controls: readonly ControlId[];
+  /** The compliance checks this rule provides evidence for. */
+  readonly checks: readonly CheckId[];
   evaluate(context: RuleContext): RuleResult[];
 }
 

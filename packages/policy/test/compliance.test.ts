@@ -1,6 +1,7 @@
 import {
+  CHECK_DEFINITIONS,
   CONTROLS,
-  ControlId,
+  CheckId,
   ControlStatus,
   RULES,
   SUPPRESSIONS_KEY,
@@ -23,35 +24,57 @@ function only(tf: Json, type: string, part = ''): [string, Json] {
   return entries[0] as [string, Json];
 }
 
-function status(tf: Json, id: ControlId): ControlStatus {
-  const control = evaluateCompliance(tf).controls.find((c) => c.id === id);
-  if (!control) throw new Error(id);
-  return control.status;
+function check(tf: Json, id: CheckId) {
+  const found = evaluateCompliance(tf).checks.find((c) => c.id === id);
+  if (!found) throw new Error(id);
+  return found;
+}
+
+function status(tf: Json, id: CheckId): ControlStatus {
+  return check(tf, id).status;
 }
 
 describe('evaluateCompliance on synthesized environments', () => {
-  test('prod (Object Lock, CloudTrail, anomaly detection): every control passes', () => {
+  test('prod (Object Lock, CloudTrail, anomaly detection, no network): every check but the network passes', () => {
     const report = evaluateCompliance(fixture('prod'));
-    expect(report.controls.map((c) => [c.id, c.status, c.gaps])).toEqual(
-      CONTROLS.map((c) => [c.id, 'PASS', []]),
+    expect(report.checks.map((c) => [c.id, c.status, c.gaps])).toEqual(
+      CONTROLS.flatMap((c) => c.checks).map((id) => [
+        id,
+        id === 'private-network-path' ? 'NOT CONFIGURED' : 'PASS',
+        [],
+      ]),
     );
-    expect(report.summary).toEqual({ PASS: 9, MISSING: 0, SUPPRESSED: 0 });
+    expect(report.summary).toEqual({
+      PASS: 6,
+      MISSING: 0,
+      CONFLICT: 0,
+      'NOT CONFIGURED': 1,
+      SUPPRESSED: 0,
+    });
   });
 
-  test('dev (no Object Lock in its config): immutable retention is MISSING, with the reason', () => {
-    const control = evaluateCompliance(fixture('dev')).controls.find(
-      (c) => c.id === 'immutable-retention',
-    );
-    expect(control?.status).toBe('MISSING');
-    expect(control?.gaps.join('\n')).toContain('object_lock_enabled is not true');
+  test('dev (no Object Lock in its config): immutable retention is NOT CONFIGURED, with the reason and key', () => {
+    const control = check(fixture('dev'), 'immutable-retention');
+    expect(control.status).toBe('NOT CONFIGURED');
+    expect(control.notConfigured.join('\n')).toContain('object_lock_enabled is not true');
+    expect(control.configKeys).toEqual(['logging.objectLock']);
+  });
+
+  test('an Object Lock retention on a bucket without object_lock_enabled -> MISSING', () => {
+    const tf = prod();
+    const [, bucket] = only(tf, 'aws_s3_bucket', 'InvocationLogBucket');
+    bucket.object_lock_enabled = false;
+    const control = check(tf, 'immutable-retention');
+    expect(control.status).toBe('MISSING');
+    expect(control.gaps.join('\n')).toContain('object_lock_enabled is not true');
   });
 
   test('each control lists the addresses implementing it', () => {
     const tf = prod();
     const [trail] = only(tf, 'aws_cloudtrail');
     const [lock] = only(tf, 'aws_s3_bucket_object_lock_configuration', 'InvocationLogBucket');
-    const controls = evaluateCompliance(tf).controls;
-    const byId = (id: ControlId) => controls.find((c) => c.id === id)?.addresses ?? [];
+    const checks = evaluateCompliance(tf).checks;
+    const byId = (id: CheckId) => checks.find((c) => c.id === id)?.addresses ?? [];
     expect(byId('access-logging')).toContain(`aws_cloudtrail.${trail}`);
     expect(byId('immutable-retention')).toContain(
       `aws_s3_bucket_object_lock_configuration.${lock}`,
@@ -67,10 +90,11 @@ describe('turning a control off flips its status', () => {
     expect(status(tf, 'access-logging')).toBe('MISSING');
   });
 
-  test('no CloudTrail trail -> access logging MISSING', () => {
+  test('no CloudTrail trail -> access logging NOT CONFIGURED, with the key that turns it on', () => {
     const tf = prod();
     delete tf.resource.aws_cloudtrail;
-    expect(status(tf, 'access-logging')).toBe('MISSING');
+    expect(status(tf, 'access-logging')).toBe('NOT CONFIGURED');
+    expect(check(tf, 'access-logging').configKeys).toEqual(['logging.cloudtrail.enabled']);
   });
 
   test('log file validation off -> access logging MISSING', () => {
@@ -85,9 +109,9 @@ describe('turning a control off flips its status', () => {
       tf,
       'aws_bedrock_model_invocation_logging_configuration',
     )[1].logging_config.text_data_delivery_enabled = false;
-    const control = evaluateCompliance(tf).controls.find((c) => c.id === 'content-audit-trail');
-    expect(control?.status).toBe('MISSING');
-    expect(control?.gaps.some((g) => g.startsWith('[CCB-BR-1]'))).toBe(true);
+    const control = check(tf, 'content-audit-trail');
+    expect(control.status).toBe('MISSING');
+    expect(control.gaps.some((g) => g.startsWith('[CCB-BR-1]'))).toBe(true);
   });
 
   test('no Object Lock configuration -> immutable retention MISSING', () => {
@@ -123,10 +147,24 @@ describe('turning a control off flips its status', () => {
     expect(status(tf, 'retention-windows')).toBe('MISSING');
   });
 
-  test('no anomaly monitor -> budget monitoring MISSING', () => {
+  test('no anomaly monitor -> budget monitoring NOT CONFIGURED, with the key', () => {
     const tf = prod();
     delete tf.resource.aws_ce_anomaly_monitor;
     delete tf.resource.aws_ce_anomaly_subscription;
+    expect(status(tf, 'budget-monitoring')).toBe('NOT CONFIGURED');
+    expect(check(tf, 'budget-monitoring').configKeys).toEqual(['budgets.anomaly.enabled']);
+  });
+
+  test('an anomaly monitor without a subscription -> budget monitoring MISSING', () => {
+    const tf = prod();
+    delete tf.resource.aws_ce_anomaly_subscription;
+    expect(status(tf, 'budget-monitoring')).toBe('MISSING');
+  });
+
+  test('no budget notifications -> budget monitoring MISSING', () => {
+    const tf = prod();
+    for (const b of Object.values(tf.resource.aws_budgets_budget as Json))
+      delete (b as Json).notification;
     expect(status(tf, 'budget-monitoring')).toBe('MISSING');
   });
 
@@ -161,9 +199,9 @@ describe('turning a control off flips its status', () => {
         stackWide: false,
       },
     ];
-    const control = evaluateCompliance(tf).controls.find((c) => c.id === 'retention-windows');
-    expect(control?.status).toBe('SUPPRESSED');
-    expect(control?.suppressions).toEqual([
+    const control = check(tf, 'retention-windows');
+    expect(control.status).toBe('SUPPRESSED');
+    expect(control.suppressions).toEqual([
       expect.objectContaining({
         ruleId: 'CCB-LOG-1',
         address: `aws_cloudwatch_log_group.${name}`,
@@ -174,15 +212,17 @@ describe('turning a control off flips its status', () => {
 });
 
 describe('renderComplianceMarkdown', () => {
-  test('a row per control with its status and framework references', () => {
+  test('a row per check with its status and framework references', () => {
     const md = renderComplianceMarkdown(evaluateCompliance(fixture('dev')), {
       source: 'apps/dev/cdktf.out/stacks/dev/cdk.tf.json',
     });
     expect(md).toContain(
-      '| [Immutable retention](#immutable-retention) | **MISSING** | CC7.2 | §164.312(c)(1) |',
+      '| [Immutable retention](#immutable-retention) | **NOT CONFIGURED** | CC7.2 | §164.312(c)(1) |',
     );
     expect(md).toContain('| [Access logging](#access-logging) | **PASS** |');
-    expect(md).toContain('**8 PASS, 1 MISSING, 0 SUPPRESSED** of 9 controls.');
+    expect(md).toContain(
+      '**5 PASS, 0 MISSING, 0 CONFLICT, 2 NOT CONFIGURED, 0 SUPPRESSED** of 7 controls.',
+    );
     expect(md).toContain('Generated from `apps/dev/cdktf.out/stacks/dev/cdk.tf.json`');
     for (const framework of ['SOC 2', 'HIPAA', 'GDPR', 'SOX', 'ISO/IEC 42001']) {
       expect(md).toContain(`### ${framework}`);
@@ -206,10 +246,16 @@ describe('renderComplianceMarkdown', () => {
   });
 });
 
-test('every rule feeds at least one known control', () => {
-  const ids = new Set(CONTROLS.map((c) => c.id));
+test('every rule feeds at least one known check', () => {
+  const ids = new Set(CHECK_DEFINITIONS.map((c) => c.id));
   for (const rule of RULES) {
-    expect(rule.controls.length).toBeGreaterThan(0);
-    for (const c of rule.controls) expect(ids.has(c)).toBe(true);
+    expect(rule.checks.length).toBeGreaterThan(0);
+    for (const c of rule.checks) expect(ids.has(c)).toBe(true);
   }
+});
+
+test('seven controls, and every check answers exactly one of them', () => {
+  expect(CONTROLS).toHaveLength(7);
+  const used = CONTROLS.flatMap((c) => c.checks);
+  expect([...used].sort()).toEqual(CHECK_DEFINITIONS.map((c) => c.id).sort());
 });

@@ -8,7 +8,7 @@ export const athenaEnforceWorkgroup: PolicyRule = {
     'Athena workgroups enforce their configuration (configuration.enforce_workgroup_configuration true)',
   severity: 'error',
   fix: 'Give the aws_athena_workgroup a configuration block with enforce_workgroup_configuration = true (the provider default inside the block), so its result location and encryption apply to every query',
-  controls: ['encryption'],
+  checks: ['encryption'],
   evaluate({ model }) {
     return model.ofType('aws_athena_workgroup').map((wg) => {
       const configuration = block(wg.config.configuration);

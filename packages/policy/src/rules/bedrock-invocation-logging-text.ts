@@ -8,7 +8,7 @@ export const bedrockInvocationLoggingText: PolicyRule = {
     'Bedrock model invocation logging delivers text (text_data_delivery_enabled true) to S3 or CloudWatch Logs',
   severity: 'error',
   fix: 'In aws_bedrock_model_invocation_logging_configuration set logging_config.text_data_delivery_enabled = true and an s3_config and/or cloudwatch_config destination',
-  controls: ['content-audit-trail'],
+  checks: ['content-audit-trail'],
   evaluate({ model }) {
     return model.ofType('aws_bedrock_model_invocation_logging_configuration').map((c) => {
       const logging = block(c.config.logging_config);

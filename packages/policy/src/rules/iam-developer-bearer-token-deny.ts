@@ -42,7 +42,7 @@ export const iamDeveloperBearerTokenDeny: PolicyRule = {
   description: `Developer roles (name ending in -developer, or tagged) deny ${BEARER_TOKEN_ACTION} on * without conditions`,
   severity: 'error',
   fix: `Add a statement { Effect: 'Deny', Action: '${BEARER_TOKEN_ACTION}', Resource: '*' } to a policy attached to the role (DeveloperRole from @claude-code-bedrock/foundation does this)`,
-  controls: ['least-privilege'],
+  checks: ['least-privilege'],
   evaluate({ model, options }) {
     const tag = options.developerRoleTag ?? DEVELOPER_ROLE_TAG;
     return model.ofType('aws_iam_role').map((role) => {

@@ -64,7 +64,7 @@ export const iamNoAdminWildcard: PolicyRule = {
   description: 'No IAM policy statement allows action * (or *:*) on resource *',
   severity: 'error',
   fix: 'List the actions the principal needs and scope Resource to ARNs (use conditions such as aws:ResourceTag/User for per-developer access) instead of Allow *:* on *',
-  controls: ['least-privilege'],
+  checks: ['least-privilege'],
   evaluate({ model }) {
     const out: RuleResult[] = [];
     const types = ['data.aws_iam_policy_document', ...Object.keys(POLICY_ATTRIBUTES)];

@@ -7,7 +7,7 @@ export const logGroupRetention: PolicyRule = {
   description: 'CloudWatch log groups set retention_in_days > 0 (0 or unset keeps events forever)',
   severity: 'error',
   fix: 'Set retention_in_days on the aws_cloudwatch_log_group (e.g. 30, 90, 365; match your retention policy)',
-  controls: ['retention-windows'],
+  checks: ['retention-windows', 'invocation-purge'],
   evaluate({ model }) {
     return model.ofType('aws_cloudwatch_log_group').map((group) => {
       const days = num(group.config.retention_in_days);

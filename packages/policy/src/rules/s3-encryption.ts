@@ -16,7 +16,7 @@ export const s3Encryption: PolicyRule = {
   description: 'S3 buckets have default server-side encryption (AES256 or aws:kms)',
   severity: 'error',
   fix: "Add an aws_s3_bucket_server_side_encryption_configuration for the bucket with sse_algorithm 'AES256' (SSE-S3; keeps Athena reads working) or 'aws:kms'",
-  controls: ['encryption'],
+  checks: ['encryption'],
   evaluate({ model }) {
     return buckets(model).map((bucket) => {
       const configs = bucketConfigurations(

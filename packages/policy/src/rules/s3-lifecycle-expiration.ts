@@ -17,7 +17,7 @@ export const s3LifecycleExpiration: PolicyRule = {
     'S3 buckets have an enabled lifecycle rule expiring current objects after N > 0 days',
   severity: 'warning',
   fix: "Add an aws_s3_bucket_lifecycle_configuration for the bucket with a rule { status = 'Enabled', expiration { days = N } } (N not shorter than any Object Lock retention)",
-  controls: ['retention-windows'],
+  checks: ['retention-windows', 'invocation-purge'],
   evaluate({ model }) {
     return buckets(model).map((bucket) => {
       const configs = bucketConfigurations(model, bucket, 'aws_s3_bucket_lifecycle_configuration');

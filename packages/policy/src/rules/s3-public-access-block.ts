@@ -15,7 +15,7 @@ export const s3PublicAccessBlock: PolicyRule = {
   description: 'S3 buckets block public access: all four public-access-block flags are true',
   severity: 'error',
   fix: 'Add an aws_s3_bucket_public_access_block for the bucket with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all true',
-  controls: ['least-privilege'],
+  checks: ['least-privilege'],
   evaluate({ model }) {
     const accountBlock = model
       .ofType('aws_s3_account_public_access_block')

@@ -23,7 +23,7 @@ export const s3TlsOnly: PolicyRule = {
     'S3 bucket policies deny requests without TLS (Deny s3:* when aws:SecureTransport is false)',
   severity: 'error',
   fix: "Add an aws_s3_bucket_policy with a statement { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket ARN, bucket ARN + '/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }",
-  controls: ['encryption'],
+  checks: ['encryption'],
   evaluate({ model }) {
     return buckets(model).map((bucket) => {
       const policies = bucketConfigurations(model, bucket, 'aws_s3_bucket_policy');

@@ -8,7 +8,7 @@ export const s3Versioning: PolicyRule = {
   description: 'S3 buckets have versioning Enabled',
   severity: 'error',
   fix: "Add an aws_s3_bucket_versioning for the bucket with versioning_configuration { status = 'Enabled' }",
-  controls: ['immutable-retention'],
+  checks: ['immutable-retention'],
   evaluate({ model }) {
     return buckets(model).map((bucket) => {
       const configs = bucketConfigurations(model, bucket, 'aws_s3_bucket_versioning');

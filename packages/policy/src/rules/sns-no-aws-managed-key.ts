@@ -10,7 +10,7 @@ export const snsNoAwsManagedKey: PolicyRule = {
     'SNS topics are not encrypted with the AWS-managed alias/aws/sns key (AWS Budgets and CloudWatch cannot publish to them)',
   severity: 'error',
   fix: 'Leave kms_master_key_id unset or use a customer-managed KMS key whose policy allows budgets.amazonaws.com and cloudwatch.amazonaws.com kms:GenerateDataKey* and kms:Decrypt',
-  controls: ['budget-monitoring'],
+  checks: ['budget-monitoring'],
   evaluate({ model }) {
     return model.ofType('aws_sns_topic').map((topic) => {
       const key = topic.config.kms_master_key_id;

@@ -42,7 +42,7 @@ export const teamBudgets: PolicyRule = {
     'Every team (given, or found in inference-profile Team tags) has an aws_budgets_budget filtered on TagKeyValue user:Team$<team>',
   severity: 'error',
   fix: "Add an aws_budgets_budget per team with cost_filter { name = 'TagKeyValue', values = ['user:Team$<team>'] } and notifications (PlatformBudgets from @claude-code-bedrock/budgets does this from the teams list)",
-  controls: ['budget-monitoring'],
+  checks: ['budget-monitoring'],
   evaluate({ model, options }) {
     const teams = requiredTeams(model, options.teams);
     if (teams.length === 0) {
