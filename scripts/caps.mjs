@@ -34,10 +34,11 @@ export class CapsError extends Error {
 }
 
 /** `aws ... --output json` against real AWS (normal credential chain) or the running emulator. */
-function awsClient(endpoint) {
+/** `region`: the deployment's (output `region`), whatever the caller's profile defaults to. */
+function awsClient(endpoint, region) {
   return (args) => {
     try {
-      return emulatorAws(endpoint, args);
+      return emulatorAws(endpoint, args, { region });
     } catch (err) {
       throw new CapsError(err.message);
     }
@@ -143,7 +144,7 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
       );
     }
   }
-  const aws = awsClient(endpoint);
+  const aws = awsClient(endpoint, outputs.region?.value);
   const caps = outputs.spend_caps?.value;
   if (!caps) {
     throw new CapsError(

@@ -171,8 +171,10 @@ export function environmentOutputs(outdir, env = terraformEnv()) {
  * it talks to the emulator there, leaving the caller's own AWS settings (profile, keys, region)
  * out and signing with the emulator's root key `test`, or with `credentials` ({ AccessKeyId,
  * SecretAccessKey, SessionToken? }); without one, real AWS under the caller's credential chain.
+ * `region` (`--region`) sends the calls to the deployment's region, whatever the caller's profile
+ * defaults to.
  */
-export function awsCommand(args, { endpoint, credentials } = {}) {
+export function awsCommand(args, { endpoint, credentials, region } = {}) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !endpoint || !k.startsWith('AWS_')),
   );
@@ -185,10 +187,18 @@ export function awsCommand(args, { endpoint, credentials } = {}) {
     });
   }
   env.AWS_PAGER = '';
-  return run('aws', [...args, ...(endpoint ? ['--endpoint-url', endpoint] : [])], {
-    env,
-    capture: true,
-  });
+  return run(
+    'aws',
+    [
+      ...args,
+      ...(region ? ['--region', region] : []),
+      ...(endpoint ? ['--endpoint-url', endpoint] : []),
+    ],
+    {
+      env,
+      capture: true,
+    },
+  );
 }
 
 /**
@@ -197,8 +207,8 @@ export function awsCommand(args, { endpoint, credentials } = {}) {
  * message is the command and its last stderr line (`stderr` holds all of it), or returns
  * undefined with `allowFailure`.
  */
-export function emulatorAws(endpoint, args, { credentials, allowFailure = false } = {}) {
-  const res = awsCommand([...args, '--output', 'json'], { endpoint, credentials });
+export function emulatorAws(endpoint, args, { credentials, region, allowFailure = false } = {}) {
+  const res = awsCommand([...args, '--output', 'json'], { endpoint, credentials, region });
   if (res.status !== 0) {
     if (allowFailure) return undefined;
     const err = new Error(

@@ -55,10 +55,11 @@ Sources: logs (Athena over the invocation logs, any period), live (the spend-cap
 when caps are on; seconds old) and billed (Cost Explorer, with --billed). See docs/report.md.`;
 
 /** `aws ... --output json` against real AWS (normal credential chain) or the running emulator. */
-function awsClient(endpoint) {
+/** `region`: the deployment's (output `region`), whatever the caller's profile defaults to. */
+function awsClient(endpoint, region) {
   return (args) => {
     try {
-      return emulatorAws(endpoint, args);
+      return emulatorAws(endpoint, args, { region });
     } catch (err) {
       throw new ReportError(err.message);
     }
@@ -189,7 +190,7 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
     );
   }
   const { endpoint, outputs } = target?.outputs ? target : await deployment(values);
-  const aws = target?.aws ?? awsClient(endpoint);
+  const aws = target?.aws ?? awsClient(endpoint, outputs.region?.value);
   const now = target?.now ?? (await clockOf(endpoint));
   // Checked again on the deployment's clock (the emulator's may run ahead).
   const { period, problems } = parsePeriod(values, now);

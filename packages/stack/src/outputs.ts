@@ -26,6 +26,11 @@ export function addPlatformOutputs(stack: ClaudeCodeBedrockStack, config: Enviro
   );
   out('admin_role_arn', stack.adminRole.roleArn, 'ARN of the platform administrator role.');
   out(
+    'region',
+    config.region,
+    "AWS region of the environment: where the platform team's tools (npm run report, npm run caps) send their calls.",
+  );
+  out(
     'scp_policy_json',
     stack.scp.json,
     'Service control policy for the organization: denies Bedrock API keys and model use outside approved regions/models.',
