@@ -6,8 +6,9 @@ import { CheckFindings } from './controls';
 import {
   bedrockRuntimeEndpoints,
   endpointDenyTargets,
+  endpointPolicy,
   flowLogsOnVpc,
-  isEndpointOnlyDeny,
+  judgeEndpointDeny,
   trafficType,
   vpcOf,
 } from './rules';
@@ -41,7 +42,8 @@ export function privateNetworkPath(model: StackModel, options: PolicyOptions): C
   for (const endpoint of endpoints) {
     addresses.push(endpoint.address);
     const vpc = vpcOf(endpoint) ?? '(no vpc_id)';
-    const { statements } = policyStatements(endpoint.config.policy, model, endpoint.address);
+    const policy = endpointPolicy(model, endpoint);
+    const { statements } = policyStatements(policy.value, model, policy.source);
     const actions = [
       ...new Set(statements.filter((s) => s.effect === 'Allow').flatMap((s) => s.actions ?? [])),
     ];
@@ -65,7 +67,8 @@ export function privateNetworkPath(model: StackModel, options: PolicyOptions): C
     if (logs.length === 0) configKeys.push('network.flowLogs.enabled');
   }
   const targets = endpointDenyTargets(model, options.developerRoleTag ?? DEVELOPER_ROLE_TAG);
-  const fenced = targets.filter((t) => t.statements.some(isEndpointOnlyDeny));
+  // CCB-IAM-3's judgement, so the evidence never claims a deny the rule rejects.
+  const fenced = targets.filter((t) => judgeEndpointDeny(t, model, false).status === 'compliant');
   const open = targets.filter((t) => !fenced.includes(t));
   addresses.push(...fenced.map((t) => t.element.address));
   for (const t of fenced) {

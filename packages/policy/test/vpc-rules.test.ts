@@ -2,15 +2,18 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { VpcEndpointPolicy } from '@cdktf/provider-aws/lib/vpc-endpoint-policy';
 import { TerraformStack } from 'cdktf';
 import { iamDeveloperEndpointDeny, vpcEndpointPolicy, vpcFlowLogs } from '../src';
 import { addr, evaluateRule, newStack, resultFor } from './helpers';
 
 const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+const COUNT = 'bedrock:CountTokens';
 const ACCOUNT = '123456789012';
 
 function policyJson(...statements: object[]): string {
@@ -127,6 +130,32 @@ describe('CCB-VPC-1 endpoint policy not *', () => {
     expect(resultFor(evaluateRule(vpcEndpointPolicy, stack), addr(ep)).status).toBe(
       'non-compliant',
     );
+  });
+
+  test('compliant: the policy set by an aws_vpc_endpoint_policy', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1');
+    new VpcEndpointPolicy(stack, 'policy', { vpcEndpointId: ep.id, policy: SCOPED });
+    expect(resultFor(evaluateRule(vpcEndpointPolicy, stack), addr(ep)).status).toBe('compliant');
+  });
+
+  test('non-compliant: an aws_vpc_endpoint_policy allowing action *', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1');
+    const other = endpoint(stack, 'other', 'vpc-1');
+    new VpcEndpointPolicy(stack, 'policy', {
+      vpcEndpointId: ep.id,
+      policy: policyJson({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: '*',
+        Resource: '*',
+      }),
+    });
+    const results = evaluateRule(vpcEndpointPolicy, stack);
+    expect(resultFor(results, addr(ep)).reason).toContain('allows action *');
+    // The policy of one endpoint is not another's.
+    expect(resultFor(results, addr(other)).reason).toContain('has no policy');
   });
 
   test('not applicable: Gateway Load Balancer endpoints (no policy)', () => {
@@ -273,6 +302,43 @@ describe('CCB-IAM-3 endpoint-only deny', () => {
     expect(
       resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role)).status,
     ).toBe('non-compliant');
+  });
+
+  test('compliant: the deny split over two statements, token counting included', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', { policy: SCOPED });
+    const role = new IamRole(stack, 'role', { name: 'acme-developer', assumeRolePolicy: TRUST });
+    const outside = [{ test: 'StringNotEquals', variable: 'aws:SourceVpce', values: [ep.id] }];
+    const doc = new DataAwsIamPolicyDocument(stack, 'doc', {
+      statement: [
+        { effect: 'Allow', actions: [...INVOKE, COUNT], resources: ['*'] },
+        { effect: 'Deny', actions: INVOKE, resources: ['*'], condition: outside },
+        { effect: 'Deny', actions: [COUNT], resources: ['*'], condition: outside },
+      ],
+    });
+    new IamRolePolicy(stack, 'policy', { role: role.name, policy: doc.json });
+    expect(
+      resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role)).status,
+    ).toBe('compliant');
+  });
+
+  test('non-compliant: token counting allowed but left out of the deny', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', { policy: SCOPED });
+    const { role, doc } = developer(stack, [ep.id]);
+    doc.addOverride('statement.0.actions', [COUNT]); // appended: the role may count tokens
+    const result = resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role));
+    expect(result.status).toBe('non-compliant');
+    expect(result.reason).toContain(`does not deny ${COUNT} outside the endpoint`);
+  });
+
+  test('compliant: a role that cannot count tokens needs only the invoke actions denied', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', { policy: SCOPED });
+    const { role } = developer(stack, [ep.id]);
+    expect(
+      resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role)).status,
+    ).toBe('compliant');
   });
 
   test('non-compliant: a deny in a stack without any bedrock-runtime endpoint', () => {

@@ -289,7 +289,8 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     }
     this.shards = sharded ? this.addShards(scope, id, props) : [];
     // Policy checks run at synth: error findings fail synthesis (see @claude-code-bedrock/policy).
-    applyChecks(this, { teams: config.teams.map((t) => t.id) });
+    // The network section tells them what was asked (requireVpcEndpoint: CCB-IAM-3).
+    applyChecks(this, { teams: config.teams.map((t) => t.id), network: config.network });
   }
 
   /**

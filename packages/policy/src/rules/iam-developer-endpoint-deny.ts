@@ -15,16 +15,20 @@ import {
   notApplicable,
 } from '../rule';
 import { developerRoles } from './iam-developer-bearer-token-deny';
-import { RUNTIME_INVOKE_ACTIONS, bedrockRuntimeEndpoints } from './vpc';
+import { PROMPT_ACTIONS, RUNTIME_INVOKE_ACTIONS, bedrockRuntimeEndpoints } from './vpc';
 
 /** The Sid the kit gives the endpoint-only deny (matched by content, not by Sid). */
 export const ENDPOINT_DENY_SID = 'DenyInvokeOutsideVpcEndpoint';
 
-/** A Deny of the invoke actions on `*` unless `aws:SourceVpce` is one of the listed values. */
+/**
+ * A Deny on `*` of at least one prompt action (invocation, token counting) unless
+ * `aws:SourceVpce` is one of the listed values. Which actions it must cover is the judgement's
+ * business ({@link judgeEndpointDeny}).
+ */
 export function isEndpointOnlyDeny(s: NormalizedStatement): boolean {
   return (
     s.effect === 'Deny' &&
-    RUNTIME_INVOKE_ACTIONS.every((a) => statementCovers(s, a)) &&
+    PROMPT_ACTIONS.some((a) => statementCovers(s, a)) &&
     (s.resources ?? []).includes('*') &&
     sourceVpceValues(s).length > 0
   );
@@ -75,15 +79,31 @@ export function endpointDenyTargets(
   return [...roles, ...sets];
 }
 
-/** Judges one target's endpoint-only deny against the stack's bedrock-runtime endpoints. */
+/**
+ * The prompt actions a target must deny outside the endpoints: the invoke actions always, and
+ * token counting when its policy allows it (the request carries the prompt).
+ */
+export function actionsToFence(target: EndpointDenyTarget): string[] {
+  return PROMPT_ACTIONS.filter(
+    (a) =>
+      (RUNTIME_INVOKE_ACTIONS as readonly string[]).includes(a) ||
+      target.statements.some((s) => s.effect === 'Allow' && statementCovers(s, a)),
+  );
+}
+
+/**
+ * Judges one target's endpoint-only deny against the stack's bedrock-runtime endpoints: together,
+ * its endpoint-only deny statements cover {@link actionsToFence}, and each names every endpoint.
+ */
 export function judgeEndpointDeny(
   target: EndpointDenyTarget,
   model: StackModel,
   required: boolean,
 ): RuleResult {
   const { element } = target;
-  const deny = target.statements.find(isEndpointOnlyDeny);
-  if (!deny) {
+  const fence = actionsToFence(target);
+  const denies = target.statements.filter(isEndpointOnlyDeny);
+  if (denies.length === 0) {
     if (!required) {
       return notApplicable(
         element,
@@ -92,11 +112,20 @@ export function judgeEndpointDeny(
     }
     return nonCompliant(
       element,
-      `no Deny of ${RUNTIME_INVOKE_ACTIONS.join(', ')} on * with StringNotEquals aws:SourceVpce, though network.requireVpcEndpoint is true: calls through Bedrock's public endpoint are allowed` +
+      `no Deny of ${fence.join(', ')} on * with StringNotEquals aws:SourceVpce, though network.requireVpcEndpoint is true: calls through Bedrock's public endpoint are allowed` +
         (target.unresolved.length > 0 ? ' (some policies cannot be read at synth)' : ''),
     );
   }
-  const where = `${deny.source}${deny.sid ? ` ('${deny.sid}')` : ''}`;
+  const where = [...new Set(denies.map((d) => `${d.source}${d.sid ? ` ('${d.sid}')` : ''}`))].join(
+    ', ',
+  );
+  const uncovered = fence.filter((a) => !denies.some((d) => statementCovers(d, a)));
+  if (uncovered.length > 0) {
+    return nonCompliant(
+      element,
+      `${where} does not deny ${uncovered.join(', ')} outside the endpoint, though the policy allows it: prompts can still be sent over Bedrock's public endpoint`,
+    );
+  }
   const endpoints = bedrockRuntimeEndpoints(model);
   if (endpoints.length === 0) {
     return nonCompliant(
@@ -104,9 +133,10 @@ export function judgeEndpointDeny(
       `${where} names aws:SourceVpce values but the stack has no bedrock-runtime interface endpoint for them to be`,
     );
   }
-  const values = sourceVpceValues(deny);
-  const missing = endpoints.filter(
-    (e) => !values.some((v) => model.designates(v, e, { attributes: ['id'] })),
+  const missing = endpoints.filter((e) =>
+    denies.some(
+      (d) => !sourceVpceValues(d).some((v) => model.designates(v, e, { attributes: ['id'] })),
+    ),
   );
   if (missing.length > 0) {
     return nonCompliant(
@@ -116,7 +146,7 @@ export function judgeEndpointDeny(
   }
   return compliant(
     element,
-    `${where} denies invoke unless aws:SourceVpce is ${endpoints.map((e) => e.address).join(', ')}`,
+    `${where} denies invoke unless aws:SourceVpce is ${endpoints.map((e) => e.address).join(', ')} (${fence.join(', ')})`,
   );
 }
 
@@ -124,9 +154,9 @@ export function judgeEndpointDeny(
 export const iamDeveloperEndpointDeny: PolicyRule = {
   id: 'CCB-IAM-3',
   description:
-    "With option network.requireVpcEndpoint, developer roles and permission sets that allow invoke deny it unless aws:SourceVpce (StringNotEquals) is one of the stack's bedrock-runtime endpoints; a deny present without the option is checked the same way",
+    "With option network.requireVpcEndpoint, developer roles and permission sets that allow invoke deny invoke (and bedrock:CountTokens where they allow it) unless aws:SourceVpce (StringNotEquals) is one of the stack's bedrock-runtime endpoints; a deny present without the option is checked the same way",
   severity: 'error',
-  fix: `Add a statement { Sid: '${ENDPOINT_DENY_SID}', Effect: 'Deny', Action: [${RUNTIME_INVOKE_ACTIONS.join(', ')}], Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': [<bedrock-runtime endpoint ids>] } } } (DeveloperRole from @claude-code-bedrock/foundation does this with network.requireVpcEndpoint)`,
+  fix: `Add a statement { Sid: '${ENDPOINT_DENY_SID}', Effect: 'Deny', Action: [${PROMPT_ACTIONS.join(', ')}], Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': [<bedrock-runtime endpoint ids>] } } } (DeveloperRole from @claude-code-bedrock/foundation does this with network.requireVpcEndpoint)`,
   checks: ['private-network-path'],
   evaluate({ model, options }) {
     const required = options.network?.requireVpcEndpoint === true;

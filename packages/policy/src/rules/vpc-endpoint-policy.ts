@@ -1,6 +1,6 @@
 import { NormalizedStatement, actionCovers, policyStatements } from '../iam';
 import { PolicyRule, compliant, nonCompliant, notApplicable } from '../rule';
-import { endpointType } from './vpc';
+import { endpointPolicy, endpointType } from './vpc';
 
 /** Condition keys that pin a `*` principal to an account, organization or principal. */
 const PRINCIPAL_KEYS = ['aws:principalaccount', 'aws:principalorgid', 'aws:principalarn'];
@@ -51,7 +51,7 @@ export function endpointStatementProblems(s: NormalizedStatement): string[] {
 export const vpcEndpointPolicy: PolicyRule = {
   id: 'CCB-VPC-1',
   description:
-    'VPC endpoints (Interface, Gateway) have a policy that allows neither principal * (unless a condition pins aws:PrincipalAccount/OrgID/Arn) nor action * (no policy = AWS full-access default)',
+    'VPC endpoints (Interface, Gateway) have a policy (their own or an aws_vpc_endpoint_policy) that allows neither principal * (unless a condition pins aws:PrincipalAccount/OrgID/Arn) nor action * (no policy = AWS full-access default)',
   severity: 'error',
   fix: "Set the aws_vpc_endpoint's policy: Allow only the actions the service needs (bedrock-runtime: the invoke actions on your inference profiles and models) to principals of this account (BedrockVpcEndpoints from @claude-code-bedrock/foundation does this)",
   checks: ['private-network-path'],
@@ -61,14 +61,14 @@ export const vpcEndpointPolicy: PolicyRule = {
       if (type !== 'Interface' && type !== 'Gateway') {
         return notApplicable(endpoint, `${type} endpoints have no endpoint policy`);
       }
-      const policy = endpoint.config.policy;
-      if (policy === undefined || policy === null || policy === '') {
+      const policy = endpointPolicy(model, endpoint);
+      if (policy.value === undefined) {
         return nonCompliant(
           endpoint,
           'has no policy, so AWS applies its default: any principal, any action, any resource',
         );
       }
-      const { statements, unresolved } = policyStatements(policy, model, endpoint.address);
+      const { statements, unresolved } = policyStatements(policy.value, model, policy.source);
       if (statements.length === 0) {
         return nonCompliant(
           endpoint,

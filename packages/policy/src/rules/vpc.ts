@@ -6,6 +6,15 @@ export const RUNTIME_INVOKE_ACTIONS = [
   'bedrock:InvokeModelWithResponseStream',
 ] as const;
 
+/**
+ * Token counting: no inference, but the request carries the prompt, so it leaves the network the
+ * same way an invocation does.
+ */
+export const COUNT_TOKENS_ACTION = 'bedrock:CountTokens';
+
+/** Every bedrock-runtime action that sends prompt content: invocation and token counting. */
+export const PROMPT_ACTIONS = [...RUNTIME_INVOKE_ACTIONS, COUNT_TOKENS_ACTION] as const;
+
 /** The endpoint type of an `aws_vpc_endpoint` (Terraform's default is `Gateway`). */
 export function endpointType(endpoint: TfElement): string {
   const type = endpoint.config.vpc_endpoint_type;
@@ -23,6 +32,28 @@ export function bedrockRuntimeEndpoints(model: StackModel): TfElement[] {
   return model
     .ofType('aws_vpc_endpoint')
     .filter((e) => endpointType(e) === 'Interface' && endpointService(e) === 'bedrock-runtime');
+}
+
+/**
+ * An endpoint's policy: its `policy` attribute, else the `policy` of an `aws_vpc_endpoint_policy`
+ * whose `vpc_endpoint_id` designates it. `source` is the address the policy is written on;
+ * `value` is undefined when the endpoint has no policy (AWS's full-access default).
+ */
+export function endpointPolicy(
+  model: StackModel,
+  endpoint: TfElement,
+): { readonly value: unknown; readonly source: string } {
+  const own = endpoint.config.policy;
+  if (own !== undefined && own !== null && own !== '') {
+    return { value: own, source: endpoint.address };
+  }
+  const [attached] = model.pointingAt('aws_vpc_endpoint_policy', 'vpc_endpoint_id', endpoint, {
+    attributes: ['id'],
+  });
+  const value = attached?.config.policy;
+  return attached && value !== undefined && value !== null && value !== ''
+    ? { value, source: attached.address }
+    : { value: undefined, source: endpoint.address };
 }
 
 /** The VPC an endpoint lives in, as written (`vpc-...` or a reference); undefined when unset. */
