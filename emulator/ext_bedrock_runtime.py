@@ -7,7 +7,8 @@ groups, policies and session tags, SCPs, application inference profiles and
 their tags, the model invocation logging configuration, log groups and
 buckets. ``start_listener(host, port, source_vpce=None)`` starts one HTTP
 listener (several may run, e.g. one standing in for a VPC endpoint; its
-``source_vpce`` label becomes ``aws:SourceVpce`` in the request context).
+``source_vpce`` label becomes ``aws:SourceVpce`` in the request context, or its
+``network`` resolver names the endpoint and its policy per call: ext_ec2.py).
 
 Operations (paths of botocore's ``bedrock-runtime`` and ``bedrock`` models):
 ``InvokeModel``, ``InvokeModelWithResponseStream``, ``Converse``,
@@ -48,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import unquote
 
 from moto.bedrock.models import BedrockBackend, bedrock_backends
@@ -204,6 +205,26 @@ extend_init(BedrockBackend, _init_cache)
 # --------------------------------------------------------------------------- requests
 
 
+@dataclass(frozen=True)
+class EndpointRoute:
+    """How a call reached Bedrock through a VPC endpoint: its id (``aws:SourceVpce``) and the
+    endpoint policy evaluated with the caller's policies (None: a label only, no policy)."""
+
+    vpce_id: str
+    policy: dict[str, Any] | None = None
+
+
+#: Operations answered by Amazon Bedrock's host (bedrock.<region>.amazonaws.com) on AWS; the
+#: others are Bedrock Runtime's. Through a VPC endpoint each reaches its own service's endpoint.
+CONTROL_PLANE_OPERATIONS = frozenset(
+    {"ListInferenceProfiles", "GetInferenceProfile", "ListFoundationModels", "GetFoundationModel"}
+)
+
+#: Resolves the VPC endpoint a call for an AWS service ("bedrock-runtime" | "bedrock") goes through
+#: on a listener; None: the service's public endpoint.
+Network = Callable[[str], "EndpointRoute | None"]
+
+
 @dataclass
 class Request:
     method: str
@@ -215,6 +236,21 @@ class Request:
     default_region: str = DEFAULT_REGION
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: float = field(default_factory=time.monotonic)
+    network: Network | None = None
+
+    def service(self) -> str:
+        """The AWS service whose host the call is for on AWS (``bedrock-runtime`` or ``bedrock``)."""
+        try:
+            operation, _ = route(self.method, self.raw_path)
+        except ApiError:
+            return "bedrock-runtime"
+        return "bedrock" if operation in CONTROL_PLANE_OPERATIONS else "bedrock-runtime"
+
+    def endpoint_route(self) -> EndpointRoute | None:
+        """The VPC endpoint the call went through; None for the public endpoint."""
+        if self.network is not None:
+            return self.network(self.service())
+        return EndpointRoute(self.source_vpce) if self.source_vpce else None
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -502,8 +538,9 @@ def authorize(caller: Caller, req: Request, action: str, hops: list[tuple[str, d
     principal = caller.principal
     base_context = principals.principal_context(principal, now())
     base_context["aws:RequestedRegion"] = caller.region
-    if req.source_vpce:
-        base_context["aws:SourceVpce"] = req.source_vpce
+    via = req.endpoint_route()
+    if via:
+        base_context["aws:SourceVpce"] = via.vpce_id
     checks: list[tuple[str, str, dict[str, Any]]] = []
     if caller.bearer:
         checks.append(("bedrock:CallWithBearerToken", "*", {"bedrock:BearerTokenType": caller.bearer}))
@@ -514,6 +551,8 @@ def authorize(caller: Caller, req: Request, action: str, hops: list[tuple[str, d
         "permissionBoundaries": principals.permission_boundaries(principal),
         "serviceControlPolicies": principals.service_control_policies(principal.account_id, principal.partition),
     }
+    if via and via.policy is not None:  # AWS evaluates the endpoint's policy with the caller's
+        common["vpcEndpointPolicies"] = [{"name": via.vpce_id, "document": via.policy}]
     requests = [
         {**common, "action": act, "resourceArn": arn, "context": {**base_context, **extra}}
         for act, arn, extra in checks
@@ -970,7 +1009,15 @@ def error_response(req: Request, err: ApiError) -> Response:
 _TRACE = os.environ.get("CCB_EMULATOR_RUNTIME_LOG", "") not in ("", "0")
 
 
-def _handler(source_vpce: str | None, default_region: str) -> type[BaseHTTPRequestHandler]:
+#: Called for each answered request before the answer is sent (a streamed one: before its last
+#: chunk), so a caller holding the answer sees what it caused: (request, status, bytes received,
+#: bytes sent, peer address).
+OnServed = Callable[[Request, int, int, int, tuple[str, int]], None]
+
+
+def _handler(
+    source_vpce: str | None, default_region: str, network: Network | None, on_served: OnServed | None
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -1004,17 +1051,31 @@ def _handler(source_vpce: str | None, default_region: str) -> type[BaseHTTPReque
                 self._read_body(),
                 source_vpce,
                 default_region,
+                network=network,
             )
             response = handle(req)
+
+            def observe(written: int) -> None:
+                if on_served is None:
+                    return
+                try:
+                    on_served(req, response.status, len(req.body), written, self.client_address[:2])
+                except Exception:  # an observer must never break serving
+                    import traceback
+
+                    traceback.print_exc()
+
+            if response.chunks is None:  # before the headers: a client may return on them
+                observe(len(response.body))
             self.send_response(response.status)
             for name, value in response.headers:
                 self.send_header(name, value)
             if response.chunks is None:
                 self.send_header("Content-Length", str(len(response.body)))
                 self.end_headers()
+                written = len(response.body)
                 if self.command != "HEAD":
                     self.wfile.write(response.body)
-                written = len(response.body)
             else:
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
@@ -1023,6 +1084,7 @@ def _handler(source_vpce: str | None, default_region: str) -> type[BaseHTTPReque
                     self.wfile.write(f"{len(chunk):X}\r\n".encode() + chunk + b"\r\n")
                     self.wfile.flush()
                     written += len(chunk)
+                observe(written)
                 self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
             if _TRACE:
@@ -1048,10 +1110,16 @@ class Listener:
     """One HTTP listener of the data plane, serving in a background thread."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, source_vpce: str | None = None, region: str = DEFAULT_REGION
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        source_vpce: str | None = None,
+        region: str = DEFAULT_REGION,
+        network: Network | None = None,
+        on_served: OnServed | None = None,
     ):
         self.source_vpce = source_vpce
-        self.server = _Server((host, port), _handler(source_vpce, region))
+        self.server = _Server((host, port), _handler(source_vpce, region, network, on_served))
         self.host = host
         self.port = self.server.server_port  # the one the OS chose for port 0
         self.thread = threading.Thread(
@@ -1070,11 +1138,18 @@ class Listener:
 
 
 def start_listener(
-    host: str = "127.0.0.1", port: int = 0, source_vpce: str | None = None, region: str = DEFAULT_REGION
+    host: str = "127.0.0.1",
+    port: int = 0,
+    source_vpce: str | None = None,
+    region: str = DEFAULT_REGION,
+    network: Network | None = None,
+    on_served: OnServed | None = None,
 ) -> Listener:
     """Starts a listener (port 0: a free port).
 
     ``source_vpce`` labels its requests as coming through that VPC endpoint (``aws:SourceVpce``);
-    ``region`` is the region of bearer-token calls whose key does not name one.
+    ``network`` instead resolves, per call, the endpoint (and its policy) the call goes through;
+    ``on_served`` observes every answered request; ``region`` is the region of bearer-token calls
+    whose key does not name one.
     """
-    return Listener(host, port, source_vpce, region)
+    return Listener(host, port, source_vpce, region, network, on_served)

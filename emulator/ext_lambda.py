@@ -456,8 +456,9 @@ _OPERATORS = {
 }
 
 
-def _condition_holds(conditions: dict[str, Any], context: dict[str, str]) -> bool:
-    """The conditions AddPermission writes (SourceArn, SourceAccount; String*/Arn* operators)."""
+def source_conditions_hold(conditions: dict[str, Any], context: dict[str, str]) -> bool:
+    """The conditions that scope a service principal (AddPermission's, a service role's trust):
+    ``aws:SourceArn``, ``aws:SourceAccount`` with String*/Arn* operators; ``context`` keys lowercase."""
     for operator, entries in conditions.items():
         op = operator.lower()
         negated = op.replace("not", "", 1) if op in _NEGATED else None
@@ -506,7 +507,7 @@ def service_may_invoke(fn: LambdaFunction, service: str, source_arn: str, source
             continue
         if not _action_allows(statement.get("Action")):
             continue
-        if not _condition_holds(statement.get("Condition") or {}, context):
+        if not source_conditions_hold(statement.get("Condition") or {}, context):
             continue
         if statement.get("Effect", "Allow") == "Deny":
             return False

@@ -38,7 +38,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 from moto.iam.models import iam_backends
@@ -234,6 +234,20 @@ def assume_role(self: TokenResponse) -> Any:
 
 def _federated_allowed(role: Any, provider_arn: str, actions: list[str], context: dict[str, Any]) -> bool:
     """Whether the trust policy lets the provider (Principal.Federated) do every action."""
+    return trust_allows(role, "Federated", provider_arn, actions, context)
+
+
+def trust_allows(
+    role: Any,
+    element: str,
+    name: str,
+    actions: list[str],
+    context: dict[str, Any],
+    holds: Callable[[dict[str, Any], dict[str, Any]], bool] = conditions_match,
+) -> bool:
+    """Whether the role's trust policy lets ``Principal.<element>`` ``name`` (an identity provider for
+    ``Federated``, ``vpc-flow-logs.amazonaws.com`` for ``Service``) do every action; ``holds``
+    evaluates a statement's conditions on ``context``."""
     try:
         document = json.loads(role.assume_role_policy_document)
     except ValueError:
@@ -243,16 +257,16 @@ def _federated_allowed(role: Any, provider_arn: str, actions: list[str], context
         statements = [statements]
 
     def applies(statement: dict[str, Any], action: str) -> bool:
-        federated = (statement.get("Principal") or {}) if isinstance(statement.get("Principal"), dict) else {}
-        principals_ = federated.get("Federated", [])
+        named = (statement.get("Principal") or {}) if isinstance(statement.get("Principal"), dict) else {}
+        principals_ = named.get(element, [])
         principals_ = principals_ if isinstance(principals_, list) else [principals_]
-        if statement.get("Principal") != "*" and provider_arn not in principals_:
+        if statement.get("Principal") != "*" and name not in principals_:
             return False
         listed = statement.get("Action", [])
         listed = listed if isinstance(listed, list) else [listed]
         if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in listed):
             return False
-        return conditions_match(statement.get("Condition") or {}, context)
+        return holds(statement.get("Condition") or {}, context)
 
     for action in actions:
         relevant = [s for s in statements if applies(s, action)]

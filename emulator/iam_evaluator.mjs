@@ -126,6 +126,51 @@ function withPrincipalKeys(context, principal) {
   return out;
 }
 
+/** Whether one `Principal: {AWS: ...}` entry names the caller (an account, its root, the ARN, a session's role). */
+function namesCaller(entry, principal) {
+  if (entry === '*' || entry === principal.account || entry === principal.arn) return true;
+  const named = typeof entry === 'string' ? arnParts(entry) : undefined;
+  if (!named || named.partition !== principal.partition || named.account !== principal.account) {
+    return false;
+  }
+  if (named.service === 'iam' && named.resource === 'root') return true;
+  const session = /^assumed-role\/([^/]+)\//.exec(principal.resource);
+  const role = /^role\/(?:.*\/)?([^/]+)$/.exec(named.resource);
+  return (
+    principal.service === 'sts' && named.service === 'iam' && !!session && role?.[1] === session[1]
+  );
+}
+
+/** Whether a statement's Principal (or NotPrincipal) element applies to the caller. */
+function statementAppliesTo(statement, principal) {
+  const matches = (value) =>
+    value === '*' ||
+    (isObject(value) && [value.AWS ?? []].flat().some((e) => namesCaller(e, principal)));
+  if ('Principal' in statement) return matches(statement.Principal);
+  if ('NotPrincipal' in statement) return !matches(statement.NotPrincipal);
+  return true; // no principal element: iam-simulate reports the policy as invalid
+}
+
+/**
+ * VPC endpoint policies for iam-simulate, which analyzes them like identity policies (it ignores
+ * their Principal and accepts only `"*"` there). AWS matches the Principal against the caller, so
+ * the statements whose Principal does not name the caller are dropped here and the others get
+ * `Principal: "*"`. A policy left without statements allows nothing (an implicit deny).
+ */
+function endpointPolicies(value, principal) {
+  return policyList(value, 'vpcEndpointPolicies').map(({ name, policy }) => {
+    const statements = [policy.Statement ?? []].flat();
+    const applicable = statements
+      .filter((st) => !isObject(st) || statementAppliesTo(st, principal))
+      .map((st) => {
+        if (!isObject(st) || !('Principal' in st || 'NotPrincipal' in st)) return st;
+        const rest = Object.entries(st).filter(([k]) => k !== 'Principal' && k !== 'NotPrincipal');
+        return { ...Object.fromEntries(rest), Principal: '*' };
+      });
+    return { name, policy: { ...policy, Statement: applicable } };
+  });
+}
+
 function parseRequest(req) {
   if (!isObject(req)) fail('request must be an object');
   const { principalArn, action, resourceArn } = req;
@@ -162,6 +207,7 @@ function parseRequest(req) {
     permissionBoundaries: policyList(req.permissionBoundaries, 'permissionBoundaries'),
     serviceControlPolicies: scpLevels(req.serviceControlPolicies),
     resourcePolicy: req.resourcePolicy ?? undefined,
+    vpcEndpointPolicies: endpointPolicies(req.vpcEndpointPolicies, principal),
     context: withPrincipalKeys(contextValues(req.context), principal),
   };
 }
@@ -273,7 +319,7 @@ async function authorizeWithAllKeys(simulation, wildcardOnly) {
       ? m.loadPolicy(simulation.resourcePolicy, { name: 'ResourcePolicy' })
       : undefined,
     permissionBoundaries: simulation.permissionBoundaryPolicies?.map(load),
-    vpcEndpointPolicies: undefined,
+    vpcEndpointPolicies: simulation.vpcEndpointPolicies?.map(load),
     simulationParameters: {
       simulationMode: 'Strict',
       discoveryContextKeyConstraints: new m.DiscoveryContextKeyConstraints([]),
@@ -357,6 +403,7 @@ async function evaluateOne(raw) {
     ...(req.permissionBoundaries.length
       ? { permissionBoundaryPolicies: req.permissionBoundaries }
       : {}),
+    ...(req.vpcEndpointPolicies.length ? { vpcEndpointPolicies: req.vpcEndpointPolicies } : {}),
   };
   const response = await runSimulation(simulation, STRICT);
   if (response.resultType === 'error') {

@@ -438,6 +438,98 @@ describe('policy features', () => {
     assert.equal((await one(base(custom, { 'acme:Flag': 'off' }))).decision, 'ImplicitlyDenied');
   });
 
+  test('VPC endpoint policy: evaluated with the others; its Principal is matched against the caller', async () => {
+    const endpoint = (...Statement) => ({
+      vpcEndpointPolicies: [{ name: 'vpce-0abc', document: doc(...Statement) }],
+    });
+    const invokeOnly = {
+      Sid: 'InvokeOnly',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'bedrock:InvokeModel',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+    };
+    // Allowed by both: the grant reported is the identity policy's.
+    assert.deepEqual(
+      await one(base(doc(allowAll), {}, endpoint(invokeOnly))),
+      allow(['AllowInvoke']),
+    );
+    // An action the endpoint policy does not allow, a principal of another account.
+    const stream = base(
+      doc(allowAll, { ...allowAll, Sid: 'S', Action: 'bedrock:InvokeModelWithResponseStream' }),
+      {},
+      {
+        ...endpoint(invokeOnly),
+        action: 'bedrock:InvokeModelWithResponseStream',
+      },
+    );
+    assert.deepEqual(await one(stream), implicit('vpce'));
+    const outsider = base(
+      doc(allowAll),
+      {},
+      {
+        ...endpoint(invokeOnly),
+        principalArn: 'arn:aws:sts::210987654321:assumed-role/dev/x',
+      },
+    );
+    assert.deepEqual(await one(outsider), implicit('vpce'));
+    // An explicit deny in the endpoint policy.
+    const denied = base(
+      doc(allowAll),
+      {},
+      endpoint(invokeOnly, { ...invokeOnly, Sid: 'NoInvoke', Effect: 'Deny' }),
+    );
+    assert.deepEqual(await one(denied), explicit('vpce', ['NoInvoke']));
+    const without = (st, key) => Object.fromEntries(Object.entries(st).filter(([k]) => k !== key));
+    const unconditional = without(invokeOnly, 'Condition');
+    // Principal forms: account id, account root, the session's role (path or not), the session ARN.
+    for (const AWS of [
+      ACCOUNT,
+      `arn:aws:iam::${ACCOUNT}:root`,
+      `arn:aws:iam::${ACCOUNT}:role/acme-claude-developer`,
+      `arn:aws:iam::${ACCOUNT}:role/team/acme-claude-developer`,
+      [`arn:aws:iam::210987654321:root`, ROLE_SESSION],
+    ]) {
+      const named = { ...unconditional, Principal: { AWS } };
+      assert.equal(
+        (await one(base(doc(allowAll), {}, endpoint(named)))).decision,
+        'Allowed',
+        String(AWS),
+      );
+    }
+    for (const AWS of [
+      '210987654321',
+      `arn:aws:iam::210987654321:role/acme-claude-developer`,
+      `arn:aws:iam::${ACCOUNT}:role/someone-else`,
+      `arn:aws:iam::${ACCOUNT}:user/acme-claude-developer`,
+    ]) {
+      const named = { ...unconditional, Principal: { AWS } };
+      assert.deepEqual(await one(base(doc(allowAll), {}, endpoint(named))), implicit('vpce'), AWS);
+    }
+    const service = { ...invokeOnly, Principal: { Service: 'bedrock.amazonaws.com' } };
+    assert.deepEqual(await one(base(doc(allowAll), {}, endpoint(service))), implicit('vpce'));
+    // NotPrincipal: applies to everyone but the named principals.
+    const anyone = without(unconditional, 'Principal');
+    const notMe = { ...anyone, Sid: 'NotMe', Effect: 'Deny', NotPrincipal: { AWS: ACCOUNT } };
+    assert.equal(
+      (await one(base(doc(allowAll), {}, endpoint(invokeOnly, notMe)))).decision,
+      'Allowed',
+    );
+    const outsiderDenied = base(
+      doc(allowAll),
+      {},
+      {
+        ...endpoint(unconditional, notMe),
+        principalArn: 'arn:aws:sts::210987654321:assumed-role/dev/x',
+      },
+    );
+    assert.deepEqual(await one(outsiderDenied), explicit('vpce', ['NotMe']));
+    // An identity-side deny still comes first; without an endpoint policy nothing changes.
+    assert.deepEqual(await one(base(doc(), {}, endpoint(invokeOnly))), implicit('identity'));
+    assert.deepEqual(await one(base(doc(allowAll), {})), allow(['AllowInvoke']));
+  });
+
   test('statements without a Sid are named policy#index', async () => {
     const policy = doc({ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' });
     assert.deepEqual(await one(base(policy, {})), allow(['p#1']));

@@ -282,6 +282,7 @@ def denial_reason(result: dict[str, Any]) -> str:
         "boundary": "permissions boundary",
         "resource": "resource-based policy",
         "rcp": "resource control policy",
+        "vpce": "VPC endpoint policy",
     }.get(result.get("deniedBy") or "identity", "identity-based policy")
     if result.get("decision") == "ExplicitlyDenied":
         return f"with an explicit deny in {'an' if kind[0] in 'aeiou' else 'a'} {kind}"

@@ -5,7 +5,8 @@ Usage:
     python3 emulator/server.py [--port N] [--runtime-port N] [--port-file PATH] [--host 127.0.0.1]
 
 Two listeners: moto and the extensions on ``--port``; the Amazon Bedrock
-Runtime data plane (``ext_bedrock_runtime.py``) on ``--runtime-port``. Port 0
+Runtime data plane (``ext_bedrock_runtime.py``) on ``--runtime-port``; plus one data-plane
+listener per Bedrock Runtime VPC interface endpoint created through the API (``ext_ec2.py``). Port 0
 (the default for both) lets the OS pick a free port. When both answer
 requests, the chosen ports are written to ``--port-file`` (atomically, two
 lines: ``<port>`` then ``<runtime port>``) and
@@ -53,6 +54,7 @@ EXTENSIONS = [
     "ext_events",
     "ext_dynamodb",
     "ext_cloudwatch",
+    "ext_ec2",
 ]
 
 
@@ -141,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import control
     import ext_bedrock_runtime
+    import ext_ec2
     import ext_events
     from moto.server import ThreadedMotoServer
 
@@ -159,8 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     host, port = server.get_host_and_port()
     control.set_endpoint(f"http://{host}:{port}")
     scheduler = ext_events.start_scheduler()
-    # More data-plane listeners (e.g. one standing in for a VPC endpoint, with a source_vpce label)
-    # can be appended here; each is stopped on exit.
+    # Bedrock Runtime interface endpoints get their own listeners on this host (ext_ec2.py),
+    # started and stopped with the endpoints, listed by GET /_emulator/vpc-endpoints.
+    ext_ec2.enable_listeners(args.host)
     listeners = [ext_bedrock_runtime.start_listener(args.host, args.runtime_port)]
     runtime = listeners[0]
     try:
@@ -181,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         scheduler.set()
         for listener in listeners:
             listener.stop()
+        ext_ec2.stop_listeners()
         server.stop()
         if args.port_file:
             try:

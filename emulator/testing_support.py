@@ -337,21 +337,32 @@ const trust = f.trustStatements({
   saml: { providerArn: `arn:aws:iam::${account}:saml-provider/corp` },
   oidc: { providerArn: `arn:aws:iam::${account}:oidc-provider/idp.example.com`, audience: 'sts.amazonaws.com' },
 }, true);
+const endpoints = { partition: 'aws', region: 'us-east-1', accountId: account, project: 'acme', tiers };
+const developerVpce = f.developerPolicyStatements({ partition: 'aws', region: 'us-east-1', accountId: account,
+  project: 'acme', tiers, identity: 'principalTag', allowedRegions: us, sourceVpceIds: [process.argv[1]] });
 console.log(JSON.stringify({ developer: f.toPolicyDocument(developer), trust: f.toPolicyDocument(trust),
-  developerUsername: f.toPolicyDocument(developerUsername) }));
+  developerUsername: f.toPolicyDocument(developerUsername), developerVpce: f.toPolicyDocument(developerVpce),
+  runtimeEndpoint: f.toPolicyDocument(f.endpointPolicyStatements('bedrock-runtime', endpoints)),
+  controlPlaneEndpoint: f.toPolicyDocument(f.endpointPolicyStatements('bedrock', endpoints)) }));
 """
+
+#: The VPC endpoint id in the rendered ``developerVpce`` policy (``requireVpcEndpoint``); tests
+#: replace it with the id of the endpoint they create, as ``build`` swaps the account.
+VPCE_PLACEHOLDER = "vpce-0placeholder0000000"
 
 
 def policies() -> dict[str, str]:
-    """The developer (principal-tag and username) and trust policy documents of
-    packages/foundation for account 123456789012, as JSON (rendered once)."""
+    """The developer (principal-tag and username; with ``requireVpcEndpoint`` for the endpoint
+    ``VPCE_PLACEHOLDER``), trust and VPC endpoint (``runtimeEndpoint``, ``controlPlaneEndpoint``)
+    policy documents of packages/foundation for account 123456789012, as JSON (rendered once)."""
     if not _policies:
         # No fallback copy: a hand-written policy would drift from the one the stack deploys.
-        out = subprocess.run(["node", "-e", _RENDER], cwd=HERE, capture_output=True, text=True, timeout=60)
+        command = ["node", "-e", _RENDER, VPCE_PLACEHOLDER]
+        out = subprocess.run(command, cwd=HERE, capture_output=True, text=True, timeout=60)
         if out.returncode != 0:
             raise RuntimeError(f"cannot render the foundation policies (run `npm run build` first):\n{out.stderr}")
         docs = json.loads(out.stdout)
-        _policies.update({name: json.dumps(docs[name]) for name in ("developer", "developerUsername", "trust")})
+        _policies.update({name: json.dumps(doc) for name, doc in docs.items()})
     return _policies
 
 

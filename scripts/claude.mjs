@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the real Claude Code CLI as one developer against the local deployment of an environment.
 //
-//   npm run claude -- --env <env> --developer <id> [-- <claude args>]
+//   npm run claude -- --env <env> --developer <id> [--via endpoint|public] [-- <claude args>]
 //
 // It uses the deployment left by `npm start -- --keep` (or makes one), provisions the developer's
 // own identity in the emulator the way the platform's identity source would (an IAM user tagged
@@ -10,7 +10,10 @@
 // and runs the pinned Claude Code (tools/claude-code, installed on first use) with the remaining
 // arguments, verbatim. Only endpoints differ from a real laptop: Bedrock
 // (ANTHROPIC_BEDROCK_BASE_URL) and STS (AWS_ENDPOINT_URL_STS, for the credential command) point at
-// the emulator. Exits with Claude Code's exit code; 2 on bad usage or an unknown developer.
+// the emulator. `--via endpoint` (the default when the deployment has a Bedrock Runtime VPC
+// endpoint: a developer on the VPN with private DNS reaches it under the normal host name) uses
+// the emulator's listener for that endpoint, whose calls carry aws:SourceVpce; `--via public` the
+// public runtime address. Exits with Claude Code's exit code; 2 on bad usage or an unknown developer.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -26,7 +29,9 @@ import {
 } from './onboarding-files.mjs';
 
 export const CLAUDE_DIR = join(ROOT, 'tools', 'claude-code');
-const USAGE = 'usage: npm run claude -- --env <env> --developer <id> [-- <claude args>]';
+const USAGE =
+  'usage: npm run claude -- --env <env> --developer <id> [--via endpoint|public] [-- <claude args>]';
+const VIA = ['endpoint', 'public'];
 
 /** A failure with a one-line message and an exit code (2: usage, 1: anything else). */
 export class ClaudeRunError extends Error {
@@ -236,6 +241,52 @@ async function localDeployment(env, { deploy = true } = {}) {
   return { state, outputs };
 }
 
+/** A usage error unless `via` is absent, `endpoint` or `public`. */
+function checkVia(via) {
+  if (via !== undefined && !VIA.includes(via)) {
+    throw new ClaudeRunError(`--via must be endpoint or public, got '${via}'\n${USAGE}`, 2);
+  }
+}
+
+/** The id of the deployment's Bedrock Runtime interface endpoint (output `vpc_endpoints`), if any. */
+export function runtimeEndpointId(outputs) {
+  return outputs?.vpc_endpoints?.value?.['bedrock-runtime']?.id ?? undefined;
+}
+
+/**
+ * The Bedrock base URL Claude Code uses: the emulator's public runtime address (`via` public) or
+ * the listener that stands in for the deployment's Bedrock Runtime VPC endpoint (`via` endpoint,
+ * from `GET /_emulator/vpc-endpoints`). `via` defaults to endpoint when the deployment has one.
+ * Resolves `{ via, url, vpcEndpointId? }`; a ClaudeRunError with one line when it cannot.
+ */
+export async function bedrockBaseUrl({ env, outputs, emulator, via }) {
+  checkVia(via);
+  const vpcEndpointId = runtimeEndpointId(outputs);
+  const chosen = via ?? (vpcEndpointId ? 'endpoint' : 'public');
+  if (chosen === 'public') return { via: chosen, url: emulator.runtimeEndpoint };
+  if (!vpcEndpointId) {
+    throw new ClaudeRunError(
+      `--via endpoint: the deployment of '${env}' has no Bedrock Runtime VPC endpoint (set network in its config, or use --via public)`,
+      2,
+    );
+  }
+  let listed;
+  try {
+    const res = await fetch(`${emulator.endpoint}/_emulator/vpc-endpoints`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    listed = await res.json();
+  } catch (err) {
+    throw new ClaudeRunError(`cannot list the emulator's VPC endpoints: ${err.message}`);
+  }
+  const found = listed.find((e) => e.vpcEndpointId === vpcEndpointId);
+  if (!found) {
+    throw new ClaudeRunError(
+      `the emulator has no listener for VPC endpoint ${vpcEndpointId} of '${env}': redeploy with 'npm start -- --env ${env} --keep'`,
+    );
+  }
+  return { via: chosen, url: found.endpoint, vpcEndpointId };
+}
+
 /** The resolved developer `id` of `config`, or a usage error naming the known ids. */
 export function findDeveloper(config, env, id) {
   const developers = packages().core.resolveDevelopers(config);
@@ -329,7 +380,7 @@ async function main(argv) {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { env: { type: 'string' }, developer: { type: 'string' } },
+      options: { env: { type: 'string' }, developer: { type: 'string' }, via: { type: 'string' } },
       allowPositionals: true,
     });
   } catch (err) {
@@ -337,6 +388,7 @@ async function main(argv) {
   }
   const { values, positionals } = parsed;
   if (!values.env || !values.developer) throw new ClaudeRunError(USAGE, 2);
+  checkVia(values.via); // before anything is built or deployed
   const appDir = join(ROOT, 'apps', values.env);
   if (!existsSync(join(appDir, 'cdktf.json')))
     throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);
@@ -358,12 +410,18 @@ async function main(argv) {
   // Validate the developer before anything is started or deployed.
   findDeveloper(config, values.env, values.developer);
   const { state, outputs } = await localDeployment(values.env);
+  const { url } = await bedrockBaseUrl({
+    env: values.env,
+    outputs,
+    emulator: state,
+    via: values.via,
+  });
   const developer = prepareDeveloper({
     env: values.env,
     developerId: values.developer,
     config,
     outputs,
-    emulator: state,
+    emulator: { ...state, runtimeEndpoint: url },
   });
   // `npm run` starts scripts in the repository root; Claude Code works where the user is.
   const cwd = process.env.INIT_CWD ?? process.cwd();

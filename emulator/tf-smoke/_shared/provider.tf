@@ -37,6 +37,7 @@ provider "aws" {
     cloudtrail = var.endpoint
     cloudwatch = var.endpoint
     dynamodb   = var.endpoint
+    ec2        = var.endpoint
     events     = var.endpoint
     glue       = var.endpoint
     iam        = var.endpoint

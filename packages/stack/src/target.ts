@@ -16,6 +16,7 @@ export const EMULATED_SERVICES = [
   'cloudtrail',
   'cloudwatch',
   'dynamodb',
+  'ec2',
   'events',
   'logs',
   'glue',
