@@ -1,3 +1,4 @@
+export * from './bedrock-actions';
 export * from './errors';
 export * from './load';
 export * from './naming';

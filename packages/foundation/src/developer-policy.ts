@@ -1,19 +1,17 @@
 import {
   BLOCKED_VALUE,
   BUDGET_STATE_TAG,
+  COUNT_TOKENS_ACTION,
+  INVOKE_ACTIONS,
+  PROMPT_ACTIONS,
   ResolvedTier,
   foundationModelId,
 } from '@claude-code-bedrock/core';
 import { PolicyCondition, PolicyStatement, unique } from './statements';
 
-/** The IAM actions that authorise model inference. */
-export const INVOKE_ACTIONS = [
-  'bedrock:InvokeModel',
-  'bedrock:InvokeModelWithResponseStream',
-] as const;
-
-/** Token counting (no inference, no cost, not logged). */
-export const COUNT_TOKENS_ACTION = 'bedrock:CountTokens';
+// The prompt-sending actions live in core (one list for the policies and the policy rules);
+// re-exported here for this package's users.
+export { COUNT_TOKENS_ACTION, INVOKE_ACTIONS, PROMPT_ACTIONS };
 
 /** What Bedrock does on the caller's behalf the first time a model is used in an account. */
 export const MARKETPLACE_ACTIONS = [
@@ -189,9 +187,6 @@ export function developerPolicyStatements(p: DeveloperPolicyInput): PolicyStatem
   if (p.sourceVpceIds) statements.push(vpcEndpointDenyStatement(p.sourceVpceIds));
   return statements;
 }
-
-/** The actions that send prompt content to a model: invocation and token counting. */
-export const PROMPT_ACTIONS = [...INVOKE_ACTIONS, COUNT_TOKENS_ACTION] as const;
 
 /**
  * Endpoint-only access: denies every call that sends prompt content (invocation, token counting)

@@ -16,6 +16,21 @@ export interface EndpointPolicyInput {
   readonly accountId: string;
   readonly project: string;
   readonly tiers: readonly Pick<ResolvedTier, 'profileId' | 'destinationRegions'>[];
+  /**
+   * The platform administrator role: its ARN and its permissions policy. The `bedrock` and `logs`
+   * endpoints let that role (and no other principal) through for the actions of that service the
+   * policy allows.
+   * @default - no administrator statement: only the actions every principal of the account gets
+   */
+  readonly admin?: EndpointAdmin;
+}
+
+/** The administrator role an endpoint policy admits for its own control-plane actions. */
+export interface EndpointAdmin {
+  /** The role's ARN (may be a token): the only `aws:PrincipalArn` admitted. */
+  readonly roleArn: string;
+  /** The role's permissions policy: its Allow actions of the endpoint's service are admitted. */
+  readonly statements: readonly PolicyStatement[];
 }
 
 /** What Claude Code reads from the Bedrock control plane at start-up. */
@@ -95,16 +110,53 @@ function runtimeStatements(p: EndpointPolicyInput): PolicyStatement[] {
   ];
 }
 
-/** bedrock (control plane): only the inference-profile reads Claude Code makes at start-up. */
+/**
+ * The administrator role's control-plane actions on `service`: the Allow actions of its policy
+ * with that service's prefix (the admin policy stays the one list), on any resource (its policy
+ * scopes them), for that role's ARN only.
+ */
+function adminStatements(p: EndpointPolicyInput, service: 'bedrock' | 'logs'): PolicyStatement[] {
+  if (!p.admin) return [];
+  const actions = unique(
+    p.admin.statements
+      .filter((s) => s.effect === 'Allow')
+      .flatMap((s) => s.actions ?? [])
+      .filter((a) => a.startsWith(`${service}:`)),
+  );
+  if (actions.length === 0) return [];
+  const { principals, condition } = ofThisAccount(p);
+  return [
+    {
+      sid: service === 'bedrock' ? 'AdminRoleControlPlane' : 'AdminRoleLogs',
+      effect: 'Allow',
+      principals,
+      actions,
+      resources: ['*'],
+      conditions: [
+        condition,
+        { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [p.admin.roleArn] },
+      ],
+    },
+  ];
+}
+
+/** A List action addresses no resource; the other start-up reads name a profile. */
+const isList = (action: string) => action.split(':')[1].startsWith('List');
+const STARTUP_LISTS = STARTUP_READ_ACTIONS.filter(isList);
+const STARTUP_GETS = STARTUP_READ_ACTIONS.filter((a) => !isList(a));
+
+/**
+ * bedrock (control plane): the inference-profile reads Claude Code makes at start-up, and the
+ * administrator role's control-plane actions when given.
+ */
 function controlPlaneStatements(p: EndpointPolicyInput): PolicyStatement[] {
   const { principals, condition } = ofThisAccount(p);
   return [
     {
-      // A List action has no resource to scope.
       sid: 'ListInferenceProfiles',
       effect: 'Allow',
       principals,
-      actions: ['bedrock:ListInferenceProfiles'],
+      actions: STARTUP_LISTS,
       resources: ['*'],
       conditions: [condition],
     },
@@ -112,7 +164,7 @@ function controlPlaneStatements(p: EndpointPolicyInput): PolicyStatement[] {
       sid: 'ReadProjectApplicationProfiles',
       effect: 'Allow',
       principals,
-      actions: ['bedrock:GetInferenceProfile'],
+      actions: STARTUP_GETS,
       resources: [applicationProfilesArn(p)],
       conditions: [condition, projectTag(p)],
     },
@@ -120,10 +172,11 @@ function controlPlaneStatements(p: EndpointPolicyInput): PolicyStatement[] {
       sid: 'ReadConfiguredSystemProfiles',
       effect: 'Allow',
       principals,
-      actions: ['bedrock:GetInferenceProfile'],
+      actions: STARTUP_GETS,
       resources: systemProfileArns(p),
       conditions: [condition],
     },
+    ...adminStatements(p, 'bedrock'),
   ];
 }
 
@@ -150,7 +203,10 @@ function stsStatements(p: EndpointPolicyInput): PolicyStatement[] {
   ];
 }
 
-/** logs: reading and writing log groups of this account in the home region only. */
+/**
+ * logs: reading and writing log groups of this account in the home region only, and the
+ * administrator role's logs actions when given.
+ */
 function logsStatements(p: EndpointPolicyInput): PolicyStatement[] {
   const { principals, condition } = ofThisAccount(p);
   return [
@@ -184,6 +240,7 @@ function logsStatements(p: EndpointPolicyInput): PolicyStatement[] {
       resources: ['*'],
       conditions: [condition],
     },
+    ...adminStatements(p, 'logs'),
   ];
 }
 

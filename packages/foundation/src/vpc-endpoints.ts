@@ -23,6 +23,7 @@ import {
 } from '@claude-code-bedrock/core';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import type { AdminRole } from './admin-role';
 import { endpointPolicyStatements } from './endpoint-policy';
 import { partitionFor } from './role-parts';
 import { PolicyStatement, toDocumentStatements, toPolicyDocument } from './statements';
@@ -75,6 +76,15 @@ export interface BedrockVpcEndpointsProps {
   readonly endpoints?: readonly OptionalVpcEndpoint[];
   /** The model tiers: the runtime endpoint allows invoking their profiles and models only. */
   readonly tiers: readonly ResolvedTier[];
+  /**
+   * The platform administrator role. The `bedrock` and `logs` endpoints then also let this role
+   * (`aws:PrincipalArn` pinned to its ARN, still of this account) through for the actions of that
+   * service its policy allows: managing inference profiles and tags, the invocation logging
+   * configuration, its log reads. With private DNS every caller in the VPC goes through them.
+   * @default - no administrator statement: inside the VPC the `bedrock` endpoint allows only
+   * Claude Code's start-up reads and `logs` only the log reads and writes, for every principal
+   */
+  readonly adminRole?: AdminRole;
 }
 
 const PropsSchema = z
@@ -95,7 +105,8 @@ const PropsSchema = z
  * `sts` and `logs` on request, one `aws_vpc_endpoint` per service (`Endpoint-<service>`), each
  * with an endpoint policy (`EndpointPolicy-<service>`) that admits only this account's principals
  * and only named actions: on bedrock-runtime, invocation and token counting on this project's
- * application inference profiles and the models behind them. With `allowedCidrs`, a security
+ * application inference profiles and the models behind them; on `bedrock` and `logs`, also the
+ * administrator role's own actions when `adminRole` is given. With `allowedCidrs`, a security
  * group allowing HTTPS from those ranges only (no egress rule: endpoints only answer).
  *
  * Pass it to {@link DeveloperRole} as `invokeOnlyThrough` to deny model calls that do not arrive
@@ -152,7 +163,17 @@ export class BedrockVpcEndpoints extends Construct {
     }
     this.ingressRules = ingressRules;
 
-    const input = { partition: partitionFor(region), region, accountId, project, tiers: p.tiers };
+    const admin = props.adminRole
+      ? { roleArn: props.adminRole.roleArn, statements: props.adminRole.statements }
+      : undefined;
+    const input = {
+      partition: partitionFor(region),
+      region,
+      accountId,
+      project,
+      tiers: p.tiers,
+      admin,
+    };
     const services: VpcEndpointService[] = ['bedrock-runtime', ...(p.endpoints ?? [])];
     const endpoints: Partial<Record<VpcEndpointService, VpcEndpoint>> = {};
     const policies: Partial<Record<VpcEndpointService, PolicyStatement[]>> = {};

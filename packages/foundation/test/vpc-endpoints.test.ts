@@ -5,6 +5,7 @@ import { synthesized } from '@claude-code-bedrock/testing';
 import { TerraformElement, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  AdminRole,
   BedrockVpcEndpoints,
   BedrockVpcEndpointsProps,
   DeveloperPermissionSet,
@@ -12,6 +13,7 @@ import {
   ENDPOINT_POLICY_MAX_CHARS,
   endpointPolicySize,
   endpointPolicyStatements,
+  PolicyStatement,
   PROMPT_ACTIONS,
   STARTUP_READ_ACTIONS,
   toPolicyDocument,
@@ -176,6 +178,108 @@ describe('BedrockVpcEndpoints', () => {
         `arn:aws:iam::${ACCOUNT}:role/*`,
         `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:*`,
       ]);
+    });
+  });
+
+  describe('the administrator role through the bedrock and logs endpoints', () => {
+    const withAdmin = (allowedRegions?: string[]) => {
+      let endpoints: BedrockVpcEndpoints | undefined;
+      let admin: AdminRole | undefined;
+      const synth = Testing.synthScope((scope) => {
+        admin = new AdminRole(scope, 'admin', {
+          context: CONTEXT,
+          bucketPrefix: 'acme-claude',
+          trust: ROOT_TRUST,
+          allowedRegions,
+        });
+        endpoints = build({ endpoints: ['bedrock', 'sts', 'logs'], adminRole: admin })(scope);
+      });
+      return { endpoints: endpoints!, policies: endpoints!.policyStatements, admin: admin!, synth };
+    };
+    const pinned = (statements: readonly PolicyStatement[]) =>
+      statements.filter((s) => s.conditions?.some((c) => c.variable === 'aws:PrincipalArn'));
+    const adminActions = (admin: AdminRole, prefix: string) =>
+      admin.statements
+        .filter((s) => s.effect === 'Allow')
+        .flatMap((s) => s.actions ?? [])
+        .filter((a) => a.startsWith(prefix));
+
+    test("admit the role's own bedrock and logs actions, pinned to its ARN and this account", () => {
+      const { policies, admin } = withAdmin();
+      for (const [service, sid] of [
+        ['bedrock', 'AdminRoleControlPlane'],
+        ['logs', 'AdminRoleLogs'],
+      ] as const) {
+        const statements = pinned(policies[service]!);
+        expect(statements).toEqual([
+          {
+            sid,
+            effect: 'Allow',
+            principals: [{ type: 'AWS', identifiers: [`arn:aws:iam::${ACCOUNT}:root`] }],
+            actions: [...new Set(adminActions(admin, `${service}:`))],
+            resources: ['*'],
+            conditions: [
+              { test: 'StringEquals', variable: 'aws:PrincipalAccount', values: [ACCOUNT] },
+              { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [admin.roleArn] },
+            ],
+          },
+        ]);
+      }
+      // What `npm run caps -- unblock` and a Terraform apply as the admin role call.
+      expect(pinned(policies.bedrock!)[0].actions).toEqual(
+        expect.arrayContaining([
+          'bedrock:UntagResource',
+          'bedrock:TagResource',
+          'bedrock:CreateInferenceProfile',
+          'bedrock:PutModelInvocationLoggingConfiguration',
+        ]),
+      );
+      // The start-up reads stay open to every principal of the account.
+      expect(
+        policies.bedrock!.filter((s) => !pinned([s]).length).flatMap((s) => s.actions),
+      ).toEqual(expect.arrayContaining([...STARTUP_READ_ACTIONS]));
+    });
+
+    test('render the pin as a reference to the role, and add nothing to bedrock-runtime or sts', () => {
+      const { endpoints, policies, admin, synth } = withAdmin();
+      expect(pinned([...policies['bedrock-runtime']!, ...policies.sts!])).toEqual([]);
+      const docs = synthesized(synth).data('aws_iam_policy_document');
+      const roleRef = `\${aws_iam_role.${logicalId(admin.role)}.arn}`;
+      const mentions = (service: string) => {
+        const doc = endpoints.node.findChild(`EndpointPolicy-${service}`) as TerraformElement;
+        return JSON.stringify(docs[logicalId(doc)]).includes(roleRef);
+      };
+      expect(['bedrock-runtime', 'bedrock', 'sts', 'logs'].map(mentions)).toEqual([
+        false,
+        true,
+        false,
+        true,
+      ]);
+    });
+
+    test("never admit a wildcard action or one the role's policy only denies", () => {
+      const { policies, admin } = withAdmin(US_REGIONS);
+      const denied = admin.statements
+        .filter((s) => s.effect === 'Deny')
+        .flatMap((s) => s.actions ?? []);
+      expect(denied).toEqual(expect.arrayContaining(['bedrock:*', 'bedrock:CallWithBearerToken']));
+      const admitted = pinned([...policies.bedrock!, ...policies.logs!]).flatMap(
+        (s) => s.actions ?? [],
+      );
+      expect(admitted.length).toBeGreaterThan(10);
+      expect(admitted.filter((a) => a.includes('*'))).toEqual([]);
+      expect(admitted).not.toContain('bedrock:CallWithBearerToken');
+    });
+
+    test('are absent without adminRole: no principal is pinned by ARN', () => {
+      let endpoints: BedrockVpcEndpoints | undefined;
+      Testing.synthScope((scope) => {
+        endpoints = build({ endpoints: ['bedrock', 'sts', 'logs'] })(scope);
+      });
+      expect(pinned(Object.values(endpoints!.policyStatements).flat())).toEqual([]);
+      expect(endpoints!.policyStatements.bedrock!.map((s) => s.sid)).not.toContain(
+        'AdminRoleControlPlane',
+      );
     });
   });
 

@@ -23,7 +23,7 @@ import { CHECKERS } from './control-checks';
 export * from './controls';
 export * from './check-definitions';
 export * from './compliance-markdown';
-export { NETWORK_KEYS } from './network-check';
+export { NETWORK_KEYS, REQUIRE_VPC_ENDPOINT_KEY } from './network-check';
 
 /** Rules feeding a check (those listing it in `checks`). */
 export function rulesForCheck(id: CheckId, rules: readonly PolicyRule[] = RULES): string[] {

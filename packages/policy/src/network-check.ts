@@ -13,12 +13,16 @@ import {
   vpcOf,
 } from './rules';
 
-/** The config keys that set up the network section. */
+/** The config key that makes developers' invoke permissions endpoint-only. */
+export const REQUIRE_VPC_ENDPOINT_KEY = 'network.requireVpcEndpoint';
+
+/** The config keys that set up the network section, so that the control passes. */
 export const NETWORK_KEYS = [
   'network.vpcId',
   'network.subnetIds',
   'network.securityGroupIds or network.allowedCidrs',
   'network.flowLogs.enabled',
+  REQUIRE_VPC_ENDPOINT_KEY,
 ];
 
 export function privateNetworkPath(model: StackModel, options: PolicyOptions): CheckFindings {
@@ -76,10 +80,25 @@ export function privateNetworkPath(model: StackModel, options: PolicyOptions): C
       `${t.kind} ${t.element.address}: denies invoke unless aws:SourceVpce is one of the endpoints, so calls over the public endpoint are refused`,
     );
   }
+  // "No data left the network" needs "there was no other path": without the endpoint-only deny
+  // the endpoint and flow logs prove only what went through the VPC. Not configured while the
+  // option is off; with it on, CCB-IAM-3's finding makes the check MISSING.
+  const notConfigured: string[] = [];
   if (open.length > 0) {
-    caveats.push(
-      `no endpoint-only deny on ${open.map((t) => `${t.kind} ${t.element.address}`).join(', ')}: the endpoint and flow logs prove what went through the VPC, not that every call did; with these credentials a call from outside the VPC (e.g. a laptop off the VPN) may still go to Bedrock's public endpoint (network.requireVpcEndpoint: true closes this)`,
-    );
+    const reason = `no endpoint-only deny on ${open.map((t) => `${t.kind} ${t.element.address}`).join(', ')}: the endpoint and flow logs prove what went through the VPC, not that every call did; with these credentials a call from outside the VPC (e.g. a laptop off the VPN) may still go to Bedrock's public endpoint (network.requireVpcEndpoint: true closes this)`;
+    if (options.network?.requireVpcEndpoint === true) {
+      caveats.push(reason);
+    } else {
+      notConfigured.push(reason);
+      configKeys.push(REQUIRE_VPC_ENDPOINT_KEY);
+    }
   }
-  return { addresses, evidence, gaps: [], caveats, configKeys: [...new Set(configKeys)] };
+  return {
+    addresses,
+    evidence,
+    gaps: [],
+    notConfigured,
+    caveats,
+    configKeys: [...new Set(configKeys)],
+  };
 }

@@ -1,4 +1,9 @@
-import { NETWORK_KEYS, evaluateCompliance, renderComplianceMarkdown } from '../src';
+import {
+  NETWORK_KEYS,
+  REQUIRE_VPC_ENDPOINT_KEY,
+  evaluateCompliance,
+  renderComplianceMarkdown,
+} from '../src';
 import { fixture } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,6 +33,8 @@ interface NetworkParts {
   readonly policy?: object | null;
   readonly trafficType?: string | null;
   readonly deny?: boolean;
+  /** Conditions ANDed to the deny's `StringNotEquals aws:SourceVpce`. */
+  readonly denyExtra?: object[];
   readonly privateDns?: boolean;
 }
 
@@ -71,6 +78,7 @@ function withNetwork(parts: NetworkParts = {}): Json {
           variable: 'aws:SourceVpce',
           values: [`\${aws_vpc_endpoint.${ENDPOINT}.id}`],
         },
+        ...(parts.denyExtra ?? []),
       ],
     });
   }
@@ -100,8 +108,8 @@ describe('network proof', () => {
     expect(network.checks[0].gaps.join()).toContain('the config has a network section');
   });
 
-  test('endpoint with a scoped policy and ALL flow logs: PASS, with the addresses that prove it', () => {
-    const network = control(withNetwork(), 'network-proof');
+  test('endpoint with a scoped policy, ALL flow logs and the endpoint-only deny: PASS, with the addresses that prove it', () => {
+    const network = control(withNetwork({ deny: true }), 'network-proof');
     expect(network.status).toBe('PASS');
     expect(network.configKeys).toEqual([]);
     expect(network.addresses).toEqual(
@@ -114,10 +122,25 @@ describe('network proof', () => {
     expect(network.checks[0].evidence.join('\n')).toContain(`records ALL traffic of ${VPC}`);
   });
 
-  test('without the endpoint-only deny: still PASS, with the caveat that calls may use the public endpoint', () => {
-    const [check] = control(withNetwork(), 'network-proof').checks;
-    expect(check.caveats.join('\n')).toMatch(
+  test('endpoint and flow logs without the endpoint-only deny: NOT CONFIGURED with network.requireVpcEndpoint (another path is open)', () => {
+    const network = control(withNetwork(), 'network-proof');
+    expect(network.status).toBe('NOT CONFIGURED');
+    expect(network.configKeys).toEqual([REQUIRE_VPC_ENDPOINT_KEY]);
+    expect(REQUIRE_VPC_ENDPOINT_KEY).toBe('network.requireVpcEndpoint');
+    const [check] = network.checks;
+    expect(check.caveats).toEqual([]);
+    expect(check.notConfigured.join('\n')).toMatch(
       /no endpoint-only deny on developer role aws_iam_role\.developer-role_79A28402.*may still go to Bedrock's public endpoint.*network\.requireVpcEndpoint/,
+    );
+  });
+
+  test('a deny narrowed by another condition (IAM ANDs them) is not the endpoint-only deny: MISSING through CCB-IAM-3', () => {
+    const region = { test: 'StringEquals', variable: 'aws:RequestedRegion', values: ['eu-west-1'] };
+    const network = control(withNetwork({ deny: true, denyExtra: [region] }), 'network-proof');
+    expect(network.status).toBe('MISSING');
+    expect(network.checks[0].evidence.join('\n')).not.toContain('denies invoke unless');
+    expect(network.checks[0].gaps.join('\n')).toMatch(
+      /\[CCB-IAM-3\].*only when also StringEquals aws:RequestedRegion eu-west-1/,
     );
   });
 
@@ -141,7 +164,7 @@ describe('network proof', () => {
   });
 
   test('no flow log: MISSING through CCB-VPC-2, with network.flowLogs.enabled', () => {
-    const network = control(withNetwork({ trafficType: null }), 'network-proof');
+    const network = control(withNetwork({ trafficType: null, deny: true }), 'network-proof');
     expect(network.status).toBe('MISSING');
     expect(network.checks[0].gaps.some((g) => g.startsWith('[CCB-VPC-2]'))).toBe(true);
     expect(network.configKeys).toEqual(['network.flowLogs.enabled']);
@@ -154,7 +177,7 @@ describe('network proof', () => {
   });
 
   test('private DNS off: a caveat naming network.privateDns', () => {
-    const [check] = control(withNetwork({ privateDns: false }), 'network-proof').checks;
+    const [check] = control(withNetwork({ privateDns: false, deny: true }), 'network-proof').checks;
     expect(check.status).toBe('PASS');
     expect(check.caveats.join('\n')).toContain('network.privateDns');
   });
@@ -258,7 +281,7 @@ describe('session purge', () => {
 
 describe('the Markdown report', () => {
   test('names the config and its hash, and shows keys and conflicts', () => {
-    const tf = withNetwork({ trafficType: null });
+    const tf = withNetwork({ trafficType: null, deny: true });
     for (const lock of Object.values(tf.resource.aws_s3_bucket_object_lock_configuration as Json)) {
       (lock as Json).rule.default_retention.mode = 'COMPLIANCE';
     }

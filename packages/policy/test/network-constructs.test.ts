@@ -256,14 +256,15 @@ describe('the real constructs, non-compliant', () => {
       );
     }
     expect(networkProof(stack).checks[0].gaps.some((g) => g.startsWith('[CCB-IAM-3]'))).toBe(true);
-    // Not required: not applicable, PASS with the caveat that the public endpoint stays open.
+    // Not required: not applicable; NOT CONFIGURED, the public endpoint stays open.
     expect(evaluateRule(iamDeveloperEndpointDeny, stack).map((r) => r.status)).toEqual([
       'not-applicable',
       'not-applicable',
     ]);
     const open = networkProof(stack, {});
-    expect(open.status).toBe('PASS');
-    expect(open.checks[0].caveats.join('\n')).toContain(
+    expect(open.status).toBe('NOT CONFIGURED');
+    expect(open.configKeys).toEqual(['network.requireVpcEndpoint']);
+    expect(open.checks[0].notConfigured.join('\n')).toContain(
       `no endpoint-only deny on developer role ${addr(developer.role)}`,
     );
   });

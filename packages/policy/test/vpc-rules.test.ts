@@ -8,7 +8,8 @@ import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoad
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointPolicy } from '@cdktf/provider-aws/lib/vpc-endpoint-policy';
-import { TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
 import { iamDeveloperEndpointDeny, vpcEndpointPolicy, vpcFlowLogs } from '../src';
 import { addr, evaluateRule, newStack, resultFor } from './helpers';
 
@@ -132,6 +133,102 @@ describe('CCB-VPC-1 endpoint policy not *', () => {
     );
   });
 
+  test('non-compliant: a StringLike/ArnLike pin with a wildcard pins nothing', () => {
+    const { stack } = newStack();
+    const pinned = (test: string, key: string, value: string) =>
+      policyJson({
+        Sid: 'Pinned',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: INVOKE,
+        Resource: '*',
+        Condition: { [test]: { [key]: value } },
+      });
+    const arn = endpoint(stack, 'arn', 'vpc-1', {
+      policy: pinned('StringLike', 'aws:PrincipalArn', 'arn:aws:iam::*:*'),
+    });
+    const arnLike = endpoint(stack, 'arnlike', 'vpc-1', {
+      policy: pinned('ArnLike', 'aws:PrincipalArn', `arn:aws:iam::${ACCOUNT}:role/dev-?`),
+    });
+    const exact = endpoint(stack, 'exact', 'vpc-1', {
+      policy: pinned('StringLike', 'aws:PrincipalArn', `arn:aws:iam::${ACCOUNT}:role/dev`),
+    });
+    const results = evaluateRule(vpcEndpointPolicy, stack);
+    for (const ep of [arn, arnLike]) {
+      expect(resultFor(results, addr(ep))).toMatchObject({
+        status: 'non-compliant',
+        reason: expect.stringContaining("statement 'Pinned' allows principal * without"),
+      });
+    }
+    expect(resultFor(results, addr(exact)).status).toBe('compliant');
+  });
+
+  test('non-compliant: service-wide wildcard actions (bedrock:*, logs:*, *:Invoke*)', () => {
+    const { stack } = newStack();
+    const results = (action: string) => {
+      const ep = endpoint(stack, `ep-${action.replace(/[^a-z]/gi, '')}`, 'vpc-1', {
+        policy: policyJson({
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: action,
+          Resource: '*',
+        }),
+      });
+      return () => resultFor(evaluateRule(vpcEndpointPolicy, stack), addr(ep));
+    };
+    const checks = ['bedrock:*', 'logs:*', '*:Invoke*'].map((a) => [a, results(a)] as const);
+    const narrow = results('bedrock:Invoke*');
+    for (const [action, result] of checks) {
+      expect(result()).toMatchObject({
+        status: 'non-compliant',
+        reason: expect.stringContaining(`allows action ${action} (every action of a service)`),
+      });
+    }
+    expect(narrow().status).toBe('compliant');
+  });
+
+  test("non-compliant: a principal of another account than the policy's aws:PrincipalAccount", () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', {
+      policy: policyJson({
+        Sid: 'Foreign',
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::999999999999:root', '888888888888'] },
+        Action: INVOKE,
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+      }),
+    });
+    const result = resultFor(evaluateRule(vpcEndpointPolicy, stack), addr(ep));
+    expect(result.status).toBe('non-compliant');
+    expect(result.reason).toContain(
+      `statement 'Foreign' allows principals of another account than the stack's (${ACCOUNT}): arn:aws:iam::999999999999:root, 888888888888`,
+    );
+  });
+
+  test("non-compliant: principals or a pin of another account than the provider's allowed_account_ids", () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1', allowedAccountIds: [ACCOUNT] });
+    const ours = endpoint(stack, 'ours', 'vpc-1', { policy: SCOPED });
+    const pinnedElsewhere = endpoint(stack, 'pin', 'vpc-1', {
+      policy: policyJson({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: INVOKE,
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalAccount': '999999999999' } },
+      }),
+    });
+    const results = evaluateRule(vpcEndpointPolicy, stack);
+    expect(resultFor(results, addr(ours)).status).toBe('compliant');
+    expect(resultFor(results, addr(pinnedElsewhere))).toMatchObject({
+      status: 'non-compliant',
+      reason: expect.stringContaining(
+        `another account than the stack's (${ACCOUNT}): 999999999999`,
+      ),
+    });
+  });
+
   test('compliant: the policy set by an aws_vpc_endpoint_policy', () => {
     const { stack } = newStack();
     const ep = endpoint(stack, 'ep', 'vpc-1');
@@ -227,7 +324,13 @@ describe('CCB-IAM-3 endpoint-only deny', () => {
   });
 
   /** A developer role whose managed policy allows invoke, plus the deny on `vpce` values. */
-  function developer(stack: TerraformStack, vpce?: string[], test = 'StringNotEquals') {
+  function developer(
+    stack: TerraformStack,
+    vpce?: string[],
+    test = 'StringNotEquals',
+    extra: { test: string; variable: string; values: string[] }[] = [],
+    variable = 'aws:SourceVpce',
+  ) {
     const role = new IamRole(stack, 'role', { name: 'acme-developer', assumeRolePolicy: TRUST });
     const doc = new DataAwsIamPolicyDocument(stack, 'doc', {
       statement: [
@@ -239,7 +342,7 @@ describe('CCB-IAM-3 endpoint-only deny', () => {
                 effect: 'Deny',
                 actions: INVOKE,
                 resources: ['*'],
-                condition: [{ test, variable: 'aws:SourceVpce', values: vpce }],
+                condition: [{ test, variable, values: vpce }, ...extra],
               },
             ]
           : []),
@@ -302,6 +405,43 @@ describe('CCB-IAM-3 endpoint-only deny', () => {
     expect(
       resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role)).status,
     ).toBe('non-compliant');
+  });
+
+  test('non-compliant: a deny narrowed by another condition (IAM ANDs them), required or not', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', { policy: SCOPED });
+    const region = { test: 'StringEquals', variable: 'aws:RequestedRegion', values: ['eu-west-1'] };
+    const { role } = developer(stack, [ep.id], 'StringNotEquals', [region]);
+    for (const options of [REQUIRED, {}]) {
+      const result = resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, options), addr(role));
+      expect(result.status).toBe('non-compliant');
+      expect(result.reason).toContain(
+        "('DenyInvokeOutsideVpcEndpoint') denies invoke outside aws:SourceVpce only when also StringEquals aws:RequestedRegion eu-west-1 (IAM ANDs conditions)",
+      );
+    }
+  });
+
+  test('non-compliant: every extra condition is named', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', { policy: SCOPED });
+    const { role } = developer(stack, [ep.id], 'StringNotEquals', [
+      { test: 'StringEquals', variable: 'aws:RequestedRegion', values: ['eu-west-1'] },
+      { test: 'Bool', variable: 'aws:SecureTransport', values: ['true'] },
+    ]);
+    const result = resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role));
+    expect(result.status).toBe('non-compliant');
+    expect(result.reason).toContain(
+      'StringEquals aws:RequestedRegion eu-west-1 and Bool aws:SecureTransport true',
+    );
+  });
+
+  test('compliant: operator and key are compared case-insensitively', () => {
+    const { stack } = newStack();
+    const ep = endpoint(stack, 'ep', 'vpc-1', { policy: SCOPED });
+    const { role } = developer(stack, [ep.id], 'stringnotequals', [], 'AWS:SourceVPCE');
+    expect(
+      resultFor(evaluateRule(iamDeveloperEndpointDeny, stack, REQUIRED), addr(role)).status,
+    ).toBe('compliant');
   });
 
   test('compliant: the deny split over two statements, token counting included', () => {

@@ -4,7 +4,7 @@ import {
   ResolvedTier,
   VpcEndpointService,
 } from '@claude-code-bedrock/core';
-import { BedrockVpcEndpoints } from '@claude-code-bedrock/foundation';
+import { AdminRole, BedrockVpcEndpoints } from '@claude-code-bedrock/foundation';
 import { VpcFlowLogs } from '@claude-code-bedrock/logging';
 import { Token, propertyAccess } from 'cdktf';
 import { Construct } from 'constructs';
@@ -19,13 +19,15 @@ export interface NetworkResources {
 
 /**
  * The `network` section: interface endpoints, their security group and the VPC flow logs.
- * `undefined` when the config has no network (Bedrock over its public endpoints).
+ * `undefined` when the config has no network (Bedrock over its public endpoints). `adminRole`
+ * is let through the `bedrock` and `logs` endpoints for its own actions (docs/network.md).
  */
 export function addNetwork(
   scope: Construct,
   config: EnvironmentConfig,
   context: DeploymentContext,
   tiers: readonly ResolvedTier[],
+  adminRole: AdminRole,
 ): NetworkResources | undefined {
   const n = config.network;
   if (!n) return undefined;
@@ -38,6 +40,7 @@ export function addNetwork(
     privateDns: n.privateDns,
     endpoints: n.endpoints,
     tiers,
+    adminRole,
   });
   const flowLogs = n.flowLogs.enabled
     ? new VpcFlowLogs(scope, 'flow-logs', {

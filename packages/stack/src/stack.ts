@@ -105,8 +105,17 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
     const tiers = resolveTiers(config);
     const developers = resolveDevelopers(config);
 
+    // admin role (before the network, whose bedrock and logs endpoints admit it) ------------
+    this.adminRole = new AdminRole(this, 'admin-role', {
+      context,
+      bucketPrefix,
+      trust: config.access.admins ?? { principals: config.access.developers.principals },
+      maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
+      allowedRegions: config.access.allowedRegions,
+    });
+
     // network (before the developer role, which may require its endpoint) -------------------
-    const network = addNetwork(this, config, context, tiers);
+    const network = addNetwork(this, config, context, tiers, this.adminRole);
     this.vpcEndpoints = network?.endpoints;
     this.flowLogs = network?.flowLogs;
 
@@ -120,13 +129,6 @@ export class ClaudeCodeBedrockStack extends ResolveOnceStack {
       maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
       allowedRegions: config.access.allowedRegions,
       invokeOnlyThrough: config.network?.requireVpcEndpoint ? this.vpcEndpoints : undefined,
-    });
-    this.adminRole = new AdminRole(this, 'admin-role', {
-      context,
-      bucketPrefix,
-      trust: config.access.admins ?? { principals: config.access.developers.principals },
-      maxSessionDurationSeconds: config.access.maxSessionDurationSeconds,
-      allowedRegions: config.access.allowedRegions,
     });
     if (config.attribution.identityCenterInstanceArn !== undefined) {
       // The same policy document as the developer role: one developer policy, rendered once.

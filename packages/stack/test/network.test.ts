@@ -48,6 +48,24 @@ describe('the network section in the environment stack', () => {
     ).toMatchObject({ retention_in_days: 365 });
   });
 
+  it("lets the admin role through prod's bedrock and logs endpoints, pinned to its ARN", () => {
+    const s = synth(config('prod'));
+    const docs = synthesized(s.tf).data('aws_iam_policy_document');
+    const roleArn = `\${aws_iam_role.${logicalId(s.stack.adminRole.role)}.arn}`;
+    const pins = (service: 'bedrock-runtime' | 'bedrock' | 'logs') => {
+      const doc = s.stack.vpcEndpoints!.node.findChild(`EndpointPolicy-${service}`);
+      const statements = docs[logicalId(doc as TerraformElement)].statement as {
+        condition?: { variable: string; values: string[] }[];
+      }[];
+      return statements.flatMap((st) =>
+        (st.condition ?? []).filter((c) => c.variable === 'aws:PrincipalArn').map((c) => c.values),
+      );
+    };
+    expect(pins('bedrock')).toEqual([[roleArn]]);
+    expect(pins('logs')).toEqual([[roleArn]]);
+    expect(pins('bedrock-runtime')).toEqual([]);
+  });
+
   it('outputs each endpoint by service with its id and DNS names, and the flow log id', () => {
     const s = synth(config('prod'));
     const endpoints = s.stack.vpcEndpoints!.endpoints;

@@ -1,5 +1,6 @@
 import {
   NormalizedStatement,
+  PolicyCondition,
   policyStatements,
   rolePermissionStatements,
   statementCovers,
@@ -20,12 +21,19 @@ import { PROMPT_ACTIONS, RUNTIME_INVOKE_ACTIONS, bedrockRuntimeEndpoints } from 
 /** The Sid the kit gives the endpoint-only deny (matched by content, not by Sid). */
 export const ENDPOINT_DENY_SID = 'DenyInvokeOutsideVpcEndpoint';
 
+/** Whether a condition is `StringNotEquals aws:SourceVpce` (operator and key case-insensitive). */
+function isSourceVpceCondition(c: PolicyCondition): boolean {
+  return (
+    c.test.toLowerCase() === 'stringnotequals' && c.variable.toLowerCase() === 'aws:sourcevpce'
+  );
+}
+
 /**
- * A Deny on `*` of at least one prompt action (invocation, token counting) unless
- * `aws:SourceVpce` is one of the listed values. Which actions it must cover is the judgement's
- * business ({@link judgeEndpointDeny}).
+ * A Deny on `*` of at least one prompt action (invocation, token counting) with a
+ * `StringNotEquals aws:SourceVpce` condition, whatever else it is conditioned on. Whether it is
+ * the endpoint-only deny is {@link isEndpointOnlyDeny}'s business.
  */
-export function isEndpointOnlyDeny(s: NormalizedStatement): boolean {
+export function isSourceVpceDeny(s: NormalizedStatement): boolean {
   return (
     s.effect === 'Deny' &&
     PROMPT_ACTIONS.some((a) => statementCovers(s, a)) &&
@@ -34,12 +42,33 @@ export function isEndpointOnlyDeny(s: NormalizedStatement): boolean {
   );
 }
 
+/**
+ * The conditions of a statement other than `StringNotEquals aws:SourceVpce`. IAM ANDs a
+ * statement's conditions, so each one narrows a deny: a call that does not match it (another
+ * region, another tag) is not denied, whatever network it comes from.
+ */
+export function extraConditions(s: NormalizedStatement): PolicyCondition[] {
+  return s.conditions.filter((c) => !isSourceVpceCondition(c));
+}
+
+/**
+ * The endpoint-only deny: a Deny on `*` of at least one prompt action whose only condition is
+ * `StringNotEquals aws:SourceVpce`. Which actions it must cover, and which endpoints it must name,
+ * is the judgement's business ({@link judgeEndpointDeny}).
+ */
+export function isEndpointOnlyDeny(s: NormalizedStatement): boolean {
+  return isSourceVpceDeny(s) && extraConditions(s).length === 0;
+}
+
 /** The `StringNotEquals aws:SourceVpce` values of a statement. */
 export function sourceVpceValues(s: NormalizedStatement): string[] {
-  return s.conditions
-    .filter((c) => c.test === 'StringNotEquals' && c.variable.toLowerCase() === 'aws:sourcevpce')
-    .flatMap((c) => c.values);
+  return s.conditions.filter(isSourceVpceCondition).flatMap((c) => c.values);
 }
+
+const describeCondition = (c: PolicyCondition) =>
+  `${c.test} ${c.variable} ${c.values.join(', ') || '(no value)'}`;
+
+const describeStatement = (d: NormalizedStatement) => `${d.source}${d.sid ? ` ('${d.sid}')` : ''}`;
 
 /** A policy the endpoint-only deny belongs in, with its statements. */
 export interface EndpointDenyTarget {
@@ -103,6 +132,22 @@ export function judgeEndpointDeny(
   const { element } = target;
   const fence = actionsToFence(target);
   const denies = target.statements.filter(isEndpointOnlyDeny);
+  const narrowed = target.statements.filter(
+    (s) => isSourceVpceDeny(s) && extraConditions(s).length > 0,
+  );
+  const fenced = fence.filter((a) => denies.some((d) => statementCovers(d, a)));
+  if (narrowed.length > 0 && fenced.length < fence.length) {
+    return nonCompliant(
+      element,
+      narrowed
+        .map(
+          (d) =>
+            `${describeStatement(d)} denies invoke outside aws:SourceVpce only when also ${extraConditions(d).map(describeCondition).join(' and ')} (IAM ANDs conditions)`,
+        )
+        .join('; ') +
+        `: calls that do not match the extra condition(s) may still go over Bedrock's public endpoint; the endpoint-only deny must have StringNotEquals aws:SourceVpce as its only condition`,
+    );
+  }
   if (denies.length === 0) {
     if (!required) {
       return notApplicable(
@@ -116,10 +161,8 @@ export function judgeEndpointDeny(
         (target.unresolved.length > 0 ? ' (some policies cannot be read at synth)' : ''),
     );
   }
-  const where = [...new Set(denies.map((d) => `${d.source}${d.sid ? ` ('${d.sid}')` : ''}`))].join(
-    ', ',
-  );
-  const uncovered = fence.filter((a) => !denies.some((d) => statementCovers(d, a)));
+  const where = [...new Set(denies.map(describeStatement))].join(', ');
+  const uncovered = fence.filter((a) => !fenced.includes(a));
   if (uncovered.length > 0) {
     return nonCompliant(
       element,
@@ -154,7 +197,7 @@ export function judgeEndpointDeny(
 export const iamDeveloperEndpointDeny: PolicyRule = {
   id: 'CCB-IAM-3',
   description:
-    "With option network.requireVpcEndpoint, developer roles and permission sets that allow invoke deny invoke (and bedrock:CountTokens where they allow it) unless aws:SourceVpce (StringNotEquals) is one of the stack's bedrock-runtime endpoints; a deny present without the option is checked the same way",
+    "With option network.requireVpcEndpoint, developer roles and permission sets that allow invoke deny invoke (and bedrock:CountTokens where they allow it) unless aws:SourceVpce (StringNotEquals, its only condition: IAM ANDs conditions) is one of the stack's bedrock-runtime endpoints; a deny present without the option is checked the same way",
   severity: 'error',
   fix: `Add a statement { Sid: '${ENDPOINT_DENY_SID}', Effect: 'Deny', Action: [${PROMPT_ACTIONS.join(', ')}], Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': [<bedrock-runtime endpoint ids>] } } } (DeveloperRole from @claude-code-bedrock/foundation does this with network.requireVpcEndpoint)`,
   checks: ['private-network-path'],

@@ -1,19 +1,11 @@
+import { COUNT_TOKENS_ACTION, INVOKE_ACTIONS, PROMPT_ACTIONS } from '@claude-code-bedrock/core';
 import { StackModel, TfElement, strings } from '../model';
 
-/** The IAM actions that run inference: what the bedrock-runtime endpoint carries. */
-export const RUNTIME_INVOKE_ACTIONS = [
-  'bedrock:InvokeModel',
-  'bedrock:InvokeModelWithResponseStream',
-] as const;
+/** The IAM actions that run inference: what the bedrock-runtime endpoint carries (core's list). */
+export const RUNTIME_INVOKE_ACTIONS = INVOKE_ACTIONS;
 
-/**
- * Token counting: no inference, but the request carries the prompt, so it leaves the network the
- * same way an invocation does.
- */
-export const COUNT_TOKENS_ACTION = 'bedrock:CountTokens';
-
-/** Every bedrock-runtime action that sends prompt content: invocation and token counting. */
-export const PROMPT_ACTIONS = [...RUNTIME_INVOKE_ACTIONS, COUNT_TOKENS_ACTION] as const;
+// One list in core, re-exported for the rules and this package's users.
+export { COUNT_TOKENS_ACTION, PROMPT_ACTIONS };
 
 /** The endpoint type of an `aws_vpc_endpoint` (Terraform's default is `Gateway`). */
 export function endpointType(endpoint: TfElement): string {
