@@ -9,10 +9,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +30,7 @@ import {
   outputRows,
   workspaceRows,
 } from '../docs/stack-docs.mjs';
+import { parse as parseYaml } from 'yaml';
 import { ROOT } from '../lib.mjs';
 
 /** A small schema in the shape zod's toJSONSchema gives (input side), with zod's metadata. */
@@ -395,5 +398,50 @@ describe('npm run docs -- --check', () => {
     const res = docs('--check');
     assert.equal(res.status, 1);
     assert.match(res.stderr, /README\.md: link #reusing-the-packages: README\.md has no heading/);
+  });
+});
+
+describe('configuration snippets in the README and docs', () => {
+  const core = createRequire(import.meta.url)(join(ROOT, 'packages/core/dist/index.js'));
+  const devConfig = parseYaml(readFileSync(join(ROOT, 'apps/dev/config.yaml'), 'utf8'));
+  const files = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  /** Every ```yaml block of `text`, parsed. */
+  const yamlBlocks = (text) =>
+    [...text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => parseYaml(m[1]));
+  /**
+   * A snippet is valid: a whole config (it has `project`) on its own, a section merged into the dev
+   * config (each top-level key replaces the dev config's).
+   */
+  const problemsOf = (snippet) => {
+    const config = 'project' in snippet ? snippet : { ...devConfig, ...snippet };
+    try {
+      core.validateConfig(config);
+      return [];
+    } catch (err) {
+      return err.problems?.map((p) => `${p.path}: ${p.message}`) ?? [err.message];
+    }
+  };
+
+  it('every yaml block is a valid config or config section', () => {
+    let checked = 0;
+    for (const file of files) {
+      for (const snippet of yamlBlocks(readFileSync(join(ROOT, file), 'utf8'))) {
+        assert.deepEqual(problemsOf(snippet), [], `${file}: ${JSON.stringify(snippet)}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 4, `${checked} snippets checked`);
+  });
+
+  it('would catch a broken snippet', () => {
+    const [network] = yamlBlocks(readFileSync(join(ROOT, 'docs/network.md'), 'utf8'));
+    assert.deepEqual(problemsOf(network), []);
+    const broken = { network: { ...network.network, allowedCidrs: ['0.0.0.0/0'] } };
+    assert.ok(problemsOf(broken).some((p) => p.startsWith('network.allowedCidrs')));
   });
 });
