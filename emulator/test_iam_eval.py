@@ -123,7 +123,7 @@ class IamEvalTest(unittest.TestCase):
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 5
-        while iam_eval._child is not None and iam_eval._child.alive() and time.monotonic() < deadline:
+        while (child := iam_eval._process.child) is not None and child.alive() and time.monotonic() < deadline:
             time.sleep(0.01)
         [result] = iam_eval.evaluate([self.request()])
         self.assertEqual(result["decision"], "Allowed")
@@ -131,7 +131,7 @@ class IamEvalTest(unittest.TestCase):
 
     def test_close_stops_the_child(self) -> None:
         iam_eval.evaluate([self.request()])
-        child = iam_eval._child
+        child = iam_eval._process.child
         assert child is not None
         iam_eval.close()
         self.assertIsNotNone(child.proc.poll())
