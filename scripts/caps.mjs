@@ -18,7 +18,7 @@
 //   block the new cap no longer justifies; thresholds alert again against the new cap.
 import { parseArgs } from 'node:util';
 import { capsPeriod, capsStatus, clockOf, readCapsDocument, usageRows } from './caps-status.mjs';
-import { emulatorAws } from './lib.mjs';
+import { awsJsonClient } from './lib.mjs';
 import { deployedOutputs } from './onboarding-files.mjs';
 
 const USAGE =
@@ -31,18 +31,6 @@ export class CapsError extends Error {
     super(message);
     this.code = code;
   }
-}
-
-/** `aws ... --output json` against real AWS (normal credential chain) or the running emulator. */
-/** `region`: the deployment's (output `region`), whatever the caller's profile defaults to. */
-function awsClient(endpoint, region) {
-  return (args) => {
-    try {
-      return emulatorAws(endpoint, args, { region });
-    } catch (err) {
-      throw new CapsError(err.message);
-    }
-  };
 }
 
 const num = (attr) => (attr?.N === undefined ? undefined : Number(attr.N));
@@ -144,7 +132,11 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
       );
     }
   }
-  const aws = awsClient(endpoint, outputs.region?.value);
+  // The deployment's region (output `region`), whatever the caller's profile defaults to.
+  const aws = awsJsonClient(endpoint, {
+    region: outputs.region?.value,
+    toError: (message) => new CapsError(message),
+  });
   const caps = outputs.spend_caps?.value;
   if (!caps) {
     throw new CapsError(

@@ -20,7 +20,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ROOT, emulatorAws, run } from './lib.mjs';
+import { ROOT, awsJsonClient, run } from './lib.mjs';
 import {
   deployedOutputs,
   localDeploymentDir,
@@ -80,13 +80,9 @@ function withoutAwsSettings(env) {
   );
 }
 
-/** {@link emulatorAws} with its failures as one-line errors of this command. */
+/** `aws ... --output json` on the emulator, its failures as one-line errors of this command. */
 function awsCli(endpoint, args) {
-  try {
-    return emulatorAws(endpoint, args);
-  } catch (err) {
-    throw new ClaudeRunError(err.message);
-  }
+  return awsJsonClient(endpoint, { toError: (message) => new ClaudeRunError(message) })(args);
 }
 
 /**

@@ -220,6 +220,21 @@ export function emulatorAws(endpoint, args, { credentials, region, allowFailure 
   return res.stdout.trim() ? JSON.parse(res.stdout) : {};
 }
 
+/**
+ * A command's `aws ... --output json` function, `(args) => parsed output`, over {@link emulatorAws}
+ * (`endpoint` undefined: real AWS; `region`: `--region`), whose failures become the command's
+ * one-line error, `toError(message)`.
+ */
+export function awsJsonClient(endpoint, { region, toError }) {
+  return (args) => {
+    try {
+      return emulatorAws(endpoint, args, { region });
+    } catch (err) {
+      throw toError(err.message);
+    }
+  };
+}
+
 /** The emulated organization's management account (the deployed account is a member of it). */
 export const EMULATOR_MANAGEMENT_ACCOUNT = '111111111111';
 

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clockOf } from './caps-status.mjs';
-import { emulatorAws } from './lib.mjs';
+import { awsJsonClient } from './lib.mjs';
 import { deployedOutputs } from './onboarding-files.mjs';
 import { ReportError } from './report/error.mjs';
 import { formatCsv, formatJson, formatMarkdown, formatTable } from './report/format.mjs';
@@ -53,18 +53,6 @@ row, 'unattributed'.
 
 Sources: logs (Athena over the invocation logs, any period), live (the spend-cap usage table,
 when caps are on; seconds old) and billed (Cost Explorer, with --billed). See docs/report.md.`;
-
-/** `aws ... --output json` against real AWS (normal credential chain) or the running emulator. */
-/** `region`: the deployment's (output `region`), whatever the caller's profile defaults to. */
-function awsClient(endpoint, region) {
-  return (args) => {
-    try {
-      return emulatorAws(endpoint, args, { region });
-    } catch (err) {
-      throw new ReportError(err.message);
-    }
-  };
-}
 
 /** The options of the command: name → parseArgs option. */
 const OPTIONS = {
@@ -190,7 +178,13 @@ export async function main(argv = process.argv.slice(2), log = console.log, targ
     );
   }
   const { endpoint, outputs } = target?.outputs ? target : await deployment(values);
-  const aws = target?.aws ?? awsClient(endpoint, outputs.region?.value);
+  // The deployment's region (output `region`), whatever the caller's profile defaults to.
+  const aws =
+    target?.aws ??
+    awsJsonClient(endpoint, {
+      region: outputs.region?.value,
+      toError: (message) => new ReportError(message),
+    });
   const now = target?.now ?? (await clockOf(endpoint));
   // Checked again on the deployment's clock (the emulator's may run ahead).
   const { period, problems } = parsePeriod(values, now);
