@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { it } from 'node:test';
 import { main as reportMain } from '../report.mjs';
+import { queryResults, waitForQuery } from '../report/sources.mjs';
 
 const FIXTURES = join('/work/shared/fixtures', 'bedrock-invocation-log-sample.jsonl');
 const HOUR = 3600_000;
@@ -68,8 +69,11 @@ export function reportTests(env) {
     return out;
   }
 
-  /** Runs `sql` in the environment's workgroup; returns rows as objects keyed by column name. */
-  function athena(sql, parameters) {
+  /**
+   * Runs `sql` in the environment's workgroup through the report's own Athena client (polling,
+   * paging); returns rows as objects keyed by column name. A failed query throws its reason.
+   */
+  async function athena(sql) {
     const { ctx, outputs } = env;
     const { QueryExecutionId: id } = ctx.aws([
       'athena',
@@ -80,36 +84,9 @@ export function reportTests(env) {
       `Database=${outputs().athena_database.value}`,
       '--query-string',
       sql,
-      ...(parameters ? ['--execution-parameters', ...parameters] : []),
     ]);
-    let status;
-    for (let i = 0; i < 100; i++) {
-      status = ctx.aws(['athena', 'get-query-execution', '--query-execution-id', id]).QueryExecution
-        .Status;
-      if (!['QUEUED', 'RUNNING'].includes(status.State)) break;
-    }
-    assert.equal(status.State, 'SUCCEEDED', JSON.stringify(status));
-    const rows = [];
-    let token;
-    let columns;
-    do {
-      const page = ctx.aws([
-        'athena',
-        'get-query-results',
-        '--query-execution-id',
-        id,
-        '--no-paginate',
-        '--max-results',
-        '1000',
-        ...(token ? ['--next-token', token] : []),
-      ]);
-      columns ??= page.ResultSet.ResultSetMetadata.ColumnInfo.map((c) => c.Name);
-      rows.push(...page.ResultSet.Rows);
-      token = page.NextToken;
-    } while (token);
-    return rows
-      .slice(1)
-      .map((r) => Object.fromEntries(columns.map((c, i) => [c, r.Data[i]?.VarCharValue ?? null])));
+    await waitForQuery(ctx.aws, id);
+    return queryResults(ctx.aws, id);
   }
 
   /** Expected per-group sums over `selected` records, keyed by `keyOf`. */
@@ -157,7 +134,7 @@ export function reportTests(env) {
     }
   }
 
-  it('the deployed cost queries run on the emulator Athena over the S3 records and fixtures, with the tokens and dollars computed here (all nine are checked on known records in emulator/test_athena_query.py)', () => {
+  it('the deployed cost queries run on the emulator Athena over the S3 records and fixtures, with the tokens and dollars computed here (all nine are checked on known records in emulator/test_athena_query.py)', async () => {
     const { ctx, outputs, config } = env;
     // The shared fixture records, delivered ten days ago (unknown profiles: unattributed).
     const now = env.clock();
@@ -246,7 +223,7 @@ export function reportTests(env) {
       ['cost-by-developer-7d', '7d'],
       ['cost-by-developer-previous-month', 'previous-month'],
     ]) {
-      const rows = athena(sqlOf(suffix));
+      const rows = await athena(sqlOf(suffix));
       assertGroups(
         rows,
         expectedGroups(windows[window], developerKey),
@@ -256,7 +233,7 @@ export function reportTests(env) {
       checked.push(suffix);
     }
     {
-      const rows = athena(sqlOf('cost-by-team-month-to-date'));
+      const rows = await athena(sqlOf('cost-by-team-month-to-date'));
       const key = (r, who) => `${who?.team ?? 'unattributed'}|${who?.costCenter ?? 'unattributed'}`;
       assertGroups(
         rows,
@@ -267,7 +244,7 @@ export function reportTests(env) {
       checked.push('cost-by-team-month-to-date');
     }
     {
-      const rows = athena(sqlOf('daily-cost-trend-30d'));
+      const rows = await athena(sqlOf('daily-cost-trend-30d'));
       const key = (r) => hourKey(Date.parse(r.timestamp)).slice(0, 10);
       // The day is the delivery folder's; records here are delivered in the hour they were made.
       assertGroups(rows, expectedGroups(windows['30d'], key), (r) => r.day, 'daily-cost-trend-30d');
