@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync, gunzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { it } from 'node:test';
 import { main as reportMain } from '../report.mjs';
 import { queryResults, waitForQuery } from '../report/sources.mjs';
@@ -49,24 +49,16 @@ export function reportTests(env) {
 
   /** Every record in the log bucket with the hour of the folder it was delivered to. */
   function s3Records() {
-    const { ctx, outputs } = env;
-    const bucket = outputs().invocation_logs_bucket.value;
-    const listed = ctx.aws(['s3api', 'list-objects-v2', '--bucket', bucket]);
-    const out = [];
-    for (const { Key } of listed.Contents ?? []) {
-      const m =
-        /BedrockModelInvocationLogs\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/[^/]+\.json\.gz$/.exec(
-          Key,
-        );
-      if (!m) continue;
-      const file = join(ctx.WORK, 'report-object.gz');
-      ctx.aws(['s3api', 'get-object', '--bucket', bucket, '--key', Key, file]);
-      const dtMs = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4]);
-      for (const line of gunzipSync(readFileSync(file)).toString('utf8').split('\n')) {
-        if (line.trim()) out.push({ record: JSON.parse(line), dtMs });
-      }
-    }
-    return out;
+    const hour =
+      /BedrockModelInvocationLogs\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/[^/]+\.json\.gz$/;
+    return env.ctx
+      .gzippedJsonLines(env.outputs().invocation_logs_bucket.value)
+      .filter(({ key }) => hour.test(key))
+      .flatMap(({ key, records }) => {
+        const m = hour.exec(key);
+        const dtMs = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4]);
+        return records.map((record) => ({ record, dtMs }));
+      });
   }
 
   /**

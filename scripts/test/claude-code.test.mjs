@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { ROOT, attachScp, must } from '../lib.mjs';
 import { main as capsMain } from '../caps.mjs';
@@ -184,18 +183,12 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
   it('wrote the same records to S3, gzipped, under the hourly prefix', () => {
     const bucket = outputs.invocation_logs_bucket.value;
     const prefix = `bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/us-east-1/`;
-    const listed = ctx.aws(['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix]);
-    const keys = (listed.Contents ?? []).map((o) => o.Key);
-    assert.ok(keys.length > 0, 'no invocation log objects');
-    const fromS3 = [];
-    for (const key of keys) {
+    const objects = ctx.gzippedJsonLines(bucket, prefix);
+    assert.ok(objects.length > 0, 'no invocation log objects');
+    for (const { key } of objects) {
       assert.match(key, new RegExp(`^${prefix}\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.json\\.gz$`));
-      const file = join(ctx.WORK, 'object.gz');
-      ctx.aws(['s3api', 'get-object', '--bucket', bucket, '--key', key, file]);
-      for (const line of gunzipSync(readFileSync(file)).toString('utf8').split('\n')) {
-        if (line.trim()) fromS3.push(JSON.parse(line));
-      }
     }
+    const fromS3 = objects.flatMap((o) => o.records);
     // The same records, field for field (caller, profile, token counts, bodies).
     const byId = (rs) => [...rs].sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
     assert.deepEqual(byId(fromS3), byId(logRecords()));

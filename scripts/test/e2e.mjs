@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { startEmulator } from '../emulator.mjs';
@@ -78,6 +79,20 @@ export function e2e(name) {
       0,
       `terraform apply failed:\n${res.stdout.slice(-3000)}\n${res.stderr}`,
     );
+  };
+
+  /**
+   * The gzipped JSON-lines objects under `prefix` of `bucket` (the invocation logs as Bedrock
+   * delivers them): `[{ key, records }]`, each record parsed.
+   */
+  ctx.gzippedJsonLines = (bucket, prefix = '') => {
+    const listed = ctx.aws(['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix]);
+    return (listed.Contents ?? []).map(({ Key: key }) => {
+      const file = join(ctx.WORK, 'object.gz');
+      ctx.aws(['s3api', 'get-object', '--bucket', bucket, '--key', key, file]);
+      const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+      return { key, records: lines.filter((l) => l.trim()).map((l) => JSON.parse(l)) };
+    });
   };
 
   /** Planned changes as [address, actions] pairs, no-ops left out. */
