@@ -9,6 +9,10 @@ facts the extensions share: the main endpoint, reset hooks and trackers of backg
 - ``on_reset(callback)``: run after moto's ``POST /moto-api/reset`` (the clock returns to real time,
   queued background work is dropped). ``generation()`` changes on every reset, so work queued
   before a reset can tell that it is stale.
+- ``middleware(fn)``: registers ``fn(environ, start_response, call_next)`` around every AWS API
+  request (not the control paths), in registration order; ``call_next(environ, start_response)``
+  runs the next one and finally moto. Used by request-level behaviour that is not one service's:
+  rate limits (``throttle.py``) and injected faults (``faults.py``).
 - ``Tracker``: a count of pending background jobs (log deliveries, asynchronous invocations) that
   tests can wait on (``GET /_emulator/logs/deliveries?wait=10``) instead of sleeping blindly.
 """
@@ -31,6 +35,8 @@ MAX_WAIT = 120.0
 Handler = Callable[[dict[str, str], Any], tuple[int, Any]]
 
 _routes: dict[str, dict[str, Handler]] = {}
+Middleware = Callable[[dict[str, Any], Any, Callable[[dict[str, Any], Any], Any]], Any]
+_middlewares: list[Middleware] = []
 _reset_hooks: list[Callable[[], None]] = []
 _state = {"endpoint": "", "generation": 0}
 _lock = threading.Lock()
@@ -53,6 +59,22 @@ def route(method: str, path: str) -> Callable[[Handler], Handler]:
         return fn
 
     return decorator
+
+
+def middleware(fn: Middleware) -> Middleware:
+    """Decorator: run ``fn(environ, start_response, call_next)`` around every AWS API request."""
+    if fn not in _middlewares:
+        _middlewares.append(fn)
+    return fn
+
+
+def _dispatch(app: Any, original_call: Callable[..., Any], environ: dict[str, Any], start_response: Any) -> Any:
+    def at(index: int) -> Callable[[dict[str, Any], Any], Any]:
+        if index == len(_middlewares):
+            return lambda env, start: original_call(app, env, start)
+        return lambda env, start: _middlewares[index](env, start, at(index + 1))
+
+    return at(0)(environ, start_response)
 
 
 def set_endpoint(url: str) -> None:
@@ -178,7 +200,7 @@ def install() -> None:
     def __call__(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
         if str(environ.get("PATH_INFO", "")).startswith(PREFIX):
             return _handle(environ, start_response)
-        return original_call(self, environ, start_response)
+        return _dispatch(self, original_call, environ, start_response)
 
     def reset(self: MotoAPIBackend) -> None:
         original_reset(self)

@@ -2,7 +2,7 @@
 """Local AWS emulator: moto (the version requirements.txt pins) plus the project's API extensions.
 
 Usage:
-    python3 emulator/server.py [--port N] [--runtime-port N] [--port-file PATH] [--host 127.0.0.1]
+    python3 emulator/server.py [--port N] [--runtime-port N] [--port-file PATH] [--host 127.0.0.1] [--rate-limits]
 
 Two listeners: moto and the extensions on ``--port``; the Amazon Bedrock
 Runtime data plane (``ext_bedrock_runtime.py``) on ``--runtime-port``; plus one data-plane
@@ -55,6 +55,7 @@ EXTENSIONS = [
     "ext_dynamodb",
     "ext_cloudwatch",
     "ext_ec2",
+    "faults",
 ]
 
 
@@ -83,6 +84,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port-file", help="write the chosen port here once the server is ready")
+    parser.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="start with the request-rate limits on (throttle.py; PUT /_emulator/rate-limits switches them)",
+    )
     parser.add_argument(
         "--parent-pid",
         type=int,
@@ -145,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     import ext_bedrock_runtime
     import ext_ec2
     import ext_events
+    import throttle
     from moto.server import ThreadedMotoServer
+
+    throttle.start(enabled=args.rate_limits)
 
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
     stop = threading.Event()

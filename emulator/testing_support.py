@@ -69,10 +69,10 @@ MESSAGES = [{"role": "user", "content": "hello"}]
 # --------------------------------------------------------------------------- server
 
 
-def start_server(port_file: Path) -> subprocess.Popen[bytes]:
-    """server.py on free ports, stopped when this process exits; returns once it serves. Its
-    output goes to ``server.log`` next to the port file (a pipe nobody reads would fill up and
-    block the server)."""
+def start_server(port_file: Path, *flags: str) -> subprocess.Popen[bytes]:
+    """server.py on free ports (plus ``flags``, e.g. ``--rate-limits``), stopped when this process
+    exits; returns once it serves. Its output goes to ``server.log`` next to the port file (a pipe
+    nobody reads would fill up and block the server)."""
     log = (port_file.parent / "server.log").open("wb")
     proc = subprocess.Popen(
         [
@@ -84,6 +84,7 @@ def start_server(port_file: Path) -> subprocess.Popen[bytes]:
             str(port_file),
             "--parent-pid",
             str(os.getpid()),
+            *flags,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -124,8 +125,9 @@ class ModuleServer:
     """One emulator (server.py on free ports) and its scratch directory: ``start()``, ``stop()``;
     ``endpoint`` and ``runtime`` are its two addresses."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, *flags: str) -> None:
         self.prefix = prefix
+        self.flags = flags
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self.endpoint = ""
@@ -134,7 +136,7 @@ class ModuleServer:
     def start(self) -> ModuleServer:
         self._tmp = tempfile.TemporaryDirectory(prefix=self.prefix)
         port_file = Path(self._tmp.name) / "port"
-        self._proc = start_server(port_file)
+        self._proc = start_server(port_file, *self.flags)
         port, runtime_port = read_ports(port_file)
         self.endpoint = f"http://127.0.0.1:{port}"
         self.runtime = f"http://127.0.0.1:{runtime_port}"
@@ -180,7 +182,7 @@ def client(
 ) -> Any:
     """A boto3 client of the shared server (``endpoint`` defaults to its main port), signed with
     ``creds`` (default: the root key ``test``), in ``account`` when given; ``config``: more
-    botocore ``Config`` options. No retries."""
+    botocore ``Config`` options (``retries`` included). No retries unless ``retries`` says."""
     creds = creds or {"AccessKeyId": "test", "SecretAccessKey": "test"}
     made = boto3.client(
         service,
@@ -189,7 +191,7 @@ def client(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds.get("SessionToken"),
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+        config=Config(**{"retries": {"total_max_attempts": 1, "mode": "standard"}, **config}),
     )
     if account:
         made.meta.events.register(

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Local AWS emulator (moto + the project's extensions in emulator/) for Terraform runs.
 //
-//   node scripts/emulator.mjs start [--port N]   start in the background, print the endpoint
+//   node scripts/emulator.mjs start [--port N] [--rate-limits]
+//                                                start in the background, print the endpoint
 //   node scripts/emulator.mjs stop               stop it (safe when not running)
 //   node scripts/emulator.mjs status             print whether it runs (exit 0) or not (exit 1)
-//   node scripts/emulator.mjs run [--port N] -- <cmd...>
+//   node scripts/emulator.mjs run [--port N] [--rate-limits] -- <cmd...>
 //       start a private emulator, run <cmd> with CCB_EMULATOR_ENDPOINT and fake AWS credentials,
 //       always stop the emulator afterwards; exit with the command's status
 //
@@ -12,7 +13,10 @@
 // data plane (the runtime endpoint, what ANTHROPIC_BEDROCK_BASE_URL points at).
 // Background state: .emulator/state.json (pid, port, endpoint, runtimePort, runtimeEndpoint),
 // log: .emulator/server.log.
-// Other scripts: `import { startEmulator } from './emulator.mjs'`
+// --rate-limits starts the server with AWS's request-rate limits on (emulator/throttle.py;
+// GET/PUT /_emulator/rate-limits).
+// Other scripts: `import { startEmulator } from './emulator.mjs'` (options: port, logFile,
+// background, rateLimits)
 //   -> { endpoint, runtimeEndpoint, port, runtimePort, pid, stop() }.
 // No dependencies; needs python3 with the moto emulator/requirements.txt pins
 // (`python3 -m pip install -r emulator/requirements.txt`).
@@ -171,16 +175,18 @@ function installExitHook() {
  * this process exits (and stops itself if this process is killed). With `background: true` it is
  * the detached, recorded server of `emulator.mjs start` instead: it outlives this process and
  * `npm run emulator -- stop` stops it (fails if one is already running).
- * @param {{ port?: number, logFile?: string, background?: boolean }} [options] port 0 (default)
- *   picks a free port; logFile defaults to a temporary file (.emulator/server.log in background)
+ * @param {{ port?: number, logFile?: string, background?: boolean, rateLimits?: boolean }} [options]
+ *   port 0 (default) picks a free port; logFile defaults to a temporary file (.emulator/server.log
+ *   in background); rateLimits starts it with the request-rate limits on (server.py --rate-limits)
  * @returns {Promise<{ endpoint: string, runtimeEndpoint: string, port: number, runtimePort: number,
  *   pid: number, stop: () => Promise<void> }>} `endpoint`: moto and the extensions (AWS SDKs,
  *   Terraform); `runtimeEndpoint`: the Bedrock Runtime data plane (ANTHROPIC_BEDROCK_BASE_URL)
  */
 export async function startEmulator(options = {}) {
   const port = parsePort(options.port ?? 0);
+  const flags = serverFlags(options);
   if (options.background) {
-    const state = await startBackground(port, { reuse: options.reuse ?? false });
+    const state = await startBackground(port, { reuse: options.reuse ?? false, flags });
     return {
       endpoint: state.endpoint,
       runtimeEndpoint: state.runtimeEndpoint,
@@ -205,6 +211,7 @@ export async function startEmulator(options = {}) {
       portFile,
       '--parent-pid',
       String(process.pid),
+      ...flags,
     ],
     { stdio: ['ignore', logFd, logFd] },
   );
@@ -239,6 +246,11 @@ export async function startEmulator(options = {}) {
   }
 }
 
+/** server.py's flags for startEmulator's options. */
+function serverFlags(options) {
+  return options.rateLimits ? ['--rate-limits'] : [];
+}
+
 // ----------------------------------------------------------------------------- background server
 
 function readState() {
@@ -260,12 +272,14 @@ export async function backgroundStatus() {
   return undefined;
 }
 
-async function startBackground(port, { reuse = true } = {}) {
+async function startBackground(port, { reuse = true, flags = [] } = {}) {
   const running = await backgroundStatus();
   if (running) {
-    if (!reuse || (port && port !== running.port)) {
+    const sameFlags = (running.flags ?? []).join(' ') === flags.join(' ');
+    if (!reuse || (port && port !== running.port) || !sameFlags) {
+      const how = sameFlags ? '' : ` (started with flags [${(running.flags ?? []).join(' ')}])`;
       throw new Error(
-        `an emulator is already running at ${running.endpoint}; stop it first (npm run emulator -- stop)`,
+        `an emulator is already running at ${running.endpoint}${how}; stop it first (npm run emulator -- stop)`,
       );
     }
     return running;
@@ -274,10 +288,14 @@ async function startBackground(port, { reuse = true } = {}) {
   const portFile = path.join(STATE_DIR, 'port');
   rmSync(portFile, { force: true });
   const logFd = openSync(LOG_FILE, 'w');
-  const child = spawn(python(), [SERVER_SCRIPT, '--port', String(port), '--port-file', portFile], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-  });
+  const child = spawn(
+    python(),
+    [SERVER_SCRIPT, '--port', String(port), '--port-file', portFile, ...flags],
+    {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+    },
+  );
   closeSync(logFd);
   try {
     const ready = await waitUntilReady(child, portFile, LOG_FILE);
@@ -287,6 +305,7 @@ async function startBackground(port, { reuse = true } = {}) {
       endpoint: `http://127.0.0.1:${ready.port}`,
       runtimePort: ready.runtimePort,
       runtimeEndpoint: `http://127.0.0.1:${ready.runtimePort}`,
+      flags,
       startedAt: new Date().toISOString(),
       log: path.relative(ROOT_DIR, LOG_FILE),
     };
@@ -313,9 +332,15 @@ export async function stopBackground() {
 
 // ----------------------------------------------------------------------------- run -- <cmd>
 
-async function runWith(port, command) {
-  if (command.length === 0) throw new Error('usage: emulator.mjs run [--port N] -- <command...>');
-  const emulator = await startEmulator({ port, logFile: path.join(STATE_DIR, 'run-server.log') });
+async function runWith(port, rateLimits, command) {
+  if (command.length === 0) {
+    throw new Error('usage: emulator.mjs run [--port N] [--rate-limits] -- <command...>');
+  }
+  const emulator = await startEmulator({
+    port,
+    rateLimits,
+    logFile: path.join(STATE_DIR, 'run-server.log'),
+  });
   let child;
   let interrupted;
   const forward = (sig) => {
@@ -355,8 +380,11 @@ function parseArgs(argv) {
   const own = separator === -1 ? rest : rest.slice(0, separator);
   const trailing = separator === -1 ? [] : rest.slice(separator + 1);
   let port = 0;
+  let rateLimits = false;
   for (let i = 0; i < own.length; i += 1) {
-    if (own[i] === '--port') {
+    if (own[i] === '--rate-limits') {
+      rateLimits = true;
+    } else if (own[i] === '--port') {
       port = parsePort(own[i + 1]);
       i += 1;
     } else if (own[i].startsWith('--port=')) {
@@ -365,7 +393,7 @@ function parseArgs(argv) {
       throw new Error(`unknown argument: ${own[i]}`);
     }
   }
-  return { command, port, trailing };
+  return { command, port, rateLimits, trailing };
 }
 
 function checkPython() {
@@ -380,11 +408,11 @@ function checkPython() {
 }
 
 async function main(argv) {
-  const { command, port, trailing } = parseArgs(argv);
+  const { command, port, rateLimits, trailing } = parseArgs(argv);
   switch (command) {
     case 'start': {
       checkPython();
-      const state = await startBackground(port);
+      const state = await startBackground(port, { flags: serverFlags({ rateLimits }) });
       console.log(state.endpoint);
       if (state.runtimeEndpoint) console.error(`bedrock runtime: ${state.runtimeEndpoint}`);
       return 0;
@@ -402,10 +430,10 @@ async function main(argv) {
     }
     case 'run':
       checkPython();
-      return runWith(port, trailing);
+      return runWith(port, rateLimits, trailing);
     default:
       console.error(
-        'usage: emulator.mjs start [--port N] | stop | status | run [--port N] -- <command...>',
+        'usage: emulator.mjs start [--port N] [--rate-limits] | stop | status | run [--port N] [--rate-limits] -- <command...>',
       );
       return 2;
   }

@@ -27,7 +27,6 @@ provider "aws" {
   s3_use_path_style           = true
   skip_credentials_validation = true
   skip_metadata_api_check     = true
-  max_retries                 = 1
 
   endpoints {
     athena     = var.endpoint
