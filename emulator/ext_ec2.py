@@ -33,6 +33,14 @@ the endpoint's policy too; control-plane reads (Amazon Bedrock's host on AWS) go
 through an endpoint writes flow-log records (one ACCEPT record per direction) to the flow logs of
 the endpoint's VPC, subnet or network interface. ``GET /_emulator/vpc-endpoints`` lists the
 listeners. See README.md ("Amazon EC2: VPC endpoints and flow logs").
+
+An existing network (``POST /_emulator/ec2/network``): a deployment that brings its own VPC (the
+config's ``network.vpcId`` and ``network.subnetIds``) needs that VPC and those subnets in the
+account before Terraform runs, with exactly those ids, as they would be in a real account. The
+route creates whatever is missing: the VPC (DNS support and DNS host names on, as private DNS on
+interface endpoints requires) and one subnet per id, each in its own Availability Zone, with
+consecutive CIDR blocks of the VPC's range. Ids that exist are kept (a subnet of another VPC is
+refused). See README.md ("Seeding an existing network").
 """
 
 # Extensions keep their state on moto's objects, as attributes moto's classes do not declare
@@ -43,18 +51,26 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import ipaddress
 import json
 import math
 import re
 import sys
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from moto.ec2.exceptions import EC2ClientError, InvalidSecurityGroupNotFoundError
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ec2 import utils as ec2_utils
+from moto.ec2.exceptions import InvalidSubnetIdError
 from moto.ec2.models import ec2_backends
+from moto.ec2.models import subnets as moto_subnets
+from moto.ec2.models import vpcs as moto_vpcs
 from moto.ec2.models.flow_logs import FlowLogsBackend
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses.vpcs import VPCs
@@ -733,3 +749,142 @@ def _vpc_endpoints(query: dict[str, str], body: Any) -> tuple[int, Any]:
 
 
 control.on_reset(stop_listeners)
+
+
+# --------------------------------------------------------------------------- an existing network
+
+VPC_ID = re.compile(r"vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?")
+SUBNET_ID = re.compile(r"subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?")
+DEFAULT_NETWORK_CIDR = "10.0.0.0/16"
+# Subnets get /24 blocks, or smaller ones when the VPC's range needs it (EC2 allows /16 to /28).
+SUBNET_PREFIX = 24
+MAX_PREFIX = 28
+
+# The id the next VPC or subnet this thread creates gets (moto draws random ones).
+_chosen_ids = threading.local()
+
+
+def _chosen_or_random(kind: str, draw: Any) -> Any:
+    def next_id() -> str:
+        chosen = getattr(_chosen_ids, kind, None)
+        setattr(_chosen_ids, kind, None)
+        return chosen or draw()
+
+    return next_id
+
+
+@contextmanager
+def _with_id(kind: str, resource_id: str) -> Iterator[None]:
+    """Within the block, the next ``kind`` (vpc, subnet) this thread creates gets ``resource_id``."""
+    setattr(_chosen_ids, kind, resource_id)
+    try:
+        yield
+    finally:
+        setattr(_chosen_ids, kind, None)
+
+
+# moto's VPC and subnet models call the id functions they imported from moto.ec2.utils.
+setattr(moto_vpcs, "random_vpc_id", _chosen_or_random("vpc", ec2_utils.random_vpc_id))
+setattr(moto_subnets, "random_subnet_id", _chosen_or_random("subnet", ec2_utils.random_subnet_id))
+
+
+def _network_request(body: Any) -> tuple[str, list[str], ipaddress.IPv4Network, str, str]:
+    """(vpc id, subnet ids, VPC CIDR, account, region) of a seed request; every problem at once."""
+    if not isinstance(body, dict):
+        raise control.ControlError("the body must be a JSON object")
+    problems = []
+    vpc_id = body.get("vpcId")
+    if not isinstance(vpc_id, str) or not VPC_ID.fullmatch(vpc_id):
+        problems.append(f"vpcId must be vpc- and 8 or 17 hex digits, got {vpc_id!r}")
+    subnet_ids = body.get("subnetIds")
+    if not isinstance(subnet_ids, list) or not subnet_ids:
+        problems.append(f"subnetIds must be a non-empty list, got {subnet_ids!r}")
+        subnet_ids = []
+    for subnet_id in subnet_ids:
+        if not isinstance(subnet_id, str) or not SUBNET_ID.fullmatch(subnet_id):
+            problems.append(f"subnetIds: {subnet_id!r} is not subnet- and 8 or 17 hex digits")
+    if len(set(map(str, subnet_ids))) != len(subnet_ids):
+        problems.append("subnetIds must not repeat an id")
+    cidr = body.get("cidr", DEFAULT_NETWORK_CIDR)
+    try:
+        network = ipaddress.IPv4Network(str(cidr))
+        if not 16 <= network.prefixlen <= MAX_PREFIX:
+            problems.append(f"cidr must be a /16 to /{MAX_PREFIX} block, got {cidr}")
+    except ValueError:
+        problems.append(f"cidr must be an IPv4 network like {DEFAULT_NETWORK_CIDR}, got {cidr!r}")
+        network = ipaddress.IPv4Network(DEFAULT_NETWORK_CIDR)
+    account = body.get("accountId", DEFAULT_ACCOUNT_ID)
+    region = body.get("region", "us-east-1")
+    if not isinstance(account, str) or not re.fullmatch(r"\d{12}", account):
+        problems.append(f"accountId must be 12 digits, got {account!r}")
+    if region not in ec2_backends[DEFAULT_ACCOUNT_ID].regions:
+        problems.append(f"region {region!r} is not an EC2 region")
+    if problems:
+        raise control.ControlError("; ".join(problems))
+    return str(vpc_id), [str(s) for s in subnet_ids], network, str(account), str(region)
+
+
+def _existing_subnet(backend: Any, subnet_id: str) -> Any:
+    try:
+        return backend.get_subnet(subnet_id)
+    except InvalidSubnetIdError:
+        return None
+
+
+def seed_network(body: Any) -> dict[str, Any]:
+    """Creates the missing parts of an existing network (see the module docstring); its description.
+    Everything is checked before anything is created."""
+    vpc_id, subnet_ids, cidr, account, region = _network_request(body)
+    backend = ec2_backends[account][region]
+    vpc = backend.vpcs.get(vpc_id)
+    vpc_range = ipaddress.IPv4Network(vpc.cidr_block) if vpc is not None else cidr
+    existing = {s: _existing_subnet(backend, s) for s in subnet_ids}
+    foreign = [s for s, subnet in existing.items() if subnet is not None and subnet.vpc_id != vpc_id]
+    if foreign:
+        raise control.ControlError(f"subnet {', '.join(foreign)} exists in another VPC than {vpc_id}", 409)
+    in_vpc = [s for s in backend.describe_subnets() if s.vpc_id == vpc_id]
+    taken_zones = {s.availability_zone for s in in_vpc}
+    free_zones = [z.name for z in backend.describe_availability_zones() if z.name not in taken_zones]
+    missing = [s for s, subnet in existing.items() if subnet is None]
+    if len(missing) > len(free_zones):
+        raise control.ControlError(
+            f"{region} has {len(free_zones)} Availability Zone(s) without a subnet of {vpc_id}; "
+            f"{len(missing)} new subnet(s) asked for"
+        )
+    count = len(in_vpc) + len(missing)
+    prefix = min(MAX_PREFIX, max(SUBNET_PREFIX, vpc_range.prefixlen + math.ceil(math.log2(max(count, 1)))))
+    used = [ipaddress.IPv4Network(s.cidr_block) for s in in_vpc]
+    free_blocks = [b for b in vpc_range.subnets(new_prefix=prefix) if not any(b.overlaps(u) for u in used)]
+    if len(missing) > len(free_blocks):
+        raise control.ControlError(f"{vpc_id} ({vpc_range}) has no room for {len(missing)} more subnet(s)")
+
+    created_vpc = vpc is None
+    if vpc is None:
+        with _with_id("vpc", vpc_id):
+            vpc = backend.create_vpc(str(cidr))
+    vpc.enable_dns_support = True
+    vpc.enable_dns_hostnames = True
+    for subnet_id, zone, block in zip(missing, free_zones, free_blocks):
+        with _with_id("subnet", subnet_id):
+            backend.create_subnet(vpc_id, str(block), availability_zone=zone)
+    return {
+        "vpcId": vpc_id,
+        "cidr": vpc.cidr_block,
+        "accountId": account,
+        "region": region,
+        "created": created_vpc,
+        "subnets": [
+            {
+                "subnetId": s.id,
+                "cidr": s.cidr_block,
+                "availabilityZone": s.availability_zone,
+                "created": s.id in missing,
+            }
+            for s in (backend.get_subnet(i) for i in subnet_ids)
+        ],
+    }
+
+
+@control.route("POST", "ec2/network")
+def _seed_network(query: dict[str, str], body: Any) -> tuple[int, Any]:
+    return 200, seed_network(body)

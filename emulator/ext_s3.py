@@ -1,4 +1,5 @@
-"""Amazon S3 lifecycle-configuration fixes for moto 5.2.1.
+"""Amazon S3 fixes for moto 5.2.1: lifecycle configuration, and conditional writes as the
+Terraform S3 backend's native state lock (``use_lockfile``) uses them.
 
 ``PutBucketLifecycleConfiguration`` / ``GetBucketLifecycleConfiguration``
 answer as S3 does (S3 API reference):
@@ -30,6 +31,26 @@ rules and the minimum-object-size value it wrote, compared with
 ``reflect.DeepEqual``; any field the emulator drops or invents makes that
 wait run into its 3-minute timeout. The wait itself (about 55 s per create or
 update) is fixed in the provider and happens on AWS too.
+
+Conditional writes (``PutObject`` with ``If-None-Match`` / ``If-Match``; S3 API
+reference of PutObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html,
+and the S3 User Guide's "Conditional writes"). Terraform (>= 1.10) takes its
+state lock by writing ``<key>.tflock`` with ``If-None-Match: *`` and releases
+it with ``DeleteObject``; a second writer must get ``412 PreconditionFailed``
+while the lock object exists, and succeed again once it is deleted (in a
+versioned bucket, once a delete marker is the current version). moto
+evaluates the condition and answers 412; what it lacks:
+
+* atomicity: moto checks the condition and writes the object in two steps,
+  so two concurrent ``If-None-Match: *`` writers of one key could both
+  succeed (both take the lock). Here the check and the write of a conditional
+  PutObject, and every other PutObject and DeleteObject, happen under one
+  lock: of concurrent conditional creates exactly one succeeds and the others
+  get 412.
+* ``If-None-Match`` accepts only ``*``: any other value is answered
+  ``501 NotImplemented`` ("A header you provided implies functionality that
+  is not implemented", ``Header: If-None-Match``), as S3 does; moto compared
+  it with the object's ETag.
 """
 
 # Extensions keep their state on moto's objects, as attributes moto's classes do not declare
@@ -38,7 +59,9 @@ update) is fixed in the provider and happens on AWS too.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
+from xml.sax.saxutils import escape
 
 from moto.core.responses import ActionResult
 from moto.s3.exceptions import InvalidArgumentError, MalformedXML, NoSuchLifecycleConfiguration
@@ -231,3 +254,38 @@ def _bucket_response_put(self: S3Response, request: Any, bucket_name: str, query
         return response
     self.backend.get_bucket(bucket_name).transition_default_minimum_object_size = size
     return 200, {HEADER: size}, ""
+
+
+# --------------------------------------------------------------------------- conditional writes
+
+# Serializes object writes so a conditional PutObject checks and writes in one step.
+_object_writes = threading.RLock()
+NOT_IMPLEMENTED = "A header you provided implies functionality that is not implemented"
+
+_original_put_object = S3Response.put_object
+_original_delete_object = S3Response.delete_object
+
+
+def _not_implemented(header: str) -> tuple[int, dict[str, str], str]:
+    """S3's ``501 NotImplemented`` error for a header it does not support in this form."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>NotImplemented</Code><Message>{NOT_IMPLEMENTED}</Message>"
+        f"<Header>{escape(header)}</Header><RequestId>emulator</RequestId></Error>"
+    )
+    return 501, {"Content-Type": "application/xml"}, body
+
+
+@patch(S3Response, "put_object")
+def put_object(self: S3Response) -> Any:
+    if_none_match = self.headers.get("If-None-Match")
+    if if_none_match is not None and if_none_match.strip() != "*":
+        return _not_implemented("If-None-Match")
+    with _object_writes:
+        return _original_put_object(self)
+
+
+@patch(S3Response, "delete_object")
+def delete_object(self: S3Response) -> Any:
+    with _object_writes:
+        return _original_delete_object(self)

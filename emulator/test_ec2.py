@@ -1,6 +1,7 @@
 """Tests of ext_ec2.py: VPC interface endpoints and flow logs as the EC2 API reference describes
-them, and the Bedrock Runtime listener that stands in for an interface endpoint (aws:SourceVpce,
-the endpoint policy, flow-log records of the calls through it).
+them, the Bedrock Runtime listener that stands in for an interface endpoint (aws:SourceVpce,
+the endpoint policy, flow-log records of the calls through it), and the seeding of an existing
+network (``POST /_emulator/ec2/network``).
 
 Run: python3 -m unittest test_ec2 (in emulator/), or every module: npm run test:emulator
 """
@@ -526,3 +527,81 @@ def _status(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as err:
         return err.code
+
+
+class SeedNetworkTest(EmulatorTestCase):
+    """``POST /_emulator/ec2/network``: the VPC and subnets a config names, with exactly its ids."""
+
+    # apps/prod/config.yaml's placeholders.
+    vpc = "vpc-0a1b2c3d4e5f60718"
+    subnets = ["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"]
+
+    def seed(self, **body: Any) -> Any:
+        return control("ec2/network", {"vpcId": self.vpc, "subnetIds": self.subnets, **body})
+
+    def refused(self, body: dict[str, Any]) -> tuple[int, str]:
+        with self.assertRaises(urllib.error.HTTPError) as ctx:
+            control("ec2/network", body)
+        return ctx.exception.code, json.loads(ctx.exception.read())["message"]
+
+    def test_creates_the_vpc_and_subnets_with_the_given_ids(self) -> None:
+        answer = self.seed()
+        self.assertEqual((answer["vpcId"], answer["cidr"], answer["created"]), (self.vpc, "10.0.0.0/16", True))
+        ec2 = client("ec2")
+        self.assertEqual(ec2.describe_vpcs(VpcIds=[self.vpc])["Vpcs"][0]["CidrBlock"], "10.0.0.0/16")
+        for attribute, key in (("enableDnsSupport", "EnableDnsSupport"), ("enableDnsHostnames", "EnableDnsHostnames")):
+            self.assertTrue(ec2.describe_vpc_attribute(VpcId=self.vpc, Attribute=attribute)[key]["Value"], attribute)
+        subnets = ec2.describe_subnets(SubnetIds=self.subnets)["Subnets"]
+        self.assertEqual(sorted(s["SubnetId"] for s in subnets), sorted(self.subnets))
+        self.assertEqual({s["VpcId"] for s in subnets}, {self.vpc})
+        zones = [s["AvailabilityZone"] for s in subnets]
+        self.assertEqual(len(set(zones)), len(zones))
+        blocks = [ipaddress.IPv4Network(s["CidrBlock"]) for s in subnets]
+        self.assertTrue(all(b.subnet_of(ipaddress.IPv4Network("10.0.0.0/16")) for b in blocks))
+        self.assertFalse(blocks[0].overlaps(blocks[1]))
+        # Other VPCs and subnets still get random ids.
+        self.assertNotEqual(ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"], self.vpc)
+
+    def test_an_interface_endpoint_with_private_dns_can_use_it(self) -> None:
+        self.seed()
+        endpoint = client("ec2").create_vpc_endpoint(
+            VpcEndpointType="Interface",
+            VpcId=self.vpc,
+            ServiceName=RUNTIME,
+            SubnetIds=self.subnets,
+            PrivateDnsEnabled=True,
+        )["VpcEndpoint"]
+        self.assertEqual(len(endpoint["NetworkInterfaceIds"]), 2)
+
+    def test_seeding_again_keeps_what_exists_and_adds_what_is_missing(self) -> None:
+        first = self.seed(cidr="10.30.0.0/16")
+        again = self.seed(subnetIds=self.subnets + ["subnet-2a1b2c3d"])
+        self.assertEqual((again["created"], again["cidr"]), (False, "10.30.0.0/16"))
+        self.assertEqual(again["subnets"][:2], [{**s, "created": False} for s in first["subnets"]])
+        third = again["subnets"][2]
+        self.assertTrue(third["created"])
+        self.assertNotIn(third["availabilityZone"], [s["availabilityZone"] for s in first["subnets"]])
+        vpcs = client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.30.0.0/16"]}])["Vpcs"]
+        self.assertEqual(len(vpcs), 1)
+
+    def test_a_subnet_of_another_vpc_is_refused_and_nothing_is_created(self) -> None:
+        ec2 = client("ec2")
+        other = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+        taken = ec2.create_subnet(VpcId=other, CidrBlock="10.40.1.0/24")["Subnet"]["SubnetId"]
+        status, message = self.refused({"vpcId": self.vpc, "subnetIds": [taken]})
+        self.assertEqual(status, 409)
+        self.assertIn(taken, message)
+        self.assertError("InvalidVpcID.NotFound", ec2.describe_vpcs, VpcIds=[self.vpc])
+
+    def test_every_problem_of_a_bad_request_in_one_answer(self) -> None:
+        status, message = self.refused(
+            {"vpcId": "vpc-x", "subnetIds": ["subnet-1", "subnet-1"], "cidr": "10.0.0.0/8", "region": "mars-1"}
+        )
+        self.assertEqual(status, 400)
+        for part in ("vpcId", "'subnet-1' is not", "must not repeat", "cidr", "mars-1"):
+            self.assertIn(part, message)
+        # More subnets than the region has zones: refused before anything is created.
+        status, message = self.refused({"vpcId": self.vpc, "subnetIds": [f"subnet-{i:08x}" for i in range(7)]})
+        self.assertEqual(status, 400)
+        self.assertIn("Availability Zone", message)
+        self.assertError("InvalidVpcID.NotFound", client("ec2").describe_vpcs, VpcIds=[self.vpc])

@@ -1,4 +1,5 @@
-"""Tests of ext_s3.py (S3 lifecycle configuration), through boto3 against a real server.
+"""Tests of ext_s3.py (S3 lifecycle configuration, conditional writes), through boto3 against a
+real server.
 
 Run: python3 -m unittest test_s3 (in emulator/), or every module: npm run test:emulator
 
@@ -13,8 +14,11 @@ fail.
 
 from __future__ import annotations
 
+import threading
 import unittest
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from testing_support import EmulatorTestCase, client
 
@@ -213,6 +217,78 @@ class S3LifecycleTest(EmulatorTestCase):
         self.put(HARDENED_RULES)
         self.s3.delete_bucket_lifecycle(Bucket=self.bucket)
         self.assertError("NoSuchLifecycleConfiguration", self.get)
+
+
+class ConditionalWriteTest(EmulatorTestCase):
+    """PutObject with If-None-Match as the S3 API reference describes it, in the sequence the
+    Terraform S3 backend's native lock (``use_lockfile``) uses: create ``<key>.tflock`` only if
+    absent, read it, delete it."""
+
+    bucket = "state-lock-test"
+    lock = "env/terraform.tfstate.tflock"
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.s3 = client("s3", s3={"addressing_style": "path"})
+        self.s3.create_bucket(Bucket=self.bucket)
+        self.s3.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
+
+    def take(self, body: bytes) -> dict[str, Any]:
+        return self.s3.put_object(Bucket=self.bucket, Key=self.lock, Body=body, IfNoneMatch="*")
+
+    def test_a_held_lock_is_precondition_failed_and_free_again_once_deleted(self) -> None:
+        self.assertEqual(self.take(b'{"ID":"first"}')["ResponseMetadata"]["HTTPStatusCode"], 200)
+        err = self.assertError("PreconditionFailed", self.take, b'{"ID":"second"}')
+        self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 412)
+        # The holder's lock is untouched; the loser reads it to report who holds the lock.
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=self.lock)["Body"].read(), b'{"ID":"first"}')
+        self.s3.delete_object(Bucket=self.bucket, Key=self.lock)
+        # In a versioned bucket the current version is now a delete marker: the key is free.
+        self.assertEqual(self.take(b'{"ID":"second"}')["ResponseMetadata"]["HTTPStatusCode"], 200)
+        versions = self.s3.list_object_versions(Bucket=self.bucket, Prefix=self.lock)
+        self.assertEqual(len(versions["Versions"]), 2)
+        self.assertEqual(len(versions["DeleteMarkers"]), 1)
+
+    def test_only_one_of_concurrent_creates_wins(self) -> None:
+        outcomes: list[str] = []
+
+        def contend(i: int) -> None:
+            s3 = client("s3", s3={"addressing_style": "path"})
+            try:
+                s3.put_object(Bucket=self.bucket, Key=self.lock, Body=str(i).encode(), IfNoneMatch="*")
+                outcomes.append("ok")
+            except ClientError as err:
+                outcomes.append(err.response["Error"]["Code"])
+
+        for _ in range(5):
+            self.s3.delete_object(Bucket=self.bucket, Key=self.lock)
+            outcomes.clear()
+            threads = [threading.Thread(target=contend, args=(i,)) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(sorted(outcomes), ["PreconditionFailed"] * 7 + ["ok"])
+
+    def test_if_none_match_takes_only_the_asterisk(self) -> None:
+        etag = self.take(b"x")["ETag"]
+        for value in (etag, '"0123456789abcdef0123456789abcdef"'):
+            err = self.assertError(
+                "NotImplemented", self.s3.put_object, Bucket=self.bucket, Key="other", Body=b"y", IfNoneMatch=value
+            )
+            self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 501)
+            self.assertEqual(err.response["Error"]["Header"], "If-None-Match")
+        self.assertError("NoSuchKey", self.s3.get_object, Bucket=self.bucket, Key="other")
+
+    def test_unconditional_writes_and_if_match_are_unchanged(self) -> None:
+        first = self.s3.put_object(Bucket=self.bucket, Key="state", Body=b"1")["ETag"]
+        self.s3.put_object(Bucket=self.bucket, Key="state", Body=b"2")
+        self.assertError(
+            "PreconditionFailed", self.s3.put_object, Bucket=self.bucket, Key="state", Body=b"3", IfMatch=first
+        )
+        current = self.s3.head_object(Bucket=self.bucket, Key="state")["ETag"]
+        self.s3.put_object(Bucket=self.bucket, Key="state", Body=b"3", IfMatch=current)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="state")["Body"].read(), b"3")
 
 
 if __name__ == "__main__":
