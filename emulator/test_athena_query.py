@@ -29,7 +29,8 @@ from ext_bedrock_runtime import s3_key
 from testing_support import ACCOUNT, REGION, ErrorAssertions, client, reset, set_clock
 
 HERE = Path(__file__).resolve().parent
-FIXTURE = Path("/work/shared/fixtures/bedrock-invocation-log-sample.jsonl")
+# The shared sample of invocation-log records (the same file the packages test with).
+FIXTURE = HERE.parent / "packages" / "testing" / "test" / "fixtures" / "bedrock-invocation-log-sample.jsonl"
 NOW = datetime(2026, 11, 20, 12, 30, tzinfo=timezone.utc)  # a Friday
 LOGS, RESULTS, DATABASE, WORKGROUP = "acme-bedrock-logs", "acme-athena-results", "acme_bedrock_logs", "acme-bedrock-logs"
 PREFIX = "bedrock"

@@ -8,10 +8,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { it } from 'node:test';
+import { ROOT } from '../lib.mjs';
 import { main as reportMain } from '../report.mjs';
 import { queryResults, waitForQuery } from '../report/sources.mjs';
 
-const FIXTURES = join('/work/shared/fixtures', 'bedrock-invocation-log-sample.jsonl');
+const FIXTURES = join(
+  ROOT,
+  'packages',
+  'testing',
+  'test',
+  'fixtures',
+  'bedrock-invocation-log-sample.jsonl',
+);
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
