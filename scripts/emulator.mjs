@@ -42,7 +42,9 @@ export const SERVER_SCRIPT = path.join(ROOT_DIR, 'emulator', 'server.py');
 export const STATE_DIR = path.join(ROOT_DIR, '.emulator');
 const STATE_FILE = path.join(STATE_DIR, 'state.json');
 const LOG_FILE = path.join(STATE_DIR, 'server.log');
-const READY_TIMEOUT_MS = 30_000;
+// Start-up imports moto and every extension (about 3 s on an idle 2-core machine); a loaded
+// machine (end-to-end test files run side by side) can take several times that.
+const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Environment a command needs to talk to the emulator at `endpoint`. */

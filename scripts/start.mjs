@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The main job: start the local AWS emulator, deploy the dev environment to it with Terraform,
-// and print `terraform output -json`. The emulator is stopped afterwards unless --keep is given.
+// The main job: start the local AWS emulator, deploy an environment (default dev) to it with
+// Terraform through the deploy core (scripts/deploy/core.mjs: every stack, backend included, as on
+// AWS), and print `terraform output -json` (the stacks' outputs merged). The emulator is stopped
+// afterwards unless --keep is given.
 // After the apply, the environment's SCP document (output scp_policy_json) is attached to the
 // emulator's organization root, as the platform team does in the management account, so the
 // emulator's Bedrock data plane evaluates it like AWS would.
@@ -8,10 +10,13 @@
 // outputs were saved, the next command); --json prints `terraform output -json` instead, --quiet
 // nothing.
 // Usage: npm start [-- --env dev] [--keep] [--synth-only] [--json | --quiet]
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, attachScp, must, summarize, synthApp, terraformEnv } from './lib.mjs';
+import { deployEnvironment, deployTerraformEnv } from './deploy/core.mjs';
+import { useEmulator } from './deploy/local.mjs';
+import { ROOT, attachScp, environmentOutputs, must, summarize, synthApp } from './lib.mjs';
+import { localDeploymentDir } from './onboarding-files.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -49,48 +54,44 @@ if (values['synth-only']) {
   process.exit(0);
 }
 
-const { startEmulator } = await import('./emulator.mjs');
 step('starting the local AWS emulator');
-// With --keep the emulator runs in the background and outlives this command.
-// --keep reuses an emulator that already runs in the background (another environment's, say).
-const emulator = await startEmulator({ background: values.keep, reuse: values.keep });
+// With --keep the emulator runs in the background and outlives this command; it reuses one that
+// already runs in the background (another environment's, say). CCB_EMULATOR_ENDPOINT (as under
+// `npm run emulator -- run -- npm start`) names one to use instead, left running.
+const emulator = await useEmulator({ background: values.keep });
 console.error(`  emulator at ${emulator.endpoint}`);
 let exitCode = 1;
 try {
-  const work = join(ROOT, 'out', 'local', env);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  step(`synthesizing apps/${env} for the local target`);
-  const [dir] = synthApp(env, {
-    outdir: join(work, 'cdktf.out'),
-    env: { CCB_TARGET: 'local', CCB_EMULATOR_ENDPOINT: emulator.endpoint, CCB_STATE_DIR: work },
-  });
-  const s = summarize(dir);
-  console.error(`  ${s.resourceTotal} resources, ${s.outputs.length} outputs`);
-  const tfEnv = terraformEnv({
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-  });
-  step('terraform init');
-  must('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env: tfEnv });
-  step('terraform apply');
+  const work = localDeploymentDir(env);
+  step(`synthesizing apps/${env} for the local target, then terraform init and apply`);
   const started = Date.now();
-  must('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=20'], {
-    cwd: dir,
-    env: tfEnv,
+  // The deploy core (npm run deploy): every stack, the environment stack before its shards. A new
+  // private emulator starts empty, so does the state; a reused one keeps the resources and the
+  // state that describes them.
+  const { stacks } = await deployEnvironment({
+    env,
+    root: ROOT,
+    workDir: work,
+    local: emulator,
+    progress: (line) => console.error(`  ${line}`),
   });
+  const failed = stacks.filter((s) => s.status !== 'applied');
+  if (failed.length > 0) {
+    throw new Error(
+      failed
+        .map((s) => `${s.name}: ${s.status}: ${s.reason}${s.log ? ` (log: ${s.log})` : ''}`)
+        .join('\n'),
+    );
+  }
   console.error(`  applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const outputs = must('terraform', ['output', '-json'], { cwd: dir, env: tfEnv }).stdout;
+  const outdir = join(work, 'cdktf.out');
+  const merged = environmentOutputs(outdir, deployTerraformEnv(true)).outputs;
+  const outputs = `${JSON.stringify(merged, null, 2)}\n`;
   writeFileSync(join(work, 'outputs.json'), outputs);
   step('attaching the SCP document to the emulated organization');
-  attachScp(
-    emulator.endpoint,
-    `claude-code-bedrock-${env}`,
-    JSON.parse(outputs).scp_policy_json.value,
-  );
+  attachScp(emulator.endpoint, `claude-code-bedrock-${env}`, merged.scp_policy_json.value);
   if (values.json) process.stdout.write(outputs);
-  else if (!values.quiet) console.log(summary(JSON.parse(outputs), join(work, 'outputs.json')));
+  else if (!values.quiet) console.log(summary(merged, join(work, 'outputs.json')));
   else console.error(`\n  outputs saved to ${join(work, 'outputs.json')}`);
   exitCode = 0;
 } catch (err) {
@@ -100,8 +101,7 @@ try {
     console.error(
       `\nemulator left running at ${emulator.endpoint}; stop it with 'npm run emulator -- stop'`,
     );
-  } else {
-    await emulator.stop();
   }
+  await emulator.stop();
 }
 process.exit(exitCode);

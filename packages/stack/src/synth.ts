@@ -3,7 +3,7 @@ import { EnvironmentConfig, commonTags } from '@claude-code-bedrock/core';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'path';
-import { DeployTarget, providerSettingsFor } from './target';
+import { DeployTarget, backendSettingsFor, providerSettingsFor } from './target';
 
 /**
  * A stack that resolves itself once per synth. During `app.synth()`, from the stack's validations
@@ -57,7 +57,8 @@ export interface StackPlumbing {
 /**
  * Provider (region, common tags, target endpoints) and backend of one stack. The state is
  * `terraform.<environment>.tfstate` (local) or the configured S3 key; a shard's is
- * `terraform.<environment>-<team>.tfstate` or `<key>-<team>`.
+ * `terraform.<environment>-<team>.tfstate` or `<key>-<team>`. The local target keeps an S3
+ * backend, pointed at the emulator (`backendSettingsFor`).
  */
 export function configureStack(stack: TerraformStack, plumbing: StackPlumbing): void {
   const { config, shard } = plumbing;
@@ -75,6 +76,7 @@ export function configureStack(stack: TerraformStack, plumbing: StackPlumbing): 
       key: shard === undefined ? key : key.replace(/(\.tfstate)?$/, `-${shard}$1`),
       region: s3.region ?? region,
       encrypt: true,
+      ...backendSettingsFor(plumbing.target),
     });
     // Terraform >= 1.10 native S3 locking; cdktf 0.21's S3BackendConfig predates the option.
     if (s3.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);

@@ -1,4 +1,5 @@
 import type { AwsProviderConfig, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
+import type { S3BackendConfig } from 'cdktf';
 
 /** Where an environment is deployed. */
 export type DeployTarget =
@@ -29,11 +30,16 @@ export const EMULATED_SERVICES = [
   'sts',
 ] as const;
 
+/** The emulator's root credentials (any key signs as its default account). */
+const EMULATOR_KEYS = { accessKey: 'test', secretKey: 'test' } as const;
+
 /**
  * Provider settings for a target. The local target keeps every resource (the stack is the one
- * users deploy to AWS); it only redirects API calls and fails fast (`max_retries = 1`) on any
- * call the emulator lacks. It deliberately keeps `skip_requesting_account_id` unset so ARNs
- * carry the emulator's account id.
+ * users deploy to AWS); it only redirects API calls. It keeps the provider's default retries, as
+ * on AWS, so throttling (the emulator's optional rate limits) and dropped connections are retried
+ * the way they are in a real account; the emulator answers calls it lacks with a non-retryable
+ * error, so those still fail at once. It deliberately keeps `skip_requesting_account_id` unset so
+ * ARNs carry the emulator's account id.
  */
 export function providerSettingsFor(target: DeployTarget): Partial<AwsProviderConfig> {
   if (target.kind === 'aws') return {};
@@ -41,13 +47,31 @@ export function providerSettingsFor(target: DeployTarget): Partial<AwsProviderCo
     EMULATED_SERVICES.map((s) => [s, target.endpoint]),
   );
   return {
-    accessKey: 'test',
-    secretKey: 'test',
+    ...EMULATOR_KEYS,
     s3UsePathStyle: true,
     skipCredentialsValidation: true,
     skipMetadataApiCheck: 'true',
-    maxRetries: 1,
     endpoints: [endpoints],
+  };
+}
+
+/**
+ * S3 backend settings for a target, used by the backend and by the `terraform_remote_state` data
+ * sources that read it (a shard's view of the environment stack). AWS: none (the caller's
+ * credential chain, the bucket's own endpoint). Local: the same backend, native locking included,
+ * against the emulator's S3 (path-style addressing, the emulator's keys, no STS, IAM or instance
+ * metadata lookups, any region name).
+ */
+export function backendSettingsFor(target: DeployTarget): Partial<S3BackendConfig> {
+  if (target.kind === 'aws') return {};
+  return {
+    ...EMULATOR_KEYS,
+    endpoints: { s3: target.endpoint, sts: target.endpoint, iam: target.endpoint },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: true,
+    skipRegionValidation: true,
   };
 }
 

@@ -1,0 +1,193 @@
+// Runs `terraform init` and `plan` or `apply` for the selected stacks of one synthesized app: a
+// stack starts once the selected stacks it depends on succeeded (so the environment stack goes
+// before its shards), up to `parallel` at a time; the dependents of a failed stack are skipped.
+// Each stack's Terraform output goes to `deploy.log` in its directory. After a successful apply
+// the stack's content hash is recorded with its state (record.mjs); nothing is recorded for a plan
+// or a failure.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { readRecords, sidecarFor, writeSidecar } from './record.mjs';
+
+export const LOG_FILE = 'deploy.log';
+/** Terraform's own parallelism inside one stack (as `npm start` always used). */
+const TF_PARALLELISM = 20;
+/**
+ * How long a plan or apply waits for the state lock another run holds (a CI plan job of the same
+ * stack, say) before it fails: Terraform's default is not to wait at all.
+ */
+const LOCK_TIMEOUT = '-lock-timeout=5m';
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * Runs a command with its output appended to `log` (a write stream); resolves `{ status, tail,
+ * counts }`: `tail` is the last 64 KiB of its output, `counts` what its last plan or apply summary
+ * line said (see `resourceCounts`; the outputs Terraform prints after it can be long).
+ */
+function spawnLogged(cmd, args, { cwd, env, log }) {
+  return new Promise((resolvePromise) => {
+    log.write(`\n$ ${cmd} ${args.join(' ')}\n`);
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    let counts;
+    const lines = { stdout: '', stderr: '' };
+    const take = (stream) => (chunk) => {
+      log.write(chunk);
+      const text = chunk.toString('utf8');
+      tail = (tail + text).slice(-TAIL_BYTES);
+      const parts = (lines[stream] + text).split('\n');
+      lines[stream] = parts.pop();
+      for (const line of parts) counts = summaryCounts(line) ?? counts;
+    };
+    child.stdout.on('data', take('stdout'));
+    child.stderr.on('data', take('stderr'));
+    child.once('error', (err) => resolvePromise({ status: 127, tail: `Error: ${err.message}` }));
+    child.once('close', (code, signal) => {
+      for (const rest of Object.values(lines)) counts = summaryCounts(rest) ?? counts;
+      resolvePromise({ status: code ?? (signal ? 128 : 1), tail, counts });
+    });
+  });
+}
+
+/**
+ * The resource counts of one Terraform summary line: `{ add, change, destroy }` from the plan line
+ * ("Plan: 1 to add, 0 to change, 0 to destroy.", "No changes.") or the apply line ("Apply
+ * complete! Resources: 1 added, 0 changed, 0 destroyed."); undefined for any other line.
+ */
+export function summaryCounts(line) {
+  const found =
+    /^Apply complete! Resources: (?:\d+ imported, )?(\d+) added, (\d+) changed, (\d+) destroyed/.exec(
+      line,
+    ) ?? /^Plan: (?:\d+ to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy/.exec(line);
+  if (found) return { add: +found[1], change: +found[2], destroy: +found[3] };
+  if (/^No changes\./.test(line)) return { add: 0, change: 0, destroy: 0 };
+  return undefined;
+}
+
+/**
+ * The first Terraform error of an output, on one line: its `Error:` line, followed by the first
+ * line of its detail when the summary alone is short (the `with`/`on` context lines skipped).
+ */
+export function firstError(output) {
+  const raw = output.split('\n');
+  const clean = (l) => l.replace(/^[│╷╵]\s?/, '').trim();
+  const at = raw.findIndex((l) => clean(l).startsWith('Error: '));
+  if (at === -1) return raw.map(clean).filter(Boolean).pop() ?? 'no output';
+  const head = clean(raw[at]);
+  if (head.length >= 60) return head;
+  const block = [];
+  for (const line of raw.slice(at + 1)) {
+    if (line.startsWith('╵') || clean(line).startsWith('Error: ')) break;
+    block.push(clean(line));
+  }
+  const detail = block.find((l) => l && !/^(with |on |\d+:)/.test(l));
+  return detail ? `${head} ${detail}` : head;
+}
+
+/**
+ * Plans or applies `stacks` (`[{ name, dir, dependencies, backend, hash }]`, dependencies first).
+ * `onEvent({ type: 'start' | 'done', name, result? })` reports progress. Resolves one result per
+ * stack: `{ name, status, add, change, destroy, seconds, reason, log }` with status `planned`,
+ * `applied`, `failed` or `skipped`.
+ */
+export async function runStacks(
+  stacks,
+  { plan = false, parallel = 4, env, reconfigure = false, onEvent = () => {} },
+) {
+  const results = new Map();
+  const pending = new Map(stacks.map((s) => [s.name, s]));
+  const running = new Map();
+
+  const runOne = async (stack) => {
+    const started = Date.now();
+    const log = createWriteStream(join(stack.dir, LOG_FILE));
+    const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+    const done = (fields) => ({
+      name: stack.name,
+      add: null,
+      change: null,
+      destroy: null,
+      reason: null,
+      log: join(stack.dir, LOG_FILE),
+      ...fields,
+      seconds: seconds(),
+    });
+    try {
+      const tf = (args) => spawnLogged('terraform', args, { cwd: stack.dir, env, log });
+      const init = await tf([
+        'init',
+        '-input=false',
+        '-no-color',
+        ...(reconfigure ? ['-reconfigure'] : []),
+      ]);
+      if (init.status !== 0) {
+        return done({ status: 'failed', reason: `terraform init: ${firstError(init.tail)}` });
+      }
+      const command = plan
+        ? ['plan', '-input=false', '-no-color', LOCK_TIMEOUT, `-parallelism=${TF_PARALLELISM}`]
+        : [
+            'apply',
+            '-auto-approve',
+            '-input=false',
+            '-no-color',
+            LOCK_TIMEOUT,
+            `-parallelism=${TF_PARALLELISM}`,
+          ];
+      const res = await tf(command);
+      const counts = res.counts ?? {};
+      if (res.status !== 0) {
+        return done({
+          status: 'failed',
+          ...counts,
+          reason: `terraform ${command[0]}: ${firstError(res.tail)}`,
+        });
+      }
+      if (plan) return done({ status: 'planned', ...counts, reason: stack.reason ?? null });
+      const { state } = readRecords([stack]).get(stack.name);
+      if (state) writeSidecar(stack.backend, sidecarFor(stack.name, stack.hash, state));
+      return done({ status: 'applied', ...counts, reason: stack.reason ?? null });
+    } catch (err) {
+      return done({ status: 'failed', reason: err.message.split('\n')[0] });
+    } finally {
+      await new Promise((r) => log.end(r));
+    }
+  };
+
+  while (pending.size > 0 || running.size > 0) {
+    for (const [name, stack] of pending) {
+      const deps = (stack.dependencies ?? []).filter((d) => stacks.some((s) => s.name === d));
+      const blocked = deps.find(
+        (d) => results.has(d) && !['applied', 'planned'].includes(results.get(d).status),
+      );
+      if (blocked) {
+        pending.delete(name);
+        const result = {
+          name,
+          status: 'skipped',
+          add: null,
+          change: null,
+          destroy: null,
+          seconds: 0,
+          reason: `${blocked} ${results.get(blocked).status}`,
+          log: null,
+        };
+        results.set(name, result);
+        onEvent({ type: 'done', name, result });
+        continue;
+      }
+      if (running.size >= parallel || deps.some((d) => !results.has(d))) continue;
+      pending.delete(name);
+      onEvent({ type: 'start', name });
+      running.set(
+        name,
+        runOne(stack).then((result) => {
+          running.delete(name);
+          results.set(name, result);
+          onEvent({ type: 'done', name, result });
+        }),
+      );
+    }
+    if (running.size > 0) await Promise.race(running.values());
+  }
+  return stacks.map((s) => results.get(s.name));
+}

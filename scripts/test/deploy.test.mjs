@@ -1,0 +1,703 @@
+// `npm run deploy` (scripts/deploy.mjs, scripts/deploy/) and `npm start` on top of it.
+// Unit level, without Terraform: the command line, the content hash and the sidecar, the selection
+// of changed stacks, the scheduler (with a stand-in terraform). End to end on the emulator: a small
+// dev environment sharded by team (local backend) deployed, left alone by --changed, one team's
+// change applied alone, a hand-run apply noticed; then the prod app with its S3 backend and native
+// lock, through `npm start -- --env prod` and `npm run deploy -- --env prod --local`.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { ROOT, run } from '../lib.mjs';
+import { parseDeployArgs } from '../deploy/args.mjs';
+import {
+  readRecords,
+  sidecarFor,
+  stackBackend,
+  stackHash,
+  writeSidecar,
+} from '../deploy/record.mjs';
+import { firstError, runStacks, summaryCounts } from '../deploy/run.mjs';
+import { changeReason, selectStacks } from '../deploy/select.mjs';
+import { ACCOUNT, baseConfig, e2e } from './e2e.mjs';
+
+const ctx = e2e('deploy');
+const node = (script, args, env = {}) =>
+  run(process.execPath, [join(ROOT, 'scripts', script), ...args], {
+    capture: true,
+    env: { ...process.env, ...env },
+  });
+const timed = (fn) => {
+  const started = Date.now();
+  const result = fn();
+  return { ...result, seconds: (Date.now() - started) / 1000 };
+};
+const scratch = () => mkdtempSync(join(tmpdir(), 'ccb-deploy-unit-'));
+
+describe('deploy command line', () => {
+  it('reads every option of the contract', () => {
+    const { options, problems } = parseDeployArgs(
+      [
+        '--env',
+        'dev',
+        '--local',
+        '--changed',
+        '--stack',
+        'dev',
+        '--stack=dev-platform',
+        '--plan',
+        '--list',
+        '--json',
+        '--parallel',
+        '2',
+      ],
+      { apps: ['dev', 'prod'] },
+    );
+    assert.deepEqual(problems, []);
+    assert.deepEqual(options, {
+      env: 'dev',
+      local: true,
+      changed: true,
+      stacks: ['dev', 'dev-platform'],
+      plan: true,
+      list: true,
+      json: true,
+      parallel: 2,
+      out: undefined,
+      help: false,
+    });
+    assert.equal(parseDeployArgs(['--env', 'prod'], { apps: ['prod'] }).options.parallel, 4);
+  });
+
+  it('reports every usage problem at once, one line each', () => {
+    const { problems } = parseDeployArgs(
+      ['--bogus', '--parallel', '0', '--local=yes', 'extra', '--env=nope', '--stack'],
+      { apps: ['dev', 'prod'] },
+    );
+    assert.deepEqual(problems, [
+      'unknown option --bogus',
+      '--parallel must be an integer from 1 to 64 (got "0")',
+      '--local takes no value',
+      'unexpected argument "extra"',
+      '--stack needs a value',
+      '--env nope: no app apps/nope (apps: dev, prod)',
+    ]);
+    assert.deepEqual(parseDeployArgs([]).problems, ['--env is required']);
+  });
+
+  it('exits 2 with one line per problem and no stack trace, before doing anything', () => {
+    const res = timed(() => node('deploy.mjs', ['--parallel', 'x', '--what', '--plan']));
+    assert.equal(res.status, 2);
+    const lines = res.stderr.trim().split('\n');
+    assert.deepEqual(lines.slice(0, -1), [
+      'deploy: --parallel must be an integer from 1 to 64 (got "x")',
+      'deploy: unknown option --what',
+      'deploy: --env is required',
+    ]);
+    assert.match(lines.at(-1), /^usage: npm run deploy -- --env <env>/);
+    assert.doesNotMatch(res.stderr, /\n\s+at /);
+    assert.equal(res.stdout, '');
+    assert.ok(res.seconds < 5, `took ${res.seconds} s`);
+  });
+
+  it('refuses an unknown --stack once the app is synthesized, naming the stacks (exit 2)', () => {
+    const out = scratch();
+    try {
+      const res = node('deploy.mjs', ['--env', 'dev', '--stack', 'nope', '--out', out]);
+      assert.equal(res.status, 2, res.stderr);
+      assert.match(res.stderr, /^deploy: --stack nope: no such stack \(stacks: dev\)$/m);
+      assert.doesNotMatch(res.stderr, /\n\s+at /);
+      assert.equal(existsSync(join(out, 'cdktf.out', 'stacks', 'dev', '.terraform')), false);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a bad config as the app does, exit 1, and writes nothing', () => {
+    const dir = scratch();
+    try {
+      writeFileSync(join(dir, 'bad.yaml'), 'project: x\n');
+      const out = join(dir, 'out');
+      const res = node('deploy.mjs', ['--env', 'dev', '--out', out], {
+        CCB_CONFIG: join(dir, 'bad.yaml'),
+      });
+      assert.equal(res.status, 1);
+      assert.match(res.stderr, /^deploy: synthesizing apps\/dev failed:$/m);
+      assert.match(res.stderr, /^ {2}- project: must be 3-24 characters \(got "x"\)$/m);
+      assert.doesNotMatch(res.stderr, /\n\s+at /);
+      assert.equal(existsSync(out), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('content hash and sidecar', () => {
+  it('hashes cdk.tf.json, then reconcile-imports.tf.json when present', () => {
+    const dir = scratch();
+    try {
+      const tf = JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } });
+      writeFileSync(join(dir, 'cdk.tf.json'), tf);
+      const sha = (text) => createHash('sha256').update(text).digest('hex');
+      assert.equal(stackHash(dir), sha(tf));
+      writeFileSync(join(dir, 'reconcile-imports.tf.json'), '{"import":[]}');
+      assert.equal(stackHash(dir), sha(tf + '{"import":[]}'));
+      assert.deepEqual(stackBackend(dir), { kind: 'local', path: join(dir, 'x.tfstate') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the S3 backend of a stack, emulator endpoint included', () => {
+    const dir = scratch();
+    try {
+      const s3 = {
+        bucket: 'b',
+        key: 'p/terraform.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        endpoints: { s3: 'http://127.0.0.1:1' },
+      };
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3 } } }));
+      assert.deepEqual(stackBackend(dir), {
+        kind: 's3',
+        bucket: 'b',
+        key: 'p/terraform.tfstate',
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:1',
+        encrypt: true,
+        kmsKeyId: undefined,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the sidecar beside a local state and reads both back', () => {
+    const dir = scratch();
+    try {
+      const backend = { kind: 'local', path: join(dir, 'terraform.dev.tfstate') };
+      const stacks = [{ name: 'dev', backend }];
+      assert.deepEqual(readRecords(stacks).get('dev'), { state: undefined, record: undefined });
+      writeFileSync(backend.path, JSON.stringify({ version: 4, serial: 7, lineage: 'L-1' }));
+      const record = sidecarFor('dev', 'abc', { lineage: 'L-1', serial: 7 }, new Date(0));
+      assert.equal(writeSidecar(backend, record), `${backend.path}.deployed.json`);
+      assert.deepEqual(JSON.parse(readFileSync(`${backend.path}.deployed.json`, 'utf8')), {
+        schemaVersion: 1,
+        stack: 'dev',
+        configSha256: 'abc',
+        stateLineage: 'L-1',
+        stateSerial: 7,
+        appliedAt: '1970-01-01T00:00:00.000Z',
+      });
+      assert.deepEqual(readRecords(stacks).get('dev'), {
+        state: { lineage: 'L-1', serial: 7 },
+        record,
+      });
+      // A sidecar of another schema is no record.
+      writeFileSync(
+        `${backend.path}.deployed.json`,
+        JSON.stringify({ ...record, schemaVersion: 9 }),
+      );
+      assert.equal(readRecords(stacks).get('dev').record, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('selection of the stacks to plan', () => {
+  const record = { configSha256: 'h', stateLineage: 'L', stateSerial: 3 };
+  const stacks = [
+    { name: 'prod-b', dependencies: ['prod'] },
+    { name: 'prod', dependencies: [] },
+    { name: 'prod-a', dependencies: ['prod'] },
+  ];
+
+  it('is unchanged only with the same hash and the state the recorded apply left', () => {
+    const state = { lineage: 'L', serial: 3 };
+    assert.equal(changeReason({ hash: 'h', record, state }), undefined);
+    assert.equal(changeReason({ hash: 'h', record: undefined, state }), 'no deploy record');
+    assert.equal(changeReason({ hash: 'x', record, state }), 'configuration changed');
+    assert.equal(changeReason({ hash: 'h', record, state: undefined }), 'state missing');
+    assert.equal(
+      changeReason({ hash: 'h', record, state: { lineage: 'M', serial: 3 } }),
+      'state replaced since the recorded apply',
+    );
+    assert.equal(
+      changeReason({ hash: 'h', record, state: { lineage: 'L', serial: 5 } }),
+      'state written since the recorded apply (serial 3 -> 5)',
+    );
+  });
+
+  it('plans every stack, dependencies first, without --changed', () => {
+    assert.deepEqual(selectStacks(stacks), {
+      planned: [
+        { name: 'prod', reason: 'all stacks' },
+        { name: 'prod-b', reason: 'all stacks' },
+        { name: 'prod-a', reason: 'all stacks' },
+      ],
+      unchanged: [],
+    });
+  });
+
+  it('plans a changed shard alone, and a changed environment stack with its shards', () => {
+    const shard = selectStacks(stacks, {
+      changed: true,
+      reasons: new Map([['prod-a', 'configuration changed']]),
+    });
+    assert.deepEqual(shard.planned, [{ name: 'prod-a', reason: 'configuration changed' }]);
+    assert.deepEqual(shard.unchanged, ['prod', 'prod-b']);
+    const env = selectStacks(stacks, {
+      changed: true,
+      reasons: new Map([['prod', 'configuration changed']]),
+    });
+    assert.deepEqual(env.planned, [
+      { name: 'prod', reason: 'configuration changed' },
+      { name: 'prod-b', reason: 'depends on prod' },
+      { name: 'prod-a', reason: 'depends on prod' },
+    ]);
+    assert.deepEqual(selectStacks(stacks, { changed: true }).planned, []);
+  });
+
+  it('considers only the named stacks with --stack', () => {
+    assert.deepEqual(selectStacks(stacks, { only: ['prod-a'] }), {
+      planned: [{ name: 'prod-a', reason: 'requested' }],
+      unchanged: [],
+    });
+    const changed = selectStacks(stacks, {
+      only: ['prod-a', 'prod-b'],
+      changed: true,
+      reasons: new Map([['prod', 'configuration changed']]),
+    });
+    assert.deepEqual(changed, { planned: [], unchanged: ['prod-b', 'prod-a'] });
+  });
+});
+
+describe('terraform output', () => {
+  it('reads the counts of the plan and apply summaries', () => {
+    assert.deepEqual(summaryCounts('Plan: 3 to add, 1 to change, 0 to destroy.'), {
+      add: 3,
+      change: 1,
+      destroy: 0,
+    });
+    assert.deepEqual(summaryCounts('Plan: 2 to import, 0 to add, 4 to change, 1 to destroy.'), {
+      add: 0,
+      change: 4,
+      destroy: 1,
+    });
+    assert.deepEqual(
+      summaryCounts('Apply complete! Resources: 1 imported, 5 added, 0 changed, 2 destroyed.'),
+      { add: 5, change: 0, destroy: 2 },
+    );
+    assert.deepEqual(summaryCounts('No changes. Your infrastructure matches the configuration.'), {
+      add: 0,
+      change: 0,
+      destroy: 0,
+    });
+    assert.equal(summaryCounts('  # Plan: 1 to add (quoted)'), undefined);
+  });
+
+  it('puts the first error on one line', () => {
+    const out = [
+      '╷',
+      '│ Error: creating IAM Role (x): EntityAlreadyExists: Role x exists',
+      '│ ',
+      '│   with aws_iam_role.x,',
+      '│   on cdk.tf.json line 4, in resource.aws_iam_role.x:',
+      '╵',
+      '╷',
+      '│ Error: second',
+    ].join('\n');
+    assert.equal(
+      firstError(out),
+      'Error: creating IAM Role (x): EntityAlreadyExists: Role x exists',
+    );
+    assert.equal(
+      firstError('Error: Invalid value\n\nThe given value is not valid.'),
+      'Error: Invalid value The given value is not valid.',
+    );
+  });
+});
+
+describe('scheduler (a stand-in terraform)', () => {
+  /**
+   * Stacks env <- s1, s2 in a scratch directory and a fake `terraform` on PATH: `init` succeeds,
+   * `apply` writes the stack's state (serial 1) and prints Terraform's summary, or fails for the
+   * stacks named in FAIL. Every call is appended to calls.log.
+   */
+  function fixture() {
+    const dir = scratch();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'terraform'),
+      [
+        '#!/bin/sh',
+        'name=$(basename "$PWD")',
+        'echo "$name $1" >> "$CALLS"',
+        'echo "$name $*" >> "$CALLS.args"',
+        '[ "$1" = init ] && exit 0',
+        'case " $FAIL " in *" $name "*) echo "Error: boom in $name" >&2; exit 1;; esac',
+        'printf \'{"version":4,"serial":1,"lineage":"L-%s"}\' "$name" > "$STATES/terraform.$name.tfstate"',
+        '[ "$1" = plan ] && echo "Plan: 1 to add, 0 to change, 0 to destroy." && exit 0',
+        'echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'terraform'), 0o755);
+    const stacks = [
+      ['env', []],
+      ['s1', ['env']],
+      ['s2', ['env']],
+    ].map(([name, dependencies]) => {
+      mkdirSync(join(dir, name));
+      const backend = { kind: 'local', path: join(dir, `terraform.${name}.tfstate`) };
+      return { name, dir: join(dir, name), dependencies, backend, hash: `h-${name}` };
+    });
+    const env = (fail) => ({
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      CALLS: join(dir, 'calls.log'),
+      STATES: dir,
+      FAIL: fail,
+    });
+    const calls = () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n');
+    const sidecars = () => stacks.filter((s) => existsSync(`${s.backend.path}.deployed.json`));
+    return { dir, stacks, env, calls, sidecars };
+  }
+
+  it('applies the environment stack before its shards and records each apply', async () => {
+    const f = fixture();
+    try {
+      const results = await runStacks(f.stacks, { parallel: 2, env: f.env('') });
+      assert.deepEqual(
+        results.map((r) => [r.name, r.status, r.add, r.change, r.destroy]),
+        [
+          ['env', 'applied', 1, 0, 0],
+          ['s1', 'applied', 1, 0, 0],
+          ['s2', 'applied', 1, 0, 0],
+        ],
+      );
+      assert.deepEqual(f.calls().slice(0, 2), ['env init', 'env apply']);
+      assert.equal(f.calls().length, 6);
+      // An apply waits for a lock another run holds (a CI plan job, say) instead of failing.
+      const args = readFileSync(join(f.dir, 'calls.log.args'), 'utf8').split('\n');
+      assert.ok(
+        args.some((l) => l.startsWith('env apply ') && l.split(' ').includes('-lock-timeout=5m')),
+        args.join('\n'),
+      );
+      const record = readRecords([f.stacks[1]]).get('s1').record;
+      assert.deepEqual(
+        { ...record, appliedAt: undefined },
+        {
+          schemaVersion: 1,
+          stack: 's1',
+          configSha256: 'h-s1',
+          stateLineage: 'L-s1',
+          stateSerial: 1,
+          appliedAt: undefined,
+        },
+      );
+      assert.ok(existsSync(join(f.stacks[0].dir, 'deploy.log')));
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('skips the dependents of a failed stack and records nothing for them', async () => {
+    const f = fixture();
+    try {
+      const results = await runStacks(f.stacks, { parallel: 4, env: f.env('env') });
+      assert.deepEqual(
+        results.map((r) => [r.name, r.status, r.reason]),
+        [
+          ['env', 'failed', 'terraform apply: Error: boom in env'],
+          ['s1', 'skipped', 'env failed'],
+          ['s2', 'skipped', 'env failed'],
+        ],
+      );
+      assert.deepEqual(f.calls(), ['env init', 'env apply']);
+      assert.deepEqual(f.sidecars(), []);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps going past a failed shard; a plan records nothing', async () => {
+    const f = fixture();
+    try {
+      const results = await runStacks(f.stacks, { parallel: 1, env: f.env('s1') });
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['applied', 'failed', 'applied'],
+      );
+      assert.deepEqual(
+        f.sidecars().map((s) => s.name),
+        ['env', 's2'],
+      );
+      const planned = await runStacks([f.stacks[1]], { plan: true, env: f.env('') });
+      assert.deepEqual(
+        planned.map((r) => [r.status, r.add]),
+        [['planned', 1]],
+      );
+      assert.equal(existsSync(`${f.stacks[1].backend.path}.deployed.json`), false);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// ----------------------------------------------------------------------------- on the emulator
+
+/** The stacks of a deploy's --json answer: name -> [status, add, change, destroy]. */
+const statuses = (answer) =>
+  Object.fromEntries(
+    answer.stacks.map((s) => [
+      s.name,
+      [s.status, s.add, s.change, s.destroy].filter((v) => v !== null),
+    ]),
+  );
+
+describe(
+  'deploy only what changed: dev sharded by team, local backend',
+  { concurrency: false },
+  () => {
+    const work = () => join(ctx.WORK, 'dev');
+    const configFile = () => join(ctx.WORK, 'dev.yaml');
+    const config = {
+      ...baseConfig,
+      allocation: { shardBy: 'team' },
+      // Spend caps need the profiles in the environment stack (the config check refuses both).
+      budgets: { ...baseConfig.budgets, perDeveloper: { enabled: true, enforce: false } },
+    };
+    const deploy = (...args) =>
+      timed(() =>
+        node('deploy.mjs', ['--env', 'dev', '--local', '--out', work(), '--json', ...args], {
+          CCB_EMULATOR_ENDPOINT: ctx.emulator.endpoint,
+          CCB_CONFIG: configFile(),
+        }),
+      );
+    const answer = (res) => {
+      assert.equal(res.status, 0, `deploy failed:\n${res.stdout}\n${res.stderr}`);
+      return JSON.parse(res.stdout);
+    };
+
+    it('deploys every stack the first time and records each with its state', () => {
+      writeFileSync(configFile(), stringify(config));
+      const res = deploy('--changed');
+      const out = answer(res);
+      assert.equal(out.env, 'dev');
+      assert.deepEqual(
+        out.stacks.map((s) => [s.name, s.status, s.reason]),
+        [
+          ['dev', 'applied', 'no deploy record'],
+          ['dev-payments', 'applied', 'no deploy record'],
+          ['dev-platform', 'applied', 'no deploy record'],
+        ],
+      );
+      assert.ok(out.stacks.every((s) => s.add > 0 && s.destroy === 0));
+      for (const name of ['dev', 'dev-payments', 'dev-platform']) {
+        const sidecar = JSON.parse(
+          readFileSync(join(work(), `terraform.${name}.tfstate.deployed.json`), 'utf8'),
+        );
+        const state = JSON.parse(readFileSync(join(work(), `terraform.${name}.tfstate`), 'utf8'));
+        const stackDir = join(work(), 'cdktf.out', 'stacks', name);
+        assert.equal(sidecar.configSha256, stackHash(stackDir));
+        assert.deepEqual(
+          [sidecar.stateLineage, sidecar.stateSerial],
+          [state.lineage, state.serial],
+        );
+      }
+      console.error(`  first deploy (3 stacks): ${res.seconds.toFixed(1)} s`);
+    });
+
+    it('does nothing with --changed when nothing changed, in seconds', () => {
+      const res = deploy('--changed');
+      const out = answer(res);
+      assert.deepEqual(statuses(out), {
+        dev: ['unchanged'],
+        'dev-payments': ['unchanged'],
+        'dev-platform': ['unchanged'],
+      });
+      assert.deepEqual(answer(deploy('--changed', '--list')), []);
+      assert.ok(res.seconds < 20, `--changed took ${res.seconds} s`);
+      console.error(`  --changed with nothing changed: ${res.seconds.toFixed(1)} s`);
+    });
+
+    it('applies only the shard of a team that gained a developer', () => {
+      config.developers = [...config.developers, { id: 'new.hire', team: 'payments' }];
+      writeFileSync(configFile(), stringify(config));
+      assert.deepEqual(answer(deploy('--changed', '--list')), ['dev-payments']);
+      const res = deploy('--changed');
+      const out = answer(res);
+      assert.equal(
+        out.stacks.find((s) => s.name === 'dev-payments').reason,
+        'configuration changed',
+      );
+      const [status, add, , destroy] = statuses(out)['dev-payments'];
+      assert.deepEqual([status, destroy], ['applied', 0]);
+      assert.ok(add >= 2, `added ${add}`); // the new developer's profiles (and budget)
+      assert.deepEqual(statuses(out).dev, ['unchanged']);
+      assert.deepEqual(statuses(out)['dev-platform'], ['unchanged']);
+      console.error(`  one developer added (one shard applied): ${res.seconds.toFixed(1)} s`);
+    });
+
+    it('plans a shard again after a terraform apply run by hand, and a plan records nothing', () => {
+      const stackDir = join(work(), 'cdktf.out', 'stacks', 'dev-platform');
+      const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+      const object = `aws_s3_object.${Object.keys(tf.resource.aws_s3_object)[0]}`;
+      const sidecarFile = join(work(), 'terraform.dev-platform.tfstate.deployed.json');
+      const before = readFileSync(sidecarFile, 'utf8');
+      // Someone applies the shard without the tool (same configuration, one object replaced).
+      const hand = ctx.tf(stackDir, [
+        'apply',
+        '-auto-approve',
+        '-input=false',
+        `-replace=${object}`,
+      ]);
+      assert.equal(hand.status, 0, hand.stderr);
+      assert.deepEqual(answer(deploy('--changed', '--list')), ['dev-platform']);
+      const out = answer(deploy('--changed', '--plan'));
+      const platform = out.stacks.find((s) => s.name === 'dev-platform');
+      assert.equal(platform.status, 'planned');
+      assert.match(
+        platform.reason,
+        /^state written since the recorded apply \(serial \d+ -> \d+\)$/,
+      );
+      assert.deepEqual([platform.add, platform.change, platform.destroy], [0, 0, 0]);
+      assert.deepEqual(statuses(out).dev, ['unchanged']);
+      assert.equal(readFileSync(sidecarFile, 'utf8'), before);
+    });
+  },
+);
+
+describe(
+  'every environment deploys locally: prod, S3 backend with native lock',
+  { concurrency: false },
+  () => {
+    const bucket = 'acme-terraform-state-111122223333';
+    const key = 'claude-code-bedrock/prod/terraform.tfstate';
+    // prod's own config, unmodified: S3 backend with native locking, its network section
+    // (placeholder VPC and subnets, seeded), budget actions, the guardrail's denied topics, etc.
+    const configFile = join(ROOT, 'apps', 'prod', 'config.yaml');
+    const config = parse(readFileSync(configFile, 'utf8'));
+    const env = () => ({ CCB_EMULATOR_ENDPOINT: ctx.emulator.endpoint, CCB_CONFIG: configFile });
+    const deploy = (...args) =>
+      timed(() => node('deploy.mjs', ['--env', 'prod', '--local', '--json', ...args], env()));
+
+    before(async () => {
+      // One emulator is one account: dev and prod share names (project acme-claude), as they
+      // would if both were deployed to one AWS account. Start prod from an empty account.
+      const res = await fetch(`${ctx.emulator.endpoint}/moto-api/reset`, { method: 'POST' });
+      assert.equal(res.status, 200);
+    });
+
+    it('npm run deploy -- --env prod --local applies it, then --changed is a no-op', () => {
+      const applied = deploy('--changed');
+      assert.equal(applied.status, 0, applied.stderr.slice(-3000));
+      const [row] = JSON.parse(applied.stdout).stacks;
+      assert.deepEqual([row.name, row.status, row.reason], ['prod', 'applied', 'no deploy record']);
+      assert.ok(row.add > 100 && row.destroy === 0, JSON.stringify(row));
+      // The bucket was created for it, with versioning; the network was there before the apply.
+      const versioning = ctx.aws(['s3api', 'get-bucket-versioning', '--bucket', bucket]);
+      assert.equal(versioning.Status, 'Enabled');
+      // The spend-cap backstop: one budget action per developer, waiting for its threshold.
+      const { Actions } = ctx.aws([
+        'budgets',
+        'describe-budget-actions-for-account',
+        '--account-id',
+        ACCOUNT,
+      ]);
+      assert.equal(Actions.length, config.developers.length);
+      assert.ok(
+        Actions.every((a) => a.Status === 'STANDBY' && a.ActionType === 'APPLY_IAM_POLICY'),
+      );
+      // The guardrail denies prod's topics.
+      const [guardrail] = ctx.aws(['bedrock', 'list-guardrails']).guardrails;
+      const { topicPolicy } = ctx.aws([
+        'bedrock',
+        'get-guardrail',
+        '--guardrail-identifier',
+        guardrail.id,
+      ]);
+      assert.deepEqual(
+        topicPolicy.topics,
+        config.budgets.guardrail.deniedTopics.map((t) => ({ ...t, examples: [], type: 'DENY' })),
+      );
+      const subnets = ctx.aws([
+        'ec2',
+        'describe-subnets',
+        '--subnet-ids',
+        ...config.network.subnetIds,
+      ]);
+      assert.deepEqual(
+        subnets.Subnets.map((s) => s.VpcId),
+        [config.network.vpcId, config.network.vpcId],
+      );
+      const again = deploy('--changed');
+      assert.equal(again.status, 0, again.stderr);
+      assert.deepEqual(statuses(JSON.parse(again.stdout)), { prod: ['unchanged'] });
+      assert.ok(again.seconds < 30, `--changed took ${again.seconds} s`);
+      console.error(
+        `  prod --local: first deploy ${applied.seconds.toFixed(1)} s; --changed no-op ${again.seconds.toFixed(1)} s`,
+      );
+    });
+
+    it('keeps the state and its sidecar in the emulated bucket, and releases the lock', () => {
+      const listed = ctx.aws([
+        's3api',
+        'list-object-versions',
+        '--bucket',
+        bucket,
+        '--prefix',
+        key,
+      ]);
+      const current = (listed.Versions ?? []).filter((v) => v.IsLatest).map((v) => v.Key);
+      assert.deepEqual(current.sort(), [key, `${key}.deployed.json`]);
+      // The apply took the lock (a version of <key>.tflock) and released it (a delete marker).
+      const lock = `${key}.tflock`;
+      const locks = (listed.Versions ?? []).filter((v) => v.Key === lock).length;
+      const released = (listed.DeleteMarkers ?? []).filter((m) => m.Key === lock);
+      assert.ok(locks >= 1, `lock taken ${locks} time(s)`);
+      assert.equal(released.length, locks);
+      assert.ok(released.some((m) => m.IsLatest));
+      const sidecarFile = join(ctx.WORK, 'sidecar.json');
+      ctx.aws([
+        's3api',
+        'get-object',
+        '--bucket',
+        bucket,
+        '--key',
+        `${key}.deployed.json`,
+        sidecarFile,
+      ]);
+      const sidecar = JSON.parse(readFileSync(sidecarFile, 'utf8'));
+      assert.equal(sidecar.stack, 'prod');
+      const stackDir = join(ROOT, 'out', 'local', 'prod', 'cdktf.out', 'stacks', 'prod');
+      assert.equal(sidecar.configSha256, stackHash(stackDir));
+    });
+
+    it('npm start -- --env prod deploys it too, with its outputs', () => {
+      const res = timed(() => node('start.mjs', ['--env', 'prod', '--json'], env()));
+      assert.equal(res.status, 0, `npm start failed:\n${res.stderr.slice(-3000)}`);
+      const outputs = JSON.parse(res.stdout);
+      const developers = Object.keys(outputs.inference_profile_arns.value);
+      assert.equal(developers.length, config.developers.length);
+      assert.deepEqual(Object.keys(outputs.vpc_endpoints.value).sort(), ['bedrock', 'logs']);
+      // Applied through the deploy core: recorded, so deploy --changed has nothing to do.
+      assert.deepEqual(statuses(JSON.parse(deploy('--changed').stdout)), { prod: ['unchanged'] });
+      console.error(`  npm start -- --env prod (build, synth, apply): ${res.seconds.toFixed(1)} s`);
+    });
+  },
+);
