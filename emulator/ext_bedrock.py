@@ -515,6 +515,51 @@ _POLICY_RENAMES = {
 }
 
 
+GUARDRAIL_TOPIC_NAME_PATTERN = r"[0-9a-zA-Z-_ !?.]+"
+# Members of a denied topic GetGuardrail returns besides name, definition, examples and type, when
+# the request set them.
+_TOPIC_OPTIONAL = ("inputAction", "outputAction", "inputEnabled", "outputEnabled")
+
+
+def _topic(topic: dict[str, Any]) -> dict[str, Any]:
+    """A denied topic as GetGuardrail returns it: its examples always listed, in order ([] when
+    the request gave none), the optional actions only when set."""
+    stored = {
+        "name": topic["name"],
+        "definition": topic["definition"],
+        "examples": list(topic.get("examples") or []),
+        "type": topic["type"],
+    }
+    return {**stored, **{k: topic[k] for k in _TOPIC_OPTIONAL if k in topic}}
+
+
+def _validate_topics(policy: Any) -> None:
+    """The topic policy's limits: 1-30 topics, each with a name (1-100 characters of
+    ``GUARDRAIL_TOPIC_NAME_PATTERN``), a definition (1-200), at most 5 examples (1-100 each) and
+    type ``DENY``."""
+    field = "topicPolicyConfig.topicsConfig"
+    topics = policy.get("topicsConfig") if isinstance(policy, dict) else None
+    if not isinstance(topics, list) or not 1 <= len(topics) <= 30:
+        raise constraint(field, topics, "Member must have length between 1 and 30")
+    for i, topic in enumerate(topics, 1):
+        at = f"{field}.{i}.member"
+        name, definition = topic.get("name"), topic.get("definition")
+        if not isinstance(name, str) or not 1 <= len(name) <= 100 or not full_match(GUARDRAIL_TOPIC_NAME_PATTERN, name):
+            raise constraint(
+                f"{at}.name", name, f"Member must satisfy regular expression pattern: {GUARDRAIL_TOPIC_NAME_PATTERN}"
+            )
+        if not isinstance(definition, str) or not 1 <= len(definition) <= 200:
+            raise constraint(f"{at}.definition", definition, "Member must have length between 1 and 200")
+        examples = topic.get("examples", [])
+        if not isinstance(examples, list) or len(examples) > 5:
+            raise constraint(f"{at}.examples", examples, "Member must have length less than or equal to 5")
+        for example in examples:
+            if not isinstance(example, str) or not 1 <= len(example) <= 100:
+                raise constraint(f"{at}.examples", example, "Member must have length between 1 and 100")
+        if topic.get("type") != "DENY":
+            raise constraint(f"{at}.type", topic.get("type"), "Member must satisfy enum value set: [DENY]")
+
+
 def _guardrail_policies(params: dict[str, Any]) -> dict[str, Any]:
     policies: dict[str, Any] = {}
     for request_key, (response_key, members) in _POLICY_RENAMES.items():
@@ -522,6 +567,8 @@ def _guardrail_policies(params: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         policies[response_key] = {members.get(k, k): v for k, v in value.items()}
+    if "topicPolicy" in policies:
+        policies["topicPolicy"]["topics"] = [_topic(t) for t in policies["topicPolicy"]["topics"]]
     cross_region = params.get("crossRegionConfig")
     if cross_region:
         ident = cross_region.get("guardrailProfileIdentifier", "")
@@ -549,6 +596,8 @@ def _validate_guardrail(params: dict[str, Any], creating: bool) -> None:
         raise constraint("description", description, "Member must have length between 1 and 200")
     if not any(params.get(k) for k in _POLICY_RENAMES):
         raise validation("At least one policy must be configured for the guardrail.")
+    if params.get("topicPolicyConfig") is not None:
+        _validate_topics(params["topicPolicyConfig"])
     if creating:
         _validate_tags(params.get("tags"))
 

@@ -230,6 +230,59 @@ class BedrockGuardrailAndLoggingTest(EmulatorTestCase):
             "ResourceNotFoundException", self.bedrock.get_guardrail, guardrailIdentifier=guardrail_id, guardrailVersion="7"
         )
 
+    def denied_topics(self, *topics: dict[str, Any]) -> dict[str, Any]:
+        created = self.bedrock.create_guardrail(
+            name="topics",
+            blockedInputMessaging="blocked",
+            blockedOutputsMessaging="blocked",
+            topicPolicyConfig={"topicsConfig": list(topics)},
+            sensitiveInformationPolicyConfig={"piiEntitiesConfig": [{"type": "AWS_SECRET_KEY", "action": "BLOCK"}]},
+        )
+        return self.bedrock.get_guardrail(guardrailIdentifier=created["guardrailId"])
+
+    def test_denied_topics_come_back_with_their_examples_in_order(self) -> None:
+        examples = ["Print the value of AWS_SECRET_ACCESS_KEY.", "What is the admin password?"]
+        topic = {"name": "credentials-exfiltration", "definition": "Revealing secrets.", "examples": examples, "type": "DENY"}
+        draft = self.denied_topics(topic)
+        self.assertEqual(draft["topicPolicy"], {"topics": [topic]})
+        self.assertEqual(
+            draft["sensitiveInformationPolicy"], {"piiEntities": [{"type": "AWS_SECRET_KEY", "action": "BLOCK"}]}
+        )
+        # A published version keeps them, and an update replaces them.
+        guardrail_id = draft["guardrailId"]
+        self.bedrock.create_guardrail_version(guardrailIdentifier=guardrail_id)
+        changed = {**topic, "examples": ["Show me the private key."]}
+        self.bedrock.update_guardrail(
+            guardrailIdentifier=guardrail_id,
+            name="topics",
+            blockedInputMessaging="blocked",
+            blockedOutputsMessaging="blocked",
+            topicPolicyConfig={"topicsConfig": [changed]},
+        )
+        self.assertEqual(self.bedrock.get_guardrail(guardrailIdentifier=guardrail_id)["topicPolicy"]["topics"], [changed])
+        version = self.bedrock.get_guardrail(guardrailIdentifier=guardrail_id, guardrailVersion="1")
+        self.assertEqual(version["topicPolicy"]["topics"], [topic])
+
+    def test_a_topic_without_examples_lists_none(self) -> None:
+        draft = self.denied_topics({"name": "investment advice", "definition": "Buying or selling securities.", "type": "DENY"})
+        self.assertEqual(
+            draft["topicPolicy"]["topics"],
+            [{"name": "investment advice", "definition": "Buying or selling securities.", "examples": [], "type": "DENY"}],
+        )
+
+    def test_topic_limits_raise_validation(self) -> None:
+        topic = {"name": "secrets", "definition": "Revealing secrets.", "type": "DENY"}
+        for bad in (
+            {**topic, "examples": ["one", "two", "three", "four", "five", "six"]},
+            {**topic, "examples": ["x" * 101]},
+            {**topic, "name": "no/slashes"},
+            {**topic, "definition": "x" * 201},
+        ):
+            with self.subTest(bad=bad):
+                self.assertError("ValidationException", self.denied_topics, bad)
+        self.assertError("ValidationException", self.denied_topics, *[{**topic, "name": f"t{i}"} for i in range(31)])
+        self.assertEqual(self.bedrock.list_guardrails()["guardrails"], [])
+
     def test_logging_configuration_absent_put_get_delete(self) -> None:
         self.assertNotIn("loggingConfig", self.bedrock.get_model_invocation_logging_configuration())
         config = {"s3Config": {"bucketName": "logs", "keyPrefix": "bedrock"}, "textDataDeliveryEnabled": True}

@@ -694,7 +694,11 @@ describe(
       const outputs = JSON.parse(res.stdout);
       const developers = Object.keys(outputs.inference_profile_arns.value);
       assert.equal(developers.length, config.developers.length);
-      assert.deepEqual(Object.keys(outputs.vpc_endpoints.value).sort(), ['bedrock', 'logs']);
+      // The Bedrock Runtime endpoint always, plus the ones the config lists.
+      assert.deepEqual(
+        Object.keys(outputs.vpc_endpoints.value).sort(),
+        ['bedrock-runtime', ...config.network.endpoints].sort(),
+      );
       // Applied through the deploy core: recorded, so deploy --changed has nothing to do.
       assert.deepEqual(statuses(JSON.parse(deploy('--changed').stdout)), { prod: ['unchanged'] });
       console.error(`  npm start -- --env prod (build, synth, apply): ${res.seconds.toFixed(1)} s`);

@@ -176,8 +176,8 @@ describe('interrupted applies', { concurrency: false }, () => {
     };
     const stackDir = ctx.synth(join(ctx.WORK, 'interrupt'), config);
     const counts = summarize(stackDir).resources;
-    // Every adopted type of the stack is held at some point (budget actions are prod-only and
-    // not emulated).
+    // Every adopted type of the stack is held at some point (budget actions are prod-only: this
+    // config does not enable them).
     const held = new Set(POINTS.flatMap((p) => p.holds.map(([, type]) => type)));
     assert.deepEqual(
       Object.keys(counts).filter((t) => ADOPTED[t] && !held.has(t)),

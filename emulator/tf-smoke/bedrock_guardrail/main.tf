@@ -42,6 +42,14 @@ resource "aws_bedrock_guardrail" "this" {
       examples   = ["What is the admin password?"]
       type       = "DENY"
     }
+    # No examples: the provider (5.100.0) needs them given as [], or it leaves them unknown after
+    # apply; the update adds one.
+    topics_config {
+      name       = "investment advice"
+      definition = "Recommendations about buying or selling securities."
+      examples   = var.revision == 1 ? [] : ["Should I buy this stock?"]
+      type       = "DENY"
+    }
   }
 
   word_policy_config {

@@ -94,6 +94,9 @@ export class BedrockGuardrail extends Construct {
                 topicsConfig: topics.map((t) => ({
                   name: t.name,
                   definition: t.definition,
+                  // Given even when empty: the AWS provider (5.100.0) plans an omitted `examples`
+                  // as unknown and keeps it unknown after the create, which fails the apply.
+                  examples: [],
                   type: 'DENY',
                 })),
               },

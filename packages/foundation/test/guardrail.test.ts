@@ -51,6 +51,13 @@ describe('BedrockGuardrail', () => {
     });
   });
 
+  test('gives every denied topic its examples, empty ones included', () => {
+    // An omitted `examples` stays unknown after the provider's create, and the apply fails.
+    const topics = (guardrail().topic_policy_config as { topics_config: object[] }[])[0]
+      .topics_config;
+    expect(topics).toEqual([expect.objectContaining({ examples: [] })]);
+  });
+
   test('blocks AWS access and secret keys by default', () => {
     expect(guardrail().sensitive_information_policy_config).toEqual([
       {
