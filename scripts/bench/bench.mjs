@@ -1,213 +1,128 @@
 #!/usr/bin/env node
-// Scale benchmark: synthesizes the environment stack for rosters of 10 .. 5,000 developers and
-// times synthesis, `terraform validate` and `terraform plan -refresh=false` (against the local
-// emulator), next to an equivalent hand-written HCL configuration that uses for_each over the same
-// roster; then the spend-cap enforcer's throughput (packages/enforcer/bench.mjs, its defaults).
-// Prints the tables and writes bench/results.json. Not a test: it prints numbers.
+// Scale benchmark (docs/scale.md). Scenarios (--scenarios, default all):
+// - first-deploy: synthesizes the environment stack for rosters of 10 .. 5,000 developers and
+//   times synthesis, `terraform validate` and `terraform plan -refresh=false` (against the local
+//   emulator), next to an equivalent hand-written HCL configuration that uses for_each over the
+//   same roster;
+// - enforcer: the spend-cap enforcer's throughput (packages/enforcer/bench.mjs, its defaults);
+// - add-developer, refresh: day 2 on an environment applied to the emulator (day2.mjs): one more
+//   developer deployed (single stack, sharded with --changed, plain HCL) at --day2-sizes, and a
+//   plan with refresh under the emulator's rate limits at --refresh-sizes.
+// Prints the tables and writes bench/results.json, keeping the figures of scenarios not run. Not a
+// test: it prints numbers.
 //
-// Usage: npm run bench [-- --sizes 10,100,1000,5000 --runs 3 --plan-max 5000 --hcl-max 100
+// Usage: npm run bench [-- --scenarios first-deploy,enforcer,add-developer,refresh
+//                          --sizes 10,100,1000,5000 --runs 3 --plan-max 5000 --hcl-max 100
+//                          --day2-sizes 1000,5000 --refresh-sizes 1000 --variants sharded,single,hcl
+//                          --hcl-day2-max 1000 --team-size 100 --refresh-runs 3
 //                          --out bench/results.json]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { ROOT, must, summarize, terraformEnv } from '../lib.mjs';
+import {
+  finiteOrNull,
+  loadavg,
+  log,
+  measure as measureTimes,
+  num,
+  readResults,
+  table,
+  writeResults,
+} from './common.mjs';
+import {
+  DAY2_SCENARIOS,
+  DAY2_TEAM_SIZE,
+  VARIANTS,
+  day2Tables,
+  mergeRows,
+  rosterNote,
+  runDay2,
+} from './day2.mjs';
+import { writeHclBaseline } from './hcl.mjs';
 import { benchConfig } from './roster.mjs';
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '10,100,1000,5000' },
-    runs: { type: 'string', default: '3' },
-    // Largest roster whose configuration is planned (ours), and the largest for which the
-    // plain-HCL baseline is generated, validated and planned. The baseline keeps one for_each per
-    // resource type, which Terraform plans in O(n²): ~1 min a run at 1,000 developers and over 15
-    // at 5,000 here, so by default it is measured up to 100 developers only, which keeps the whole
-    // bench under 15 minutes (--hcl-max 1000 adds ~4 minutes).
-    'plan-max': { type: 'string', default: '5000' },
-    'hcl-max': { type: 'string', default: '100' },
-    out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-    work: { type: 'string', default: join(os.tmpdir(), 'ccb-bench') },
-  },
-});
-const sizes = values.sizes.split(',').map(Number);
-const runs = Math.max(1, Number(values.runs));
+const SCENARIOS = ['first-deploy', 'enforcer', ...DAY2_SCENARIOS];
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      scenarios: { type: 'string', default: SCENARIOS.join(',') },
+      sizes: { type: 'string', default: '10,100,1000,5000' },
+      runs: { type: 'string', default: '3' },
+      // Largest roster whose configuration is planned (ours), and the largest for which the
+      // plain-HCL baseline is generated, validated and planned. The baseline keeps one for_each per
+      // resource type, which Terraform plans in O(n²): ~1 min a run at 1,000 developers and over 15
+      // at 5,000 here, so by default it is measured up to 100 developers only, which keeps the
+      // first-deploy scenario under 15 minutes (--hcl-max 1000 adds ~4 minutes).
+      'plan-max': { type: 'string', default: '5000' },
+      'hcl-max': { type: 'string', default: '100' },
+      // Day 2: rosters of the add-developer and refresh scenarios, the variants measured, and the
+      // largest roster the baseline is applied at (above it: recorded as skipped, with the reason).
+      'day2-sizes': { type: 'string', default: '1000,5000' },
+      'refresh-sizes': { type: 'string', default: '1000' },
+      variants: { type: 'string', default: VARIANTS.join(',') },
+      'hcl-day2-max': { type: 'string', default: '1000' },
+      // Day-2 rosters are dealt to teams of this many developers (N / team size teams), as an
+      // organization has them; the first-deploy rosters keep their 4 teams (comparable figures).
+      // Runs of the refresh figure (default --runs): a plan with refresh under the rate limits takes
+      // minutes at 1,000 developers.
+      'refresh-runs': { type: 'string' },
+      'team-size': { type: 'string', default: String(DAY2_TEAM_SIZE) },
+      // Day-2 variants run at once (tests only: concurrent runs disturb each other's figures).
+      'day2-concurrency': { type: 'string', default: '1' },
+      // Uses the apps and packages as built (npm run build), e.g. between bench runs.
+      'skip-build': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+      work: { type: 'string', default: join(os.tmpdir(), 'ccb-bench') },
+    },
+  });
+} catch (err) {
+  // An unknown option or a missing value: one line, no stack trace (the usage is above).
+  console.error(`bench: ${err.message}`);
+  process.exit(2);
+}
+const { values } = parsed;
+const list = (value) => value.split(',').filter(Boolean);
+const numbers = (value) => list(value).map(Number);
+const scenarios = list(values.scenarios);
+const variants = list(values.variants);
+const problems = [
+  ...scenarios
+    .filter((s) => !SCENARIOS.includes(s))
+    .map((s) => `--scenarios: unknown scenario ${s} (scenarios: ${SCENARIOS.join(', ')})`),
+  ...variants
+    .filter((v) => !VARIANTS.includes(v))
+    .map((v) => `--variants: unknown variant ${v} (variants: ${VARIANTS.join(', ')})`),
+  ...['sizes', 'day2-sizes', 'refresh-sizes']
+    .filter((name) => numbers(values[name]).some((n) => !Number.isInteger(n) || n < 1))
+    .map((name) => `--${name} must list positive integers (got ${values[name]})`),
+  ...['runs', 'plan-max', 'hcl-max', 'hcl-day2-max', 'team-size', 'day2-concurrency']
+    .concat(values['refresh-runs'] === undefined ? [] : ['refresh-runs'])
+    .filter((name) => !(Number.isInteger(Number(values[name])) && Number(values[name]) >= 1))
+    .map((name) => `--${name} must be a positive integer (got ${values[name]})`),
+];
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`bench: ${problem}`);
+  process.exit(2);
+}
+const sizes = numbers(values.sizes);
+const runs = Number(values.runs);
 const WORK = values.work;
 const MAIN = join(ROOT, 'apps', 'dev', 'dist', 'main.js');
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const num = (x, digits) => (Number.isFinite(x) ? x.toFixed(digits) : 'skipped');
-const finiteOrNull = (x) => (Number.isFinite(x) ? x : null);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Times a command `runs` times as a whole process; returns median wall (s) and peak RSS (MB). */
-function measure(cmd, args, { cwd = ROOT, env = process.env, times = runs } = {}) {
-  const samples = [];
-  for (let i = 0; i < times; i++) {
-    const out = execFileSync(
-      'python3',
-      [
-        join(ROOT, 'scripts', 'bench', 'measure.py'),
-        '--log',
-        join(WORK, 'commands.log'),
-        '--',
-        cmd,
-        ...args,
-      ],
-      { cwd, env, encoding: 'utf8' },
-    );
-    const m = JSON.parse(out);
-    if (m.status !== 0)
-      throw new Error(`${cmd} ${args.join(' ')} exited ${m.status} (see ${WORK}/commands.log)`);
-    samples.push(m);
-  }
-  return {
-    wall: median(samples.map((s) => s.wall)),
-    maxrssMb: median(samples.map((s) => s.maxrss_mb)),
-    samples: samples.map((s) => s.wall),
-  };
-}
+const measure = (cmd, args, { cwd = ROOT, env = process.env } = {}) =>
+  measureTimes(cmd, args, { cwd, env, times: runs, logFile: join(WORK, 'commands.log') });
 
-/**
- * The plain-Terraform baseline: the roster-sized resources (one profile per developer and tier,
- * one budget per developer) written by hand as one `for_each` each over input variables, plus the fixed
- * part of the environment (roles, buckets, logging, Athena, team budgets, alarms, outputs), which
- * does not grow with the roster and is taken from the synthesized stack with its references
- * renamed, so both configurations hold the same resources with the same arguments and tags.
- */
-function writeHclBaseline(tf, dir, config) {
-  mkdirSync(dir, { recursive: true });
-  const fixed = structuredClone(tf);
-  // The for_each maps live in locals; the baseline takes them from tfvars instead.
-  const fromLocal = (r) => {
-    const name = /^\$\{local\.([\w-]+)\}$/.exec(r.for_each)?.[1];
-    if (!name) return r.for_each;
-    const value = fixed.locals[name];
-    delete fixed.locals[name];
-    return value;
-  };
-  // Our instance-group resources of one type become a single for_each over the merged map.
-  const takeGroups = (type) => {
-    const groups = Object.entries(fixed.resource[type]).filter(([, r]) => r.for_each);
-    for (const [name] of groups) delete fixed.resource[type][name];
-    if (Object.keys(fixed.resource[type]).length === 0) delete fixed.resource[type];
-    return {
-      names: groups.map(([name]) => name),
-      first: groups[0][1],
-      entries: Object.assign({}, ...groups.map(([, r]) => fromLocal(r))),
-    };
-  };
-  const profiles = takeGroups('aws_bedrock_inference_profile');
-  const budgets = takeGroups('aws_budgets_budget');
-  const modelSources = /local\.([\w-]+)/.exec(profiles.first.model_source[0].copy_from)?.[1];
-  if (modelSources) delete fixed.locals[modelSources];
-  // The ARN map locals merge the group resources; the baseline has one resource to read. Then any
-  // other reference (a single group, instance references: keys are unique across groups).
-  const profileAddresses = profiles.names.map((name) => `aws_bedrock_inference_profile.${name}`);
-  let renamed = JSON.stringify(fixed).replaceAll(
-    `merge(${profileAddresses.join(', ')})`,
-    'aws_bedrock_inference_profile.developer',
-  );
-  for (const address of profileAddresses) {
-    renamed = renamed.replace(
-      new RegExp(`${address.replace('.', '\\.')}(?![\\w-])`, 'g'),
-      'aws_bedrock_inference_profile.developer',
-    );
-  }
-  for (const name of [...profiles.names, ...budgets.names]) {
-    if (renamed.includes(`.${name}`)) throw new Error(`baseline still refers to ${name}`);
-  }
-  writeFileSync(join(dir, 'fixed.tf.json'), renamed);
-
-  const n = budgets.first.notification[0];
-  const topicRef = n.subscriber_sns_topic_arns[0].replace(/^\$\{|\}$/g, '');
-  const copyFrom = Object.fromEntries(
-    Object.entries(config.models).map(([tier, m]) => [
-      tier,
-      `arn:aws:bedrock:${config.region}:${config.accountId}:inference-profile/${typeof m === 'string' ? m : m.profileId}`,
-    ]),
-  );
-  writeFileSync(
-    join(dir, 'terraform.tfvars.json'),
-    JSON.stringify({ profiles: profiles.entries, developer_budgets: budgets.entries }),
-  );
-  writeFileSync(
-    join(dir, 'roster.tf'),
-    `variable "profiles" {
-  type = map(object({
-    name        = string
-    description = string
-    user        = string
-    team        = string
-    cost_center = string
-    tier        = string
-  }))
-}
-
-variable "developer_budgets" {
-  type = map(object({
-    name   = string
-    amount = string
-  }))
-}
-
-locals {
-  copy_from = ${JSON.stringify(copyFrom, null, 2)
-    .replace(/"(\w+)":/g, '$1 =')
-    .replace(/,\n/g, '\n')}
-}
-
-resource "aws_bedrock_inference_profile" "developer" {
-  for_each    = var.profiles
-  name        = each.value.name
-  description = each.value.description
-  model_source {
-    copy_from = local.copy_from[each.value.tier]
-  }
-  tags = {
-    User       = each.value.user
-    Team       = each.value.team
-    Project    = "${config.project}"
-    CostCenter = each.value.cost_center
-    Tier       = each.value.tier
-  }
-}
-
-resource "aws_budgets_budget" "developer" {
-  for_each     = var.developer_budgets
-  name         = each.value.name
-  budget_type  = "COST"
-  limit_amount = each.value.amount
-  limit_unit   = "USD"
-  time_unit    = "MONTHLY"
-  cost_filter {
-    name   = "TagKeyValue"
-    values = [format("user:User$%s", each.key)]
-  }
-  notification {
-    comparison_operator        = "${n.comparison_operator}"
-    notification_type          = "${n.notification_type}"
-    threshold                  = ${n.threshold}
-    threshold_type             = "${n.threshold_type}"
-    subscriber_email_addresses = ${JSON.stringify(n.subscriber_email_addresses)}
-    subscriber_sns_topic_arns  = [${topicRef}]
-  }
-  depends_on = [${(budgets.first.depends_on ?? []).join(', ')}]
-}
-`,
-  );
-  return dir;
-}
-
-function terraformFigures(dir, env, withPlan) {
+async function terraformFigures(dir, env, withPlan) {
   must('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env });
-  const validate = measure('terraform', ['validate', '-no-color'], { cwd: dir, env });
+  const validate = await measure('terraform', ['validate', '-no-color'], { cwd: dir, env });
   const skipped = { wall: NaN, maxrssMb: NaN, samples: [] };
   const plan = withPlan
-    ? measure(
+    ? await measure(
         'terraform',
         ['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', '-out=plan.bin'],
         { cwd: dir, env },
@@ -232,21 +147,10 @@ function policyBytes(tf) {
   );
 }
 
-async function main() {
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-  log('▶ building');
-  must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
-  const { startEmulator } = await import('../emulator.mjs');
-  const emulator = await startEmulator();
-  log(`▶ emulator at ${emulator.endpoint}`);
-  const tfEnv = terraformEnv({
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-  });
+/** The machine the figures come from. */
+function machineInfo(tfEnv) {
   const terraformVersion = must('terraform', ['version', '-json']).stdout;
-  const machine = {
+  return {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -258,9 +162,13 @@ async function main() {
     runsPerFigure: runs,
     statistic: 'median',
   };
-  log(`machine: ${JSON.stringify(machine)}`);
-  log('▶ enforcer: records priced, attributed and aggregated per second');
-  const enforcer = enforcerFigures();
+}
+
+/** The first-deploy scenario: synth, validate and plan -refresh=false per roster size. */
+async function firstDeploy(tfEnv) {
+  const { startEmulator } = await import('../emulator.mjs');
+  const emulator = await startEmulator();
+  log(`▶ emulator at ${emulator.endpoint}`);
   const results = [];
   try {
     for (const size of sizes) {
@@ -279,19 +187,19 @@ async function main() {
         CCB_EMULATOR_ENDPOINT: emulator.endpoint,
       };
       log(`▶ ${size} developers: synth`);
-      const synth = measure('node', [MAIN], { env });
+      const synth = await measure('node', [MAIN], { env });
       const stackDir = join(outdir, 'stacks', 'bench');
       const tfPath = join(stackDir, 'cdk.tf.json');
       const tf = JSON.parse(readFileSync(tfPath, 'utf8'));
       const { resources: byType, resourceTotal: resources } = summarize(stackDir);
       log(`  ${resources} resources; terraform validate + plan (ours)`);
-      const ours = terraformFigures(stackDir, tfEnv, size <= Number(values['plan-max']));
+      const ours = await terraformFigures(stackDir, tfEnv, size <= Number(values['plan-max']));
       const skipped = { wall: NaN, maxrssMb: NaN, samples: [] };
       let hcl = { validate: skipped, plan: skipped };
       if (size <= Number(values['hcl-max'])) {
         log('  terraform validate + plan (plain HCL, for_each)');
         const hclDir = writeHclBaseline(tf, join(dir, 'hcl'), config);
-        hcl = terraformFigures(hclDir, tfEnv, true);
+        hcl = await terraformFigures(hclDir, tfEnv, true);
       }
       const row = {
         developers: size,
@@ -321,7 +229,10 @@ async function main() {
   } finally {
     await emulator.stop();
   }
+  return results;
+}
 
+function printFirstDeploy(machine, results) {
   const header = [
     'developers',
     'profiles',
@@ -352,18 +263,17 @@ async function main() {
       : 'skipped',
     num(r.planVsHcl, 2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(widths[i])).join(' | ')} |`;
   console.log(
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, terraform ${machine.terraform}; median of ${runs} runs`,
   );
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
+  console.log(table(header, rows));
   const policySizes = results.map((r) => JSON.stringify(r.policyStatementBytes));
   console.log(
     `IAM policy documents identical in size at every roster size: ${policySizes.every((p) => p === policySizes[0])}`,
   );
+}
+
+function printEnforcer(enforcer) {
   console.log(
     `enforcer (one process, in-memory fakes, ${enforcer[0].records} records in batches of ${enforcer[0].batchSize}):`,
   );
@@ -372,13 +282,78 @@ async function main() {
       `  ${r.scenario}: ${r.recordsPerSecond} records/s, ${r.writesPerRecord} item writes/record, ${r.readsPerRecord} reads/record`,
     );
   }
-  mkdirSync(join(values.out, '..'), { recursive: true });
-  writeFileSync(
-    values.out,
-    JSON.stringify({ generatedAt: new Date().toISOString(), machine, results, enforcer }, null, 2) +
-      '\n',
-  );
+}
+
+async function main() {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  if (!values['skip-build']) {
+    log('▶ building');
+    must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+  }
+  const tfEnv = terraformEnv({
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+  });
+  const machine = machineInfo(tfEnv);
+  log(`machine: ${JSON.stringify(machine)}`);
+  // Figures of the scenarios not run are kept; each scenario replaces its own, in the file as it
+  // is when they are saved (another bench run may have saved others meanwhile).
+  const save = (patch) => {
+    const saved = readResults(values.out);
+    writeResults(values.out, { ...saved, ...patch(saved) });
+  };
+  if (scenarios.includes('enforcer')) {
+    log('▶ enforcer: records priced, attributed and aggregated per second');
+    const enforcer = enforcerFigures();
+    save(() => ({ enforcer }));
+  }
+  if (scenarios.includes('first-deploy')) {
+    const results = await firstDeploy(tfEnv);
+    save(() => ({ generatedAt: new Date().toISOString(), machine, results }));
+  }
+  let failures = [];
+  const day2Scenarios = scenarios.filter((s) => DAY2_SCENARIOS.includes(s));
+  if (day2Scenarios.length > 0) {
+    const loadAtStart = loadavg();
+    const teamSize = Number(values['team-size']);
+    const one = (row) => (row ? [row] : []);
+    const saveDay2 = (rows) =>
+      save(({ day2 = {} }) => ({
+        day2: {
+          ...day2,
+          generatedAt: new Date().toISOString(),
+          machine: { ...machine, loadavgAtStart: loadAtStart, loadavgNow: loadavg() },
+          roster: rosterNote(teamSize),
+          setup: mergeRows(day2.setup, one(rows.setup)),
+          addDeveloper: mergeRows(day2.addDeveloper, one(rows.addDeveloper)),
+          refresh: mergeRows(day2.refresh, one(rows.refresh)),
+        },
+      }));
+    ({ failures } = await runDay2({
+      scenarios: day2Scenarios,
+      sizes: numbers(values['day2-sizes']),
+      refreshSizes: numbers(values['refresh-sizes']),
+      variants,
+      runs,
+      refreshRuns: Number(values['refresh-runs'] ?? runs),
+      work: WORK,
+      hclMax: Number(values['hcl-day2-max']),
+      teamSize,
+      concurrency: Number(values['day2-concurrency']),
+      onRows: saveDay2,
+    }));
+  }
+  const saved = readResults(values.out);
+  if (saved.results && scenarios.includes('first-deploy')) printFirstDeploy(machine, saved.results);
+  if (saved.enforcer && scenarios.includes('enforcer')) printEnforcer(saved.enforcer);
+  if (saved.day2 && day2Scenarios.length > 0) console.log(day2Tables(saved.day2));
   log(`wrote ${values.out}`);
+  if (failures.length > 0) {
+    for (const f of failures) console.error(`${f.developers} developers, ${f.variant}: ${f.error}`);
+    process.exit(1);
+  }
 }
 
 main().catch((err) => {
