@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { deployTerraformEnv } from '../deploy/core.mjs';
 import { LOG_FILE } from '../deploy/run.mjs';
-import { ROOT, appStacks, must, summarize } from '../lib.mjs';
+import { ROOT, appStacks, summarize, synthApp } from '../lib.mjs';
 import { loadavg, log, measureOnce, median, num, table, terraformCounts } from './common.mjs';
 import { writeHclBaseline } from './hcl.mjs';
 import { benchConfig, benchTeams } from './roster.mjs';
@@ -37,7 +37,6 @@ const TF_PARALLELISM = 20;
 const DEPLOY_PARALLEL = 8;
 const DEPLOY = join(ROOT, 'scripts', 'deploy.mjs');
 const PARALLEL = join(ROOT, 'scripts', 'bench', 'parallel.mjs');
-const MAIN = join(ROOT, 'apps', 'dev', 'dist', 'main.js');
 const PLAN = ['plan', '-input=false', '-no-color', `-parallelism=${TF_PARALLELISM}`];
 /** The emulator's application-profile quota (1,000 by default, as AWS's): above the largest roster. */
 const PROFILE_QUOTA = '100000';
@@ -142,17 +141,15 @@ function hclEnvironment(dir, emulator, logFile, roster) {
       const configPath = join(dir, 'config.yaml');
       writeFileSync(configPath, stringify(config));
       const outdir = join(dir, 'synth');
-      must('node', [MAIN], {
+      const [stackDir] = synthApp('dev', {
+        outdir,
         env: {
-          ...process.env,
           CCB_CONFIG: configPath,
-          CDKTF_OUTDIR: outdir,
           CCB_STATE_DIR: outdir,
           CCB_TARGET: 'local',
           CCB_EMULATOR_ENDPOINT: emulator.endpoint,
         },
       });
-      const [[, stackDir]] = appStacks(outdir);
       const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
       writeHclBaseline(tf, hclDir, config, { statePath: join(hclDir, 'terraform.tfstate') });
       resources = countResources([stackDir]);
