@@ -264,18 +264,24 @@ def describe_budget(self: BudgetsResponse) -> Resp:
     return ok({"Budget": budget.to_dict()})
 
 
+def _paged(self: BudgetsResponse, member: str, items: list[Any], max_results: Any) -> Resp:
+    """One page of ``items`` as ``{member: [...], "NextToken"?}`` (100 by default), from the request's
+    ``NextToken``; a token that is not one of ours is ``InvalidNextTokenException``."""
+    page = paginate(items, self._get_param("NextToken"), max_results, default=100)
+    if page is None:
+        raise error("InvalidNextTokenException", "The next token is invalid.")
+    body: dict[str, Any] = {member: page[0]}
+    if page[1]:
+        body["NextToken"] = page[1]
+    return ok(body)
+
+
 @patch(BudgetsResponse)
 def describe_budgets(self: BudgetsResponse) -> Resp:
     backend: BudgetsBackend = self.backend
     account_id = _account(self)
     budgets = [b.to_dict() for b in backend.budgets[account_id].values()]
-    page = paginate(budgets, self._get_param("NextToken"), self._get_param("MaxResults"), default=100)
-    if page is None:
-        raise error("InvalidNextTokenException", "The next token is invalid.")
-    body: dict[str, Any] = {"Budgets": page[0]}
-    if page[1]:
-        body["NextToken"] = page[1]
-    return ok(body)
+    return _paged(self, "Budgets", budgets, self._get_param("MaxResults"))
 
 
 @patch(BudgetsResponse)
@@ -306,13 +312,7 @@ def describe_notifications_for_budget(self: BudgetsResponse) -> Resp:
     backend: BudgetsBackend = self.backend
     budget = _budget(backend, _account(self), self._get_param("BudgetName"), "describe notifications")
     details = [dict(n.details) for n in budget.notifications]
-    page = paginate(details, self._get_param("NextToken"), self._get_param("MaxResults"), default=100)
-    if page is None:
-        raise error("InvalidNextTokenException", "The next token is invalid.")
-    body: dict[str, Any] = {"Notifications": page[0]}
-    if page[1]:
-        body["NextToken"] = page[1]
-    return ok(body)
+    return _paged(self, "Notifications", details, self._get_param("MaxResults"))
 
 
 @patch(BudgetsResponse)
@@ -360,13 +360,7 @@ def describe_subscribers_for_notification(self: BudgetsResponse) -> Resp:
     backend: BudgetsBackend = self.backend
     budget = _budget(backend, _account(self), self._get_param("BudgetName"), "describe subscribers")
     target = _notification(budget, _validate_notification(self._get_param("Notification")), "describe subscribers")
-    page = paginate(list(target.subscribers), self._get_param("NextToken"), self._get_param("MaxResults"), default=100)
-    if page is None:
-        raise error("InvalidNextTokenException", "The next token is invalid.")
-    body: dict[str, Any] = {"Subscribers": page[0]}
-    if page[1]:
-        body["NextToken"] = page[1]
-    return ok(body)
+    return _paged(self, "Subscribers", list(target.subscribers), self._get_param("MaxResults"))
 
 
 @patch(BudgetsResponse)
@@ -539,13 +533,7 @@ def _page(self: BudgetsResponse, actions: list[dict[str, Any]]) -> Resp:
     max_results = self._get_param("MaxResults")
     if max_results is not None and (not isinstance(max_results, int) or not 1 <= max_results <= 100):
         raise invalid(f"Invalid MaxResults: {max_results}")
-    page = paginate(actions, self._get_param("NextToken"), max_results, default=100)
-    if page is None:
-        raise error("InvalidNextTokenException", "The next token is invalid.")
-    body: dict[str, Any] = {"Actions": page[0]}
-    if page[1]:
-        body["NextToken"] = page[1]
-    return ok(body)
+    return _paged(self, "Actions", actions, max_results)
 
 
 @patch(BudgetsResponse)
