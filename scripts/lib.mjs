@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The Terraform environment (CLI config, quiet provider logs, no prompts): shared with the tests.
 import { TF_CLI_CONFIG, quietProviderLogs, terraformEnv } from './terraform-env.cjs';
+import { AWS_CLI_SERVER_ENV, warmAws } from './aws-cli.mjs';
 
 export { TF_CLI_CONFIG, quietProviderLogs, terraformEnv };
 
@@ -27,8 +28,16 @@ function listCdktfApps(parent) {
     .sort();
 }
 
-/** Runs a command, inheriting stdio unless `capture`; returns { status, stdout, stderr }. */
+/**
+ * Runs a command, inheriting stdio unless `capture`; returns { status, stdout, stderr }. A captured
+ * `aws` call without input goes to the warm aws CLI when the environment names one
+ * (CCB_AWS_CLI_SERVER, see aws-cli.mjs): the same CLI code, without a new Python process.
+ */
 export function run(cmd, args, { cwd = ROOT, env = process.env, capture = false, input } = {}) {
+  if (cmd === 'aws' && capture && input === undefined && env[AWS_CLI_SERVER_ENV]) {
+    const warm = warmAws(env[AWS_CLI_SERVER_ENV], args, { env, cwd });
+    if (warm) return warm;
+  }
   const res = spawnSync(cmd, args, {
     cwd,
     env,

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Synthesizes every environment app and every example (examples/<scenario>) and runs
 // `terraform init` + `terraform validate` on each stack, offline (provider from the filesystem
-// mirror, no backend). Exits non-zero on any error.
+// mirror, no backend). Exits non-zero on any error. Apps are validated two at a time (each in its
+// own process, its report printed whole when it ends); VALIDATE_JOBS sets how many.
 // Usage: node scripts/validate.mjs [app | examples/<scenario> ...]
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import {
@@ -18,14 +20,47 @@ import {
   terraformEnv,
 } from './lib.mjs';
 
+// The dev app once more with allocation sharded by team (one extra stack per team).
+const SHARDED = ':dev-sharded';
+const CHILD = '--built'; // internal: the parent built the packages; validate the one app named
 const args = process.argv.slice(2);
-const apps =
-  args.length > 0
-    ? args
-    : [...listApps(), ...listExamples().map((example) => `examples/${example}`)];
-must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT });
+
+if (args[0] !== CHILD) {
+  const apps =
+    args.length > 0
+      ? args
+      : [...listApps(), ...listExamples().map((example) => `examples/${example}`), SHARDED];
+  must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT });
+  const jobs = Number(process.env.VALIDATE_JOBS) || Math.min(2, availableParallelism());
+  process.exit((await pool(apps, jobs)) > 0 ? 1 : 0);
+}
+
+/** Validates each app in its own process, `jobs` at a time; resolves to how many failed. */
+async function pool(apps, jobs) {
+  let failures = 0;
+  const queue = [...apps];
+  const worker = async () => {
+    for (let app = queue.shift(); app !== undefined; app = queue.shift()) {
+      const child = spawn(process.execPath, [process.argv[1], CHILD, app], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      process.stdout.write(out);
+      process.stderr.write(err);
+      if (code !== 0) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  return failures;
+}
+
+const app = args[1];
 let failed = 0;
-for (const app of apps) {
+if (app !== SHARDED) {
   const started = Date.now();
   try {
     const stackDirs = app.includes('/')
@@ -61,10 +96,8 @@ for (const app of apps) {
     failed++;
     console.error(`✗ ${app}: ${err.message}`);
   }
-}
-// The dev app once more with allocation sharded by team (one extra stack per team, holding the
-// team's profiles and per-developer budgets).
-if (args.length === 0) {
+} else {
+  // The team stacks hold the team's profiles and per-developer budgets.
   const dir = mkdtempSync(join(tmpdir(), 'ccb-validate-sharded-'));
   const config = parse(readFileSync(join(ROOT, 'apps', 'dev', 'config.yaml'), 'utf8'));
   config.allocation = { ...(config.allocation ?? {}), shardBy: 'team' };

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ROOT, attachScp, must } from '../lib.mjs';
+import { ROOT, attachScp, must, run } from '../lib.mjs';
 import { main as capsMain } from '../caps.mjs';
 import { claudeBinary, prepareDeveloper, runClaude } from '../claude.mjs';
 import { deployedOutputs, onboardingFiles, packages } from '../onboarding-files.mjs';
@@ -626,11 +626,11 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
           AWS_ACCESS_KEY_ID: '',
           AWS_SECRET_ACCESS_KEY: '',
         }
-      : ctx.tfEnv;
+      : { ...ctx.tfEnv };
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
     if (!home) Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-    const res = spawnSync(
+    const res = run(
       'aws',
       [
         'sts',
@@ -645,7 +645,7 @@ describe('Claude Code on the emulator, as each developer', { concurrency: false 
         '--output',
         'json',
       ],
-      { env, encoding: 'utf8' },
+      { env, capture: true },
     );
     assert.equal(res.status, 0, res.stderr);
     return JSON.parse(res.stdout).Credentials;

@@ -603,12 +603,17 @@ describe(
       assert.equal(res.status, 200);
     });
 
-    it('npm run deploy -- --env prod --local applies it, then --changed is a no-op', () => {
-      const applied = deploy('--changed');
-      assert.equal(applied.status, 0, applied.stderr.slice(-3000));
-      const [row] = JSON.parse(applied.stdout).stacks;
-      assert.deepEqual([row.name, row.status, row.reason], ['prod', 'applied', 'no deploy record']);
-      assert.ok(row.add > 100 && row.destroy === 0, JSON.stringify(row));
+    it('npm start -- --env prod applies it, with its outputs', () => {
+      const res = timed(() => node('start.mjs', ['--env', 'prod', '--json'], env()));
+      assert.equal(res.status, 0, `npm start failed:\n${res.stderr.slice(-3000)}`);
+      const outputs = JSON.parse(res.stdout);
+      const developers = Object.keys(outputs.inference_profile_arns.value);
+      assert.equal(developers.length, config.developers.length);
+      // The Bedrock Runtime endpoint always, plus the ones the config lists.
+      assert.deepEqual(
+        Object.keys(outputs.vpc_endpoints.value).sort(),
+        ['bedrock-runtime', ...config.network.endpoints].sort(),
+      );
       // The bucket was created for it, with versioning; the network was there before the apply.
       const versioning = ctx.aws(['s3api', 'get-bucket-versioning', '--bucket', bucket]);
       assert.equal(versioning.Status, 'Enabled');
@@ -645,13 +650,16 @@ describe(
         subnets.Subnets.map((s) => s.VpcId),
         [config.network.vpcId, config.network.vpcId],
       );
+      console.error(`  npm start -- --env prod (build, synth, apply): ${res.seconds.toFixed(1)} s`);
+    });
+
+    it('npm run deploy -- --env prod --local: the same deployment, so --changed is a no-op', () => {
+      // npm start applied through the deploy core and recorded it in the emulated bucket.
       const again = deploy('--changed');
       assert.equal(again.status, 0, again.stderr);
       assert.deepEqual(statuses(JSON.parse(again.stdout)), { prod: ['unchanged'] });
       assert.ok(again.seconds < 30, `--changed took ${again.seconds} s`);
-      console.error(
-        `  prod --local: first deploy ${applied.seconds.toFixed(1)} s; --changed no-op ${again.seconds.toFixed(1)} s`,
-      );
+      console.error(`  prod --local: --changed no-op ${again.seconds.toFixed(1)} s`);
     });
 
     it('keeps the state and its sidecar in the emulated bucket, and releases the lock', () => {
@@ -686,22 +694,6 @@ describe(
       assert.equal(sidecar.stack, 'prod');
       const stackDir = join(ROOT, 'out', 'local', 'prod', 'cdktf.out', 'stacks', 'prod');
       assert.equal(sidecar.configSha256, stackHash(stackDir));
-    });
-
-    it('npm start -- --env prod deploys it too, with its outputs', () => {
-      const res = timed(() => node('start.mjs', ['--env', 'prod', '--json'], env()));
-      assert.equal(res.status, 0, `npm start failed:\n${res.stderr.slice(-3000)}`);
-      const outputs = JSON.parse(res.stdout);
-      const developers = Object.keys(outputs.inference_profile_arns.value);
-      assert.equal(developers.length, config.developers.length);
-      // The Bedrock Runtime endpoint always, plus the ones the config lists.
-      assert.deepEqual(
-        Object.keys(outputs.vpc_endpoints.value).sort(),
-        ['bedrock-runtime', ...config.network.endpoints].sort(),
-      );
-      // Applied through the deploy core: recorded, so deploy --changed has nothing to do.
-      assert.deepEqual(statuses(JSON.parse(deploy('--changed').stdout)), { prod: ['unchanged'] });
-      console.error(`  npm start -- --env prod (build, synth, apply): ${res.seconds.toFixed(1)} s`);
     });
   },
 );

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before } from 'node:test';
 import { parse, stringify } from 'yaml';
+import { AWS_CLI_SERVER_ENV, startAwsCliServer } from '../aws-cli.mjs';
 import { startEmulator } from '../emulator.mjs';
 import { ROOT, must, run, synthApp, terraformEnv } from '../lib.mjs';
 
@@ -24,6 +25,10 @@ export function e2e(name) {
     rmSync(ctx.WORK, { recursive: true, force: true });
     mkdirSync(ctx.WORK, { recursive: true });
     ctx.emulator = await startEmulator({ logFile: join(ctx.WORK, 'emulator.log') });
+    // The aws CLI, kept warm: this file's aws calls, and those of the scripts it runs (they inherit
+    // the variable), go to one Python process instead of a new one each (scripts/aws-cli.mjs).
+    ctx.awsCli = await startAwsCliServer();
+    process.env[AWS_CLI_SERVER_ENV] = ctx.awsCli.url;
     ctx.tfEnv = terraformEnv({
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -33,6 +38,8 @@ export function e2e(name) {
     });
   });
   after(async () => {
+    delete process.env[AWS_CLI_SERVER_ENV];
+    await ctx.awsCli?.stop();
     await ctx.emulator?.stop();
   });
 
@@ -72,8 +79,14 @@ export function e2e(name) {
       ...opts,
     });
 
-  ctx.apply = (stackDir) => {
-    const res = ctx.tf(stackDir, ['apply', '-auto-approve', '-input=false', '-parallelism=20']);
+  /** `terraform apply`; with `plan`, applies that saved plan (no second refresh and plan). */
+  ctx.apply = (stackDir, { plan } = {}) => {
+    const res = ctx.tf(
+      stackDir,
+      plan
+        ? ['apply', '-input=false', '-parallelism=20', plan]
+        : ['apply', '-auto-approve', '-input=false', '-parallelism=20'],
+    );
     assert.equal(
       res.status,
       0,
@@ -95,7 +108,7 @@ export function e2e(name) {
     });
   };
 
-  /** Planned changes as [address, actions] pairs, no-ops left out. */
+  /** Planned changes as [address, actions] pairs, no-ops left out; the plan is kept in plan.bin. */
   ctx.plannedChanges = (stackDir) => {
     const p = ctx.tf(stackDir, ['plan', '-input=false', '-out=plan.bin']);
     assert.equal(p.status, 0, `terraform plan failed:\n${p.stderr}`);

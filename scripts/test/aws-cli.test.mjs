@@ -1,0 +1,144 @@
+// The aws CLI, kept warm (scripts/aws-cli-server.py, scripts/aws-cli.mjs): run('aws', ...) through
+// the server answers exactly as the aws process does (output, exit code, error text, files written
+// relative to the working directory), each call sees only its own environment, and a server that
+// refuses or is gone leaves the call to the process. Against the emulator; needs python3 + moto and
+// the aws CLI.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { AWS_CLI_SERVER_ENV, startAwsCliServer } from '../aws-cli.mjs';
+import { run } from '../lib.mjs';
+import { e2e } from './e2e.mjs';
+
+const ctx = e2e('aws-cli');
+
+describe('the warm aws CLI', () => {
+  /** The environment of a call: the emulator's root key, plus `extra`; warm or not. */
+  const env = (warm, extra = {}) => {
+    const e = {
+      ...ctx.tfEnv,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      ...extra,
+    };
+    if (warm) e[AWS_CLI_SERVER_ENV] = ctx.awsCli.url;
+    else delete e[AWS_CLI_SERVER_ENV];
+    return e;
+  };
+  const aws = (warm, args, { extra, cwd } = {}) =>
+    run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
+      env: env(warm, extra),
+      cwd,
+      capture: true,
+    });
+  /** The process's answer, then the warm CLI's. */
+  const both = (args, opts) => [aws(false, args, opts), aws(true, args, opts)];
+
+  it('answers as the aws process: JSON, --query text, service and usage errors', () => {
+    assert.equal(aws(true, ['s3api', 'create-bucket', '--bucket', 'warm-cli']).status, 0);
+    const calls = [
+      ['s3api', 'list-buckets', '--output', 'json'],
+      ['s3api', 'list-buckets', '--query', 'Buckets[].Name', '--output', 'text'],
+      ['s3api', 'head-object', '--bucket', 'warm-cli', '--key', 'missing'],
+      ['s3api', 'get-bucket-policy', '--bucket', 'no-such-bucket', '--output', 'json'],
+      ['s3api', 'list-buckets', '--no-such-option'],
+      ['no-such-service', 'list'],
+    ];
+    for (const args of calls) {
+      const [cold, warm] = both(args);
+      assert.deepEqual(warm, cold, args.join(' '));
+    }
+    const [, errored] = both(calls[3]);
+    assert.equal(errored.status, 255);
+    assert.match(errored.stderr, /NoSuchBucket/);
+  });
+
+  it('writes files relative to the working directory of the call', () => {
+    const file = join(ctx.WORK, 'body.txt');
+    writeFileSync(file, 'hello from the warm CLI\n');
+    assert.equal(
+      aws(true, ['s3api', 'put-object', '--bucket', 'warm-cli', '--key', 'k', '--body', file])
+        .status,
+      0,
+    );
+    for (const warm of [false, true]) {
+      const cwd = join(ctx.WORK, warm ? 'warm' : 'cold');
+      mkdirSync(cwd, { recursive: true });
+      const res = aws(warm, ['s3api', 'get-object', '--bucket', 'warm-cli', '--key', 'k', 'out'], {
+        cwd,
+      });
+      assert.equal(res.status, 0, res.stderr);
+      assert.equal(readFileSync(join(cwd, 'out'), 'utf8'), 'hello from the warm CLI\n');
+    }
+  });
+
+  it('gives each call only its own environment: keys, region and profile do not carry over', () => {
+    const user = ctx.aws(['iam', 'create-user', '--user-name', 'warm-cli-user']).User;
+    const key = ctx.aws(['iam', 'create-access-key', '--user-name', 'warm-cli-user']).AccessKey;
+    const whoami = (extra) =>
+      aws(true, ['sts', 'get-caller-identity', '--output', 'json'], { extra });
+    const asUser = whoami({
+      AWS_ACCESS_KEY_ID: key.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.SecretAccessKey,
+    });
+    assert.equal(asUser.status, 0, asUser.stderr);
+    assert.equal(JSON.parse(asUser.stdout).Arn, user.Arn);
+    // The next call, with the root key again, is the root again.
+    assert.notEqual(JSON.parse(whoami().stdout).Arn, user.Arn);
+    // A region set by one call is not there for the next one, which has none (as a process).
+    const noRegion = { AWS_DEFAULT_REGION: '', AWS_REGION: '' };
+    const regionless = (warm) =>
+      run('aws', ['bedrock', 'list-inference-profiles', '--endpoint-url', ctx.emulator.endpoint], {
+        env: Object.fromEntries(
+          Object.entries(env(warm, noRegion)).filter(([k]) => !(k in noRegion)),
+        ),
+        capture: true,
+      });
+    aws(true, ['bedrock', 'list-inference-profiles', '--region', 'eu-west-1']);
+    assert.deepEqual(regionless(true), regionless(false));
+    assert.match(regionless(true).stderr, /You must specify a region/);
+    // A profile from the caller's own HOME, as the process reads it.
+    const home = join(ctx.WORK, 'home');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[dev]\naws_access_key_id = ${key.AccessKeyId}\naws_secret_access_key = ${key.SecretAccessKey}\n`,
+    );
+    const profiled = (warm) => {
+      const e = { ...env(warm), HOME: home, AWS_PROFILE: 'dev' };
+      delete e.AWS_ACCESS_KEY_ID;
+      delete e.AWS_SECRET_ACCESS_KEY;
+      const args = ['sts', 'get-caller-identity', '--output', 'json'];
+      return run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
+        env: e,
+        capture: true,
+      });
+    };
+    assert.deepEqual(profiled(true), profiled(false));
+    assert.equal(JSON.parse(profiled(true).stdout).Arn, user.Arn);
+  });
+
+  it('refuses a request without its token, and run() then uses the process', async () => {
+    const wrong = `${ctx.awsCli.url.replace(/\/[^/]+$/, '')}/not-the-token`;
+    const res = await fetch(wrong, { method: 'POST', body: '{"args":[],"env":{}}' });
+    assert.equal(res.status, 403);
+    const args = ['s3api', 'list-buckets', '--output', 'json'];
+    const viaWrong = run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
+      env: { ...env(false), [AWS_CLI_SERVER_ENV]: wrong },
+      capture: true,
+    });
+    assert.deepEqual(viaWrong, aws(false, args));
+  });
+
+  it('leaves the call to the process when the server is gone', async () => {
+    const server = await startAwsCliServer();
+    await server.stop();
+    const args = ['s3api', 'list-buckets', '--output', 'json'];
+    const res = run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
+      env: { ...env(false), [AWS_CLI_SERVER_ENV]: server.url },
+      capture: true,
+    });
+    assert.deepEqual(res, aws(false, args));
+  });
+});
