@@ -14,18 +14,23 @@ Requests are served one at a time: the CLI reads os.environ, which each request 
 Without the token (printed only to the parent, on stdout) the answer is 403 and nothing runs.
 
 Usage: python3 scripts/aws-cli-server.py [--parent-pid PID]
-Prints one line of JSON, {"url": "http://127.0.0.1:<port>/<token>"}, once it is listening.
+Prints one line of JSON, {"url": "http://127.0.0.1:<port>/<token>", "version": "<awscli version>"},
+once it is listening. A request whose HOME is not the server's gets 409: some of the CLI's paths
+under ~ are fixed when it is imported, so such a call is left to a process.
 """
 
 import argparse
 import contextlib
+import hmac
 import io
 import json
+import logging
 import os
 import secrets
 import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import awscli
@@ -41,47 +46,77 @@ _loaders = {}
 
 
 def cli_environment(env):
-    """`env` as the CLI process sees it once awscli is imported."""
-    paths = [
-        os.path.expanduser(os.path.expandvars(p))
-        for p in env.get("AWS_DATA_PATH", "").split(os.pathsep)
-        if "AWS_DATA_PATH" in env
-    ]
+    """`env` as the CLI process sees it once awscli is imported (call with os.environ = env)."""
+    paths = []
+    if "AWS_DATA_PATH" in env:
+        paths = [os.path.expanduser(os.path.expandvars(p)) for p in env["AWS_DATA_PATH"].split(os.pathsep)]
     return {**env, "AWS_DATA_PATH": os.pathsep.join([*paths, AWSCLI_DATA])}
+
+
+# The loggers a CLI run configures (a handler on each run, more with --debug): restored after
+# every request, so that no run's logging reaches the next one.
+LOGGERS = ("", "awscli", "botocore", "urllib3", "s3transfer")
+
+
+def exit_status(code, stderr):
+    """The process's exit status for `sys.exit(code)`, as Python computes it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=stderr)
+    return 1
 
 
 def run_cli(args, env, cwd):
     """Runs the CLI as `aws <args>` would in `cwd` with exactly `env`; returns (status, out, err)."""
-    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+    saved_logging = [
+        (logger, logger.level, list(logger.handlers), logger.propagate)
+        for logger in (logging.getLogger(name) for name in LOGGERS)
+    ]
     stdout_bytes = io.BytesIO()
     stdout = io.TextIOWrapper(stdout_bytes, encoding="utf-8", newline="")
     stderr = io.StringIO()
     try:
         os.environ.clear()
+        os.environ.update(env)
         os.environ.update(cli_environment(env))
-        os.chdir(cwd or saved_cwd)
+        sys.argv = ["aws", *args]
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             try:
+                os.chdir(cwd or saved_cwd)
                 driver = create_clidriver()
                 key = os.environ["AWS_DATA_PATH"]
                 if key in _loaders:
                     driver.session.register_component("data_loader", _loaders[key])
                 else:
                     _loaders[key] = driver.session.get_component("data_loader")
-                status = driver.main(list(args))
+                status = exit_status(driver.main(list(args)), stderr)
             except SystemExit as exit_:
-                status = exit_.code if isinstance(exit_.code, int) else 1
+                status = exit_status(exit_.code, stderr)
+            except BaseException:  # what the process would print before exiting 1
+                traceback.print_exc(file=stderr)
+                status = 1
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
         os.chdir(saved_cwd)
+        sys.argv = saved_argv
+        for logger, level, handlers, propagate in saved_logging:
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
+            logger.propagate = propagate
     stdout.flush()
     return status, stdout_bytes.getvalue().decode("utf-8", "replace"), stderr.getvalue()
 
 
 class Handler(BaseHTTPRequestHandler):
+    # A client that connects and sends nothing does not hold the server for longer than this.
+    timeout = 10
+
     def do_POST(self):  # noqa: N802 (http.server's name)
-        if self.path != f"/{TOKEN}":
+        if not hmac.compare_digest(self.path, f"/{TOKEN}"):
             self._answer(403, {"message": "unknown token"})
             return
         try:
@@ -95,7 +130,13 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError) as err:
             self._answer(400, {"message": f"bad request: {err}"})
             return
-        status, out, err = run_cli(args, {str(k): str(v) for k, v in env.items()}, request.get("cwd"))
+        env = {str(k): str(v) for k, v in env.items() if k != "CCB_AWS_CLI_SERVER"}
+        # Some of the CLI's paths under ~ (the assume-role credential cache, aliases, ~/.aws/models)
+        # are fixed when it is imported: a call with another HOME is left to a process (409).
+        if os.path.expanduser("~") != env.get("HOME", os.path.expanduser("~")):
+            self._answer(409, {"message": "HOME differs from the server's: run the process"})
+            return
+        status, out, err = run_cli(args, env, request.get("cwd"))
         self._answer(200, {"status": status, "stdout": out, "stderr": err})
 
     def _answer(self, code, body):
@@ -128,7 +169,7 @@ def main():
     if options.parent_pid:
         threading.Thread(target=watch_parent, args=(options.parent_pid,), daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/{TOKEN}"
-    print(json.dumps({"url": url}), flush=True)
+    print(json.dumps({"url": url, "version": awscli.__version__}), flush=True)
     server.serve_forever()
 
 

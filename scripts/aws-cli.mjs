@@ -5,7 +5,8 @@
 // falls back to the aws process when the server cannot be reached. Output, exit codes and
 // environment handling are the CLI's own: the server runs each call with exactly the environment
 // the process would have had.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
@@ -20,37 +21,43 @@ const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
  * Starts the warm CLI and resolves to `{ url, stop }` once it listens; rejects when Python or the
- * awscli package is missing (callers then keep using the aws process). The server exits with
- * this process.
+ * awscli package is missing, or when its awscli is not the CLI that `aws` on the PATH runs (callers
+ * then keep using the aws process). The server exits with this process; its own errors go to
+ * `logFile` (default: none kept).
  */
-export function startAwsCliServer({ python = 'python3' } = {}) {
+export async function startAwsCliServer({ python = 'python3', logFile } = {}) {
+  const log = logFile ? openSync(logFile, 'a') : 'ignore';
   const child = spawn(python, [SERVER_SCRIPT, '--parent-pid', String(process.pid)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', log],
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  if (typeof log === 'number') closeSync(log);
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return new Promise((resolve, reject) => {
+  const ready = await new Promise((resolve, reject) => {
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
       buffered += d;
-      const line = buffered.split('\n')[0];
       if (buffered.includes('\n')) {
         child.stdout.removeAllListeners('data');
         child.stdout.resume();
-        resolve({ url: JSON.parse(line).url, stop, pid: child.pid });
+        resolve(JSON.parse(buffered.split('\n')[0]));
       }
     });
     child.once('error', reject);
-    child.once('exit', (code) =>
-      reject(new Error(`aws-cli-server exited (${code}): ${stderr.trim().split('\n').pop()}`)),
-    );
+    child.once('exit', (code) => reject(new Error(`aws-cli-server exited (${code})`)));
   });
+  // The same CLI as the process: `aws --version` starts with aws-cli/<the server's awscli version>.
+  const cli = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+  const version = `${cli.stdout ?? ''}${cli.stderr ?? ''}`.match(/aws-cli\/(\S+)/)?.[1];
+  if (version !== ready.version) {
+    await stop();
+    throw new Error(`aws-cli-server runs awscli ${ready.version}, aws on the PATH is ${version}`);
+  }
+  return { url: ready.url, stop, pid: child.pid };
 }
 
 // A worker thread makes the HTTP request while this thread blocks on a shared flag, so that
@@ -61,19 +68,25 @@ function syncClient() {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(
-    `const { workerData } = require('node:worker_threads');
+    `const http = require('node:http');
+     const { workerData } = require('node:worker_threads');
      const { port, flag } = workerData;
-     port.on('message', async ({ url, body }) => {
-       let reply;
-       try {
-         const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-         reply = { httpStatus: res.status, text: await res.text() };
-       } catch (err) {
-         reply = { error: String(err?.cause?.code ?? err?.message ?? err) };
-       }
+     const done = (reply) => {
        port.postMessage(reply);
        Atomics.store(flag, 0, 1);
        Atomics.notify(flag, 0);
+     };
+     port.on('message', ({ url, body }) => {
+       let sent = false;
+       const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+         let text = '';
+         res.setEncoding('utf8');
+         res.on('data', (d) => (text += d));
+         res.on('end', () => done({ httpStatus: res.statusCode, text }));
+         res.on('error', (err) => done({ error: String(err.message), sent: true }));
+       });
+       req.on('error', (err) => done({ error: String(err.code ?? err.message), sent }));
+       req.end(body, () => (sent = true));
      });`,
     { eval: true, workerData: { port: port2, flag }, transferList: [port2] },
   );
@@ -85,8 +98,10 @@ function syncClient() {
 
 /**
  * Runs `aws <args>` on the warm CLI at `url` with `env` in `cwd`; returns `{ status, stdout,
- * stderr }` as the process would have, or undefined when the server cannot be reached or refuses
- * the request, so the call did not run (the caller then runs the process).
+ * stderr }` as the process would have, or undefined when the call did not run there: the server
+ * could not be reached, or refused the request (a wrong token, or a HOME other than its own). The
+ * caller then runs the process. A call that may have run is never left to the process: a failure
+ * once the request was sent is exit status 255.
  */
 export function warmAws(url, args, { env, cwd }) {
   const { worker, port, flag } = syncClient();
@@ -94,17 +109,18 @@ export function warmAws(url, args, { env, cwd }) {
   port.postMessage({ url, body: JSON.stringify({ args, env, cwd }) });
   if (Atomics.wait(flag, 0, 0, CALL_TIMEOUT_MS) === 'timed-out') {
     // Its late answer must not be taken for the next call's: start over with a new worker.
-    // The call may have run: report it as failed rather than run it again.
     worker.terminate();
     client = undefined;
-    return {
-      status: 255,
-      stdout: '',
-      stderr: `aws-cli-server: no answer in ${CALL_TIMEOUT_MS / 1000} s\n`,
-    };
+    return failed(`no answer in ${CALL_TIMEOUT_MS / 1000} s`);
   }
   const reply = receiveMessageOnPort(port)?.message;
-  if (!reply || reply.error || reply.httpStatus !== 200) return undefined;
+  if (!reply) return failed('no answer');
+  if (reply.error) return reply.sent ? failed(reply.error) : undefined;
+  if ([400, 403, 409].includes(reply.httpStatus)) return undefined;
+  if (reply.httpStatus !== 200) return failed(`HTTP ${reply.httpStatus}`);
   const { status, stdout, stderr } = JSON.parse(reply.text);
   return { status, stdout, stderr };
 }
+
+/** A call that may have run but whose answer was lost: failed, as a killed process would be. */
+const failed = (why) => ({ status: 255, stdout: '', stderr: `aws-cli-server: ${why}\n` });

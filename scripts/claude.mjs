@@ -76,7 +76,9 @@ export function claudeBinary({ install = true } = {}) {
 /** The environment without the caller's AWS, Anthropic and Claude Code settings. */
 function withoutAwsSettings(env) {
   return Object.fromEntries(
-    Object.entries(env).filter(([k]) => !/^(AWS_|ANTHROPIC_|CLAUDE_|CLAUDECODE)/.test(k)),
+    Object.entries(env).filter(
+      ([k]) => !/^(AWS_|ANTHROPIC_|CLAUDE_|CLAUDECODE|CCB_AWS_CLI_SERVER$)/.test(k),
+    ),
   );
 }
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AWS_CLI_SERVER_ENV, startAwsCliServer } from '../aws-cli.mjs';
-import { run } from '../lib.mjs';
+import { AWS_CLI_SERVER_ENV, startAwsCliServer, warmAws } from '../aws-cli.mjs';
+import { ROOT, run } from '../lib.mjs';
 import { e2e } from './e2e.mjs';
 
 const ctx = e2e('aws-cli');
@@ -26,12 +26,17 @@ describe('the warm aws CLI', () => {
     else delete e[AWS_CLI_SERVER_ENV];
     return e;
   };
-  const aws = (warm, args, { extra, cwd } = {}) =>
-    run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
-      env: env(warm, extra),
-      cwd,
-      capture: true,
-    });
+  /**
+   * `aws <args>` against the emulator: as a process, or on the warm CLI directly (asserting that
+   * it answered, so that a silent fallback to the process cannot pass for the server).
+   */
+  const aws = (warm, args, { extra, cwd = ROOT } = {}) => {
+    const full = [...args, '--endpoint-url', ctx.emulator.endpoint];
+    if (!warm) return run('aws', full, { env: env(false, extra), cwd, capture: true });
+    const res = warmAws(ctx.awsCli.url, full, { env: env(false, extra), cwd });
+    assert.ok(res, `the warm CLI did not answer aws ${args.join(' ')}`);
+    return res;
+  };
   /** The process's answer, then the warm CLI's. */
   const both = (args, opts) => [aws(false, args, opts), aws(true, args, opts)];
 
@@ -87,36 +92,59 @@ describe('the warm aws CLI', () => {
     // The next call, with the root key again, is the root again.
     assert.notEqual(JSON.parse(whoami().stdout).Arn, user.Arn);
     // A region set by one call is not there for the next one, which has none (as a process).
-    const noRegion = { AWS_DEFAULT_REGION: '', AWS_REGION: '' };
-    const regionless = (warm) =>
-      run('aws', ['bedrock', 'list-inference-profiles', '--endpoint-url', ctx.emulator.endpoint], {
-        env: Object.fromEntries(
-          Object.entries(env(warm, noRegion)).filter(([k]) => !(k in noRegion)),
-        ),
-        capture: true,
-      });
+    const regionless = (warm) => {
+      const e = env(false);
+      delete e.AWS_DEFAULT_REGION;
+      delete e.AWS_REGION;
+      const full = ['bedrock', 'list-inference-profiles', '--endpoint-url', ctx.emulator.endpoint];
+      return warm
+        ? warmAws(ctx.awsCli.url, full, { env: e, cwd: ROOT })
+        : run('aws', full, { env: e, capture: true });
+    };
     aws(true, ['bedrock', 'list-inference-profiles', '--region', 'eu-west-1']);
     assert.deepEqual(regionless(true), regionless(false));
     assert.match(regionless(true).stderr, /You must specify a region/);
-    // A profile from the caller's own HOME, as the process reads it.
-    const home = join(ctx.WORK, 'home');
-    mkdirSync(join(home, '.aws'), { recursive: true });
+    // A named profile from the call's own credentials file.
+    const credentials = join(ctx.WORK, 'credentials');
     writeFileSync(
-      join(home, '.aws', 'credentials'),
+      credentials,
       `[dev]\naws_access_key_id = ${key.AccessKeyId}\naws_secret_access_key = ${key.SecretAccessKey}\n`,
     );
     const profiled = (warm) => {
-      const e = { ...env(warm), HOME: home, AWS_PROFILE: 'dev' };
+      const e = { ...env(false), AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_PROFILE: 'dev' };
       delete e.AWS_ACCESS_KEY_ID;
       delete e.AWS_SECRET_ACCESS_KEY;
-      const args = ['sts', 'get-caller-identity', '--output', 'json'];
-      return run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
-        env: e,
-        capture: true,
-      });
+      const full = ['sts', 'get-caller-identity', '--endpoint-url', ctx.emulator.endpoint];
+      return warm
+        ? warmAws(ctx.awsCli.url, full, { env: e, cwd: ROOT })
+        : run('aws', full, { env: e, capture: true });
     };
     assert.deepEqual(profiled(true), profiled(false));
     assert.equal(JSON.parse(profiled(true).stdout).Arn, user.Arn);
+  });
+
+  it('leaves nothing of a --debug call to the next one', () => {
+    const debug = aws(true, ['sts', 'get-caller-identity', '--debug']);
+    assert.equal(debug.status, 0);
+    assert.match(debug.stderr, /DEBUG/);
+    const [cold, warm] = both(['sts', 'get-caller-identity', '--output', 'json']);
+    assert.deepEqual(warm, cold);
+    assert.equal(warm.stderr, '');
+  });
+
+  it('leaves a call with another HOME to the process (paths the CLI fixed at import)', () => {
+    const home = join(ctx.WORK, 'home');
+    mkdirSync(home, { recursive: true });
+    const args = ['sts', 'get-caller-identity', '--output', 'json'];
+    const e = { ...env(false), HOME: home };
+    const full = [...args, '--endpoint-url', ctx.emulator.endpoint];
+    assert.equal(warmAws(ctx.awsCli.url, full, { env: e, cwd: ROOT }), undefined);
+    const viaRun = run('aws', full, {
+      env: { ...e, [AWS_CLI_SERVER_ENV]: ctx.awsCli.url },
+      capture: true,
+    });
+    assert.deepEqual(viaRun, run('aws', full, { env: e, capture: true }));
+    assert.equal(viaRun.status, 0, viaRun.stderr);
   });
 
   it('refuses a request without its token, and run() then uses the process', async () => {
