@@ -45,12 +45,12 @@ AWSCLI_DATA = os.path.join(os.path.dirname(os.path.abspath(awscli.__file__)), "d
 _loaders = {}
 
 
-def cli_environment(env):
-    """`env` as the CLI process sees it once awscli is imported (call with os.environ = env)."""
+def cli_data_path(env):
+    """AWS_DATA_PATH as the CLI process sets it when awscli is imported (with os.environ = env)."""
     paths = []
     if "AWS_DATA_PATH" in env:
         paths = [os.path.expanduser(os.path.expandvars(p)) for p in env["AWS_DATA_PATH"].split(os.pathsep)]
-    return {**env, "AWS_DATA_PATH": os.pathsep.join([*paths, AWSCLI_DATA])}
+    return os.pathsep.join([*paths, AWSCLI_DATA])
 
 
 # The loggers a CLI run configures (a handler on each run, more with --debug): restored after
@@ -81,7 +81,7 @@ def run_cli(args, env, cwd):
     try:
         os.environ.clear()
         os.environ.update(env)
-        os.environ.update(cli_environment(env))
+        os.environ["AWS_DATA_PATH"] = cli_data_path(env)
         sys.argv = ["aws", *args]
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             try:

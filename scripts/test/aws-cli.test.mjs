@@ -14,26 +14,28 @@ import { e2e } from './e2e.mjs';
 const ctx = e2e('aws-cli');
 
 describe('the warm aws CLI', () => {
-  /** The environment of a call: the emulator's root key, plus `extra`; warm or not. */
-  const env = (warm, extra = {}) => {
+  /**
+   * The environment of a call: the emulator's root key, plus `extra`, less the variables named in
+   * `without`; never the warm CLI's address (the tests name the server they mean).
+   */
+  const env = (extra = {}, without = []) => {
     const e = {
       ...ctx.tfEnv,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       ...extra,
     };
-    if (warm) e[AWS_CLI_SERVER_ENV] = ctx.awsCli.url;
-    else delete e[AWS_CLI_SERVER_ENV];
+    for (const name of [AWS_CLI_SERVER_ENV, ...without]) delete e[name];
     return e;
   };
   /**
    * `aws <args>` against the emulator: as a process, or on the warm CLI directly (asserting that
    * it answered, so that a silent fallback to the process cannot pass for the server).
    */
-  const aws = (warm, args, { extra, cwd = ROOT } = {}) => {
+  const aws = (warm, args, { extra, without, cwd = ROOT } = {}) => {
     const full = [...args, '--endpoint-url', ctx.emulator.endpoint];
-    if (!warm) return run('aws', full, { env: env(false, extra), cwd, capture: true });
-    const res = warmAws(ctx.awsCli.url, full, { env: env(false, extra), cwd });
+    if (!warm) return run('aws', full, { env: env(extra, without), cwd, capture: true });
+    const res = warmAws(ctx.awsCli.url, full, { env: env(extra, without), cwd });
     assert.ok(res, `the warm CLI did not answer aws ${args.join(' ')}`);
     return res;
   };
@@ -92,15 +94,10 @@ describe('the warm aws CLI', () => {
     // The next call, with the root key again, is the root again.
     assert.notEqual(JSON.parse(whoami().stdout).Arn, user.Arn);
     // A region set by one call is not there for the next one, which has none (as a process).
-    const regionless = (warm) => {
-      const e = env(false);
-      delete e.AWS_DEFAULT_REGION;
-      delete e.AWS_REGION;
-      const full = ['bedrock', 'list-inference-profiles', '--endpoint-url', ctx.emulator.endpoint];
-      return warm
-        ? warmAws(ctx.awsCli.url, full, { env: e, cwd: ROOT })
-        : run('aws', full, { env: e, capture: true });
-    };
+    const regionless = (warm) =>
+      aws(warm, ['bedrock', 'list-inference-profiles'], {
+        without: ['AWS_DEFAULT_REGION', 'AWS_REGION'],
+      });
     aws(true, ['bedrock', 'list-inference-profiles', '--region', 'eu-west-1']);
     assert.deepEqual(regionless(true), regionless(false));
     assert.match(regionless(true).stderr, /You must specify a region/);
@@ -110,15 +107,11 @@ describe('the warm aws CLI', () => {
       credentials,
       `[dev]\naws_access_key_id = ${key.AccessKeyId}\naws_secret_access_key = ${key.SecretAccessKey}\n`,
     );
-    const profiled = (warm) => {
-      const e = { ...env(false), AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_PROFILE: 'dev' };
-      delete e.AWS_ACCESS_KEY_ID;
-      delete e.AWS_SECRET_ACCESS_KEY;
-      const full = ['sts', 'get-caller-identity', '--endpoint-url', ctx.emulator.endpoint];
-      return warm
-        ? warmAws(ctx.awsCli.url, full, { env: e, cwd: ROOT })
-        : run('aws', full, { env: e, capture: true });
-    };
+    const profiled = (warm) =>
+      aws(warm, ['sts', 'get-caller-identity'], {
+        extra: { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_PROFILE: 'dev' },
+        without: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+      });
     assert.deepEqual(profiled(true), profiled(false));
     assert.equal(JSON.parse(profiled(true).stdout).Arn, user.Arn);
   });
@@ -136,7 +129,7 @@ describe('the warm aws CLI', () => {
     const home = join(ctx.WORK, 'home');
     mkdirSync(home, { recursive: true });
     const args = ['sts', 'get-caller-identity', '--output', 'json'];
-    const e = { ...env(false), HOME: home };
+    const e = { ...env(), HOME: home };
     const full = [...args, '--endpoint-url', ctx.emulator.endpoint];
     assert.equal(warmAws(ctx.awsCli.url, full, { env: e, cwd: ROOT }), undefined);
     const viaRun = run('aws', full, {
@@ -153,7 +146,7 @@ describe('the warm aws CLI', () => {
     assert.equal(res.status, 403);
     const args = ['s3api', 'list-buckets', '--output', 'json'];
     const viaWrong = run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
-      env: { ...env(false), [AWS_CLI_SERVER_ENV]: wrong },
+      env: { ...env(), [AWS_CLI_SERVER_ENV]: wrong },
       capture: true,
     });
     assert.deepEqual(viaWrong, aws(false, args));
@@ -164,7 +157,7 @@ describe('the warm aws CLI', () => {
     await server.stop();
     const args = ['s3api', 'list-buckets', '--output', 'json'];
     const res = run('aws', [...args, '--endpoint-url', ctx.emulator.endpoint], {
-      env: { ...env(false), [AWS_CLI_SERVER_ENV]: server.url },
+      env: { ...env(), [AWS_CLI_SERVER_ENV]: server.url },
       capture: true,
     });
     assert.deepEqual(res, aws(false, args));
