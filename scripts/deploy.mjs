@@ -2,12 +2,13 @@
 // Deploys only what changed (docs/deploy.md):
 //
 //   npm run deploy -- --env <env> [--local] [--changed] [--stack <name>]... [--plan] [--list]
-//                     [--json] [--parallel N] [--out <dir>]
+//                     [--json] [--parallel N] [--terraform-parallelism N] [--out <dir>]
 //
 // Synthesizes apps/<env> (AWS: into apps/<env>/cdktf.out, with your credential chain; --local: into
 // out/local/<env> for the background emulator, started if none runs, or the one
 // CCB_EMULATOR_ENDPOINT names), then plans or applies its stacks, the environment stack before its
-// shards and the shards up to --parallel at a time. --changed keeps only the stacks whose
+// shards and the shards up to --parallel at a time (each with Terraform's -parallelism: 40 shared
+// by the stacks run at once, at least 4, or --terraform-parallelism). --changed keeps only the stacks whose
 // synthesized configuration or state differs from what the last successful apply recorded with the
 // state, and their dependents. --list prints those stacks and stops (a CI matrix).
 // Exit: 0 done, 1 a stack failed (or a deploy error), 2 usage.
@@ -77,6 +78,7 @@ try {
     plan: options.plan,
     list: options.list,
     parallel: options.parallel,
+    terraformParallelism: options.terraformParallelism,
     progress,
   });
 } catch (err) {
@@ -91,7 +93,7 @@ if (options.list) {
 }
 const failed = result.stacks.some((s) => s.status === 'failed' || s.status === 'skipped');
 if (options.json) {
-  const fields = ['name', 'status', 'add', 'change', 'destroy', 'seconds', 'reason'];
+  const fields = ['name', 'status', 'add', 'change', 'destroy', 'seconds', 'reason', 'init'];
   const stacks = result.stacks.map((row) => Object.fromEntries(fields.map((f) => [f, row[f]])));
   console.log(JSON.stringify({ env: options.env, stacks, seconds }, null, 2));
 } else if (result.planned.length === 0) {

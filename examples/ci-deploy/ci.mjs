@@ -6,7 +6,7 @@
 //   node examples/ci-deploy/ci.mjs <command> [--local] [--out <dir>]
 //     setup <env>            npm ci, then build apps/<env> and the packages it uses
 //     changed <env>          the stacks to plan or apply (outputs: stacks, environment, shards)
-//     plan <env> <stack>     plan one stack
+//     plan <env> [<stack>]   plan one stack, or every changed one (records nothing)
 //     apply <env> [<stack>]  apply one stack, or every changed one
 //     gate <changed-result> <plan-result>
 //                            one check for branch protection over the whole plan matrix
@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, appStacks } from '../../scripts/lib.mjs';
 import { synthesizedStacks } from '../../scripts/deploy/core.mjs';
-import { LOG_FILE } from '../../scripts/deploy/run.mjs';
+import { LOG_FILE, stackParallelism } from '../../scripts/deploy/run.mjs';
 
 /** The commands: their positional arguments (`?`: optional) and what they do. */
 export const COMMANDS = {
@@ -39,7 +39,10 @@ export const COMMANDS = {
     args: ['env'],
     help: 'the stacks to plan or apply: outputs stacks, environment, shards',
   },
-  plan: { args: ['env', 'stack'], help: 'plan one stack (nothing is recorded)' },
+  plan: {
+    args: ['env', 'stack?'],
+    help: 'plan one stack, or every changed one (nothing is recorded)',
+  },
   apply: { args: ['env', 'stack?'], help: 'apply one stack, or every changed one' },
   gate: {
     args: ['changed-result', 'plan-result'],
@@ -63,6 +66,13 @@ export const USAGE = [
 
 /** Resource-change lines of a plan shown in the summary; the rest is in the job log. */
 const SUMMARY_CHANGES = 100;
+/**
+ * How many plan or apply jobs the workflow runs at once (`max-parallel` of its matrices; a test
+ * keeps the two equal). Each job deploys one stack, so each gets Terraform's `-parallelism` as one
+ * of this many stacks run together: the account sees the same number of operations in flight as
+ * from one `npm run deploy` (scripts/deploy/run.mjs, TF_OPERATIONS).
+ */
+export const MATRIX_MAX_PARALLEL = 10;
 
 /**
  * `{ options, problems }` for argv: options `{ command, env, stack, local, out }`; problems one
@@ -252,7 +262,12 @@ function showLogs(logs, verb) {
 
 async function planOrApply(opts, { plan }) {
   const verb = plan ? 'plan' : 'apply';
-  const args = opts.stack ? ['--stack', opts.stack] : ['--changed'];
+  const args = opts.stack
+    ? [
+        ...['--stack', opts.stack],
+        ...['--terraform-parallelism', String(stackParallelism(MATRIX_MAX_PARALLEL))],
+      ]
+    : ['--changed'];
   const res = await deploy(opts, [...args, ...(plan ? ['--plan'] : [])]);
   const title = `### ${verb} ${opts.stack ? code(opts.stack) : `the changed stacks of ${code(opts.env)}`}`;
   if (!Array.isArray(res.json?.stacks)) {

@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { deployTerraformEnv } from '../deploy/core.mjs';
-import { LOG_FILE } from '../deploy/run.mjs';
+import { LOG_FILE, stackParallelism } from '../deploy/run.mjs';
 import { ROOT, appStacks, summarize, synthApp } from '../lib.mjs';
 import { loadavg, log, measureOnce, median, num, table, terraformCounts } from './common.mjs';
 import { writeHclBaseline } from './hcl.mjs';
@@ -31,13 +31,19 @@ export const rosterNote = (teamSize) => ({
   teamSize,
   description: `N developers dealt round-robin to floor(N / ${teamSize}) teams (team000, team001, ...; cost center and budget per team), every other developer in the opus group (1.5 profiles a developer), per-developer budgets on; the same roster for every variant; added developers join the existing teams. The first-deploy figures keep 4 teams.`,
 });
-/** Terraform's parallelism inside a stack: what `npm run deploy` uses (scripts/deploy/run.mjs). */
-const TF_PARALLELISM = 20;
 /** Stacks applied at once by `npm run deploy` (a sharded setup: its team stacks, 8 at a time). */
 const DEPLOY_PARALLEL = 8;
 const DEPLOY = join(ROOT, 'scripts', 'deploy.mjs');
 const PARALLEL = join(ROOT, 'scripts', 'bench', 'parallel.mjs');
-const PLAN = ['plan', '-input=false', '-no-color', `-parallelism=${TF_PARALLELISM}`];
+/** Terraform's -parallelism of one stack alone, as `npm run deploy` gives it (the baseline too). */
+const ONE_STACK = `-parallelism=${stackParallelism(1)}`;
+/** `terraform plan` of one of `stacks` planned at once, as `npm run deploy -- --plan` splits it. */
+const plan = (stacks) => [
+  'plan',
+  '-input=false',
+  '-no-color',
+  `-parallelism=${stackParallelism(stacks)}`,
+];
 /** The emulator's application-profile quota (1,000 by default, as AWS's): above the largest roster. */
 const PROFILE_QUOTA = '100000';
 
@@ -105,12 +111,13 @@ function deployedEnvironment(variant, dir, emulator, logFile, roster) {
     async change() {
       const { wall, maxrssMb, stacks } = await deploy(changeFlags);
       const applied = stacks.filter((s) => s.status === 'applied');
-      const fields = ({ name, add, change, destroy, seconds }) => ({
+      const fields = ({ name, add, change, destroy, seconds, init }) => ({
         name,
         add,
         change,
         destroy,
         seconds,
+        init,
       });
       return { wall, maxrssMb, stacks: applied.map(fields) };
     },
@@ -134,7 +141,7 @@ function hclEnvironment(dir, emulator, logFile, roster) {
   const apply = ['apply', '-auto-approve', '-input=false', '-no-color'];
   let resources;
   return {
-    command: `terraform ${apply.join(' ')} -parallelism=${TF_PARALLELISM}`,
+    command: `terraform ${apply.join(' ')} ${ONE_STACK}`,
     /** Synthesizes our single stack for the roster (untimed) and derives the baseline from it. */
     configure(developers) {
       const config = variantConfig('hcl', developers, roster);
@@ -156,11 +163,11 @@ function hclEnvironment(dir, emulator, logFile, roster) {
     },
     async setup() {
       const init = await terraform(['init', '-input=false', '-no-color']);
-      const applied = await terraform([...apply, `-parallelism=${TF_PARALLELISM}`]);
+      const applied = await terraform([...apply, ONE_STACK]);
       return { wall: +(init.wall + applied.wall).toFixed(3), stacks: 1, resources };
     },
     async change() {
-      const m = await terraform([...apply, `-parallelism=${TF_PARALLELISM}`]);
+      const m = await terraform([...apply, ONE_STACK]);
       const counts = terraformCounts(m.stdout) ?? {};
       return { wall: m.wall, maxrssMb: m.maxrssMb, stacks: [{ name: 'hcl', ...counts }] };
     },
@@ -204,7 +211,7 @@ async function refreshFigure(environment, emulator, { runs, logFile, stdout }) {
   let plans;
   try {
     for (let i = 0; i < runs; i++) {
-      const m = await measureOnce('node', [PARALLEL, ...dirs, '--', ...PLAN], {
+      const m = await measureOnce('node', [PARALLEL, ...dirs, '--', ...plan(dirs.length)], {
         env,
         logFile,
         stdout,
@@ -219,7 +226,7 @@ async function refreshFigure(environment, emulator, { runs, logFile, stdout }) {
   const total = (key) => Object.values(byOperation).reduce((n, c) => n + c[key], 0);
   return {
     stacks: dirs.length,
-    command: `terraform ${PLAN.join(' ')}${dirs.length > 1 ? ` (${dirs.length} stacks at once)` : ''}`,
+    command: `terraform ${plan(dirs.length).join(' ')}${dirs.length > 1 ? ` (${dirs.length} stacks at once)` : ''}`,
     wallS: median(samples),
     samples,
     runCount: runs,

@@ -1,14 +1,15 @@
 // The command line of `npm run deploy`: parsed in one pass that reports every problem at once.
 
 export const USAGE =
-  'usage: npm run deploy -- --env <env> [--local] [--changed] [--stack <name>]... [--plan] [--list] [--json] [--parallel N] [--out <dir>]';
+  'usage: npm run deploy -- --env <env> [--local] [--changed] [--stack <name>]... [--plan] [--list] [--json] [--parallel N] [--terraform-parallelism N] [--out <dir>]';
 
 const FLAGS = new Set(['local', 'changed', 'plan', 'list', 'json', 'help']);
-const VALUES = new Set(['env', 'stack', 'parallel', 'out']);
+const VALUES = new Set(['env', 'stack', 'parallel', 'terraform-parallelism', 'out']);
 
 /**
  * `{ options, problems }` for `argv`: options `{ env, local, changed, stacks, plan, list, json,
- * parallel, out, help }`; `problems`: one line each (unknown options, missing or repeated values,
+ * parallel, terraformParallelism, out, help }` (terraformParallelism undefined: the default split,
+ * see scripts/deploy/run.mjs); `problems`: one line each (unknown options, missing or repeated values,
  * a bad --parallel, an env without an app when `apps` lists the apps).
  */
 export function parseDeployArgs(argv, { apps } = {}) {
@@ -21,6 +22,7 @@ export function parseDeployArgs(argv, { apps } = {}) {
     list: false,
     json: false,
     parallel: 4,
+    terraformParallelism: undefined,
     out: undefined,
     help: false,
   };
@@ -65,6 +67,13 @@ export function parseDeployArgs(argv, { apps } = {}) {
       if (!Number.isInteger(n) || n < 1 || n > 64) {
         problems.push(`--parallel must be an integer from 1 to 64 (got ${JSON.stringify(value)})`);
       } else options.parallel = n;
+    } else if (name === 'terraform-parallelism') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 1000) {
+        problems.push(
+          `--terraform-parallelism must be an integer from 1 to 1000 (got ${JSON.stringify(value)})`,
+        );
+      } else options.terraformParallelism = n;
     } else {
       options[name] = value;
     }

@@ -58,7 +58,8 @@ export function deployTerraformEnv(local) {
  * - `workDir`: synthesizes into `<workDir>/cdktf.out`, local state files in `workDir`;
  * - `local`: `{ endpoint, pid?, fresh? }` of the emulator for the local target
  *   (`fresh`: its state starts empty), or undefined for AWS;
- * - `changed`, `only`, `plan`, `list`, `parallel`: see docs/deploy.md;
+ * - `changed`, `only`, `plan`, `list`, `parallel`, `terraformParallelism` (undefined: the default
+ *   split): see docs/deploy.md;
  * - `progress(line)`: progress messages.
  * Resolves `{ stacks: [{ name, status, add, change, destroy, seconds, reason, log }], planned }`
  * (with `list`: `planned` names only, nothing run).
@@ -73,6 +74,7 @@ export async function deployEnvironment({
   plan = false,
   list = false,
   parallel = 4,
+  terraformParallelism,
   progress = () => {},
 }) {
   const outdir = join(workDir, 'cdktf.out');
@@ -118,6 +120,7 @@ export async function deployEnvironment({
   const unchangedRows = unchanged.map((name) => ({
     name,
     status: 'unchanged',
+    init: null,
     add: null,
     change: null,
     destroy: null,
@@ -144,6 +147,7 @@ export async function deployEnvironment({
   const results = await runStacks(selected, {
     plan,
     parallel,
+    ...(terraformParallelism ? { terraformParallelism } : {}),
     env: deployTerraformEnv(local),
     // A local backend's settings carry the emulator's address, which changes between emulators.
     reconfigure: Boolean(local),

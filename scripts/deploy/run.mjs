@@ -5,13 +5,36 @@
 // the stack's content hash is recorded with its state (record.mjs); nothing is recorded for a plan
 // or a failure.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecords, sidecarFor, writeSidecar } from './record.mjs';
 
 export const LOG_FILE = 'deploy.log';
-/** Terraform's own parallelism inside one stack (as `npm start` always used). */
-const TF_PARALLELISM = 20;
+/**
+ * Terraform operations in flight across the stacks one deploy runs at once: each stack's
+ * `-parallelism` is this divided by the number of stacks running together (stackParallelism).
+ *
+ * Why this number: the AWS provider (5.x) sleeps 5 s before every read of an `aws_budgets_budget`
+ * (its `FindBudgetWithDelay`), at create and at every refresh, then gives the read 30 s in all. A
+ * team stack holds a budget per developer (100 and more), so at Terraform's default of 10 (or the
+ * 20 used before) the refresh of one changed stack was mostly sleeping, 5 s a wave. More waits
+ * overlap at a higher number, but the sleeps end together, and AWS Budgets throttles (the
+ * emulator's assumed 10 reads a second, emulator/rate_limits.py): with 100 budget reads in flight
+ * for minutes (a 1,000-developer refresh), some retried past the provider's 30 s and the plan
+ * failed. 40 in flight queue about 4 s at that rate.
+ */
+export const TF_OPERATIONS = 40;
+/** The least `-parallelism` a stack gets, however many run at once. */
+const MIN_STACK_PARALLELISM = 4;
+
+/** `-parallelism` for each of `concurrent` stacks run at once: TF_OPERATIONS shared, 4 or more. */
+export function stackParallelism(concurrent) {
+  return Math.max(MIN_STACK_PARALLELISM, Math.floor(TF_OPERATIONS / Math.max(1, concurrent)));
+}
+
+/** Marks a stack directory initialized for a given `terraform` block and lock file (initKey). */
+const INIT_MARKER = join('.terraform', 'ccb-init.sha256');
 /**
  * How long a plan or apply waits for the state lock another run holds (a CI plan job of the same
  * stack, say) before it fails: Terraform's default is not to wait at all.
@@ -85,15 +108,48 @@ export function firstError(output) {
 }
 
 /**
- * Plans or applies `stacks` (`[{ name, dir, dependencies, backend, hash }]`, dependencies first).
- * `onEvent({ type: 'start' | 'done', name, result? })` reports progress. Resolves one result per
- * stack: `{ name, status, add, change, destroy, seconds, reason, log }` with status `planned`,
- * `applied`, `failed` or `skipped`.
+ * What `terraform init` depends on in a stack directory: the synthesized `terraform` block
+ * (backend and its settings, required providers and version), the dependency lock file, and the
+ * CLI configuration that says where providers come from.
+ */
+export function initKey(stackDir, env = process.env) {
+  const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const lock = join(stackDir, '.terraform.lock.hcl');
+  return createHash('sha256')
+    .update(JSON.stringify(tf.terraform ?? {}))
+    .update('\0')
+    .update(existsSync(lock) ? readFileSync(lock) : '')
+    .update('\0')
+    .update(env.TF_CLI_CONFIG_FILE ?? '')
+    .digest('hex');
+}
+
+/** Whether `terraform init` already ran successfully for the stack's current initKey. */
+export function initialized(stackDir, env) {
+  const marker = join(stackDir, INIT_MARKER);
+  return existsSync(marker) && readFileSync(marker, 'utf8') === initKey(stackDir, env);
+}
+
+/**
+ * Plans or applies `stacks` (`[{ name, dir, dependencies, backend, hash }]`, dependencies first),
+ * `parallel` at a time, each with Terraform's `-parallelism=<terraformParallelism>` (by default
+ * TF_OPERATIONS shared by the stacks that can run together). `onEvent({ type: 'start' | 'done', name, result? })` reports progress. Resolves one result per
+ * stack: `{ name, init, status, add, change, destroy, seconds, reason, log }` with status
+ * `planned`, `applied`, `failed` or `skipped`, and `init` `ran`, `skipped` (the directory was
+ * initialized for this configuration) or null (the stack never started).
  */
 export async function runStacks(
   stacks,
-  { plan = false, parallel = 4, env, reconfigure = false, onEvent = () => {} },
+  {
+    plan = false,
+    parallel = 4,
+    terraformParallelism = stackParallelism(Math.min(parallel, stacks.length)),
+    env,
+    reconfigure = false,
+    onEvent = () => {},
+  },
 ) {
+  const tfParallelism = `-parallelism=${terraformParallelism}`;
   const results = new Map();
   const pending = new Map(stacks.map((s) => [s.name, s]));
   const running = new Map();
@@ -102,8 +158,10 @@ export async function runStacks(
     const started = Date.now();
     const log = createWriteStream(join(stack.dir, LOG_FILE));
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+    let init = null;
     const done = (fields) => ({
       name: stack.name,
+      init,
       add: null,
       change: null,
       destroy: null,
@@ -114,25 +172,28 @@ export async function runStacks(
     });
     try {
       const tf = (args) => spawnLogged('terraform', args, { cwd: stack.dir, env, log });
-      const init = await tf([
-        'init',
-        '-input=false',
-        '-no-color',
-        ...(reconfigure ? ['-reconfigure'] : []),
-      ]);
-      if (init.status !== 0) {
-        return done({ status: 'failed', reason: `terraform init: ${firstError(init.tail)}` });
+      // A stack initialized for the same backend settings, providers and lock file (the usual
+      // case for --changed, whose stack directories persist) skips init: about 2 s a stack.
+      if (initialized(stack.dir, env)) {
+        init = 'skipped';
+        log.write('\n(terraform init skipped: already initialized for this configuration)\n');
+      } else {
+        init = 'ran';
+        const initRun = await tf([
+          'init',
+          '-input=false',
+          '-no-color',
+          ...(reconfigure ? ['-reconfigure'] : []),
+        ]);
+        if (initRun.status !== 0) {
+          return done({ status: 'failed', reason: `terraform init: ${firstError(initRun.tail)}` });
+        }
+        mkdirSync(join(stack.dir, '.terraform'), { recursive: true });
+        writeFileSync(join(stack.dir, INIT_MARKER), initKey(stack.dir, env));
       }
       const command = plan
-        ? ['plan', '-input=false', '-no-color', LOCK_TIMEOUT, `-parallelism=${TF_PARALLELISM}`]
-        : [
-            'apply',
-            '-auto-approve',
-            '-input=false',
-            '-no-color',
-            LOCK_TIMEOUT,
-            `-parallelism=${TF_PARALLELISM}`,
-          ];
+        ? ['plan', '-input=false', '-no-color', LOCK_TIMEOUT, tfParallelism]
+        : ['apply', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, tfParallelism];
       const res = await tf(command);
       const counts = res.counts ?? {};
       if (res.status !== 0) {
@@ -163,6 +224,7 @@ export async function runStacks(
         pending.delete(name);
         const result = {
           name,
+          init: null,
           status: 'skipped',
           add: null,
           change: null,

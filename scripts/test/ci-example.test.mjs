@@ -2,14 +2,17 @@
 // exist, and those commands, run in the workflow's order as separate jobs (one output directory
 // and one pair of GitHub output/summary files each, as runners have), deploy a sharded
 // environment with the S3 backend and native locking on the emulator: every stack on the first
-// merge, nothing when nothing changed, exactly the changed team's stack after a roster change.
+// merge (each deploy record naming the state its apply left), nothing when nothing changed, exactly
+// the changed team's stack after a roster change, and a stack applied by hand planned again.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { COMMANDS, parseCiArgs } from '../../examples/ci-deploy/ci.mjs';
+import { COMMANDS, MATRIX_MAX_PARALLEL, parseCiArgs } from '../../examples/ci-deploy/ci.mjs';
+import { stackHash } from '../deploy/record.mjs';
+import { stackParallelism } from '../deploy/run.mjs';
 import { ROOT } from '../lib.mjs';
 import { baseConfig, e2e } from './e2e.mjs';
 
@@ -91,6 +94,9 @@ describe('the workflow calls ci.mjs and nothing else', () => {
     assert.match(workflow.concurrency.group, /'deploy-prod'/);
     assert.match(workflow.concurrency['cancel-in-progress'], /pull_request/);
     assert.equal(workflow.env.CCB_ENV, 'prod');
+    // ci.mjs splits Terraform's parallelism for as many jobs as the matrices run at once.
+    assert.equal(plan.strategy['max-parallel'], MATRIX_MAX_PARALLEL);
+    assert.equal(shards.strategy['max-parallel'], MATRIX_MAX_PARALLEL);
   });
 });
 
@@ -106,9 +112,9 @@ describe('ci.mjs usage', () => {
       assert.ok(res.stderr.includes(`ci: ${problem}`), res.stderr);
     assert.deepEqual(res.outputs, {});
     assert.equal(res.summary, '');
-    const plan = await job(['plan', 'dev']);
+    const plan = await job(['plan', 'dev', 'dev-platform', 'extra']);
     assert.equal(plan.status, 2);
-    assert.match(plan.stderr, /ci: 'plan' takes env stack \(got 1 argument\(s\)\)/);
+    assert.match(plan.stderr, /ci: 'plan' takes env \[stack\] \(got 3 argument\(s\)\)/);
   });
 
   it('gate: passes when every plan passed or none was needed, fails otherwise', async () => {
@@ -193,6 +199,13 @@ function job(args, cfg = undefined) {
   });
 }
 
+/** An object of the state bucket (a state or a deploy record), parsed. */
+function stateObject(key) {
+  const file = join(ctx.WORK, 'state-object.json');
+  ctx.aws(['s3api', 'get-object', '--bucket', 'acme-ci-state', '--key', key, file]);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
 /** The `changed` job's outputs, parsed. */
 async function changedStacks(cfg) {
   const res = await job(['changed', 'dev'], cfg);
@@ -225,6 +238,8 @@ async function matrix(verb, stacks, cfg, status) {
 }
 
 describe("the workflow's steps on the emulator", { concurrency: false }, () => {
+  /** What the roster-change test applied, for the next test: its configuration and a shard. */
+  const applied = {};
   const withDeveloper = (cfg, developer) => ({
     ...cfg,
     developers: [...cfg.developers, developer],
@@ -267,6 +282,16 @@ describe("the workflow's steps on the emulator", { concurrency: false }, () => {
         ])
         .sort(),
     );
+    // Each record names the configuration applied and the state that apply left behind.
+    for (const name of ['dev', 'dev-payments', 'dev-platform']) {
+      const key = `ci/terraform${name.slice(3)}.tfstate`;
+      const [state, record] = [stateObject(key), stateObject(`${key}.deployed.json`)];
+      assert.deepEqual(
+        [record.stack, record.stateLineage, record.stateSerial],
+        [name, state.lineage, state.serial],
+      );
+      assert.equal(record.configSha256, stackHash(join(first.out, 'cdktf.out', 'stacks', name)));
+    }
   });
 
   it('nothing changed: an empty matrix, so no plan or apply job runs', async () => {
@@ -289,6 +314,15 @@ describe("the workflow's steps on the emulator", { concurrency: false }, () => {
     const changed = await changedStacks(pr);
     assert.deepEqual(changed.stacks, ['dev-payments', 'dev-platform']);
     const plans = await matrix('plan', changed.stacks, pr, 'planned');
+    // A job is one of up to MATRIX_MAX_PARALLEL at once: Terraform's operations are split for them.
+    const platformLog = join(plans[1].out, 'cdktf.out', 'stacks', 'dev-platform', 'deploy.log');
+    assert.match(
+      readFileSync(platformLog, 'utf8'),
+      new RegExp(
+        `^\\$ terraform plan .* -parallelism=${stackParallelism(MATRIX_MAX_PARALLEL)}( |$)`,
+        'm',
+      ),
+    );
     assert.match(
       plans[1].summary,
       /aws_bedrock_inference_profile\.\S+\["cleo\/sonnet"\] will be created/,
@@ -298,7 +332,7 @@ describe("the workflow's steps on the emulator", { concurrency: false }, () => {
     // The merge: a plan records nothing, so the same stacks are applied, without the environment.
     const merged = await changedStacks(pr);
     assert.deepEqual([merged.environment, merged.shards], ['', ['dev-payments', 'dev-platform']]);
-    await matrix('apply', merged.shards, pr, 'applied');
+    const applies = await matrix('apply', merged.shards, pr, 'applied');
 
     // Every changed stack at once (`apply <env>`, for a run by hand): now none.
     const all = await job(['apply', 'dev'], pr);
@@ -307,6 +341,35 @@ describe("the workflow's steps on the emulator", { concurrency: false }, () => {
       all.summary,
       /Nothing changed\.\n\nAs last applied: `dev`, `dev-payments`, `dev-platform`\./,
     );
+    applied.pr = pr;
+    applied.platformDir = join(applies[1].out, 'cdktf.out', 'stacks', 'dev-platform');
+  });
+
+  it('an apply run by hand (same configuration): its stack is changed again, by its state', async () => {
+    const { pr, platformDir } = applied;
+    const tf = JSON.parse(readFileSync(join(platformDir, 'cdk.tf.json'), 'utf8'));
+    const object = `aws_s3_object.${Object.keys(tf.resource.aws_s3_object)[0]}`;
+    const sidecar = () => stateObject('ci/terraform-platform.tfstate.deployed.json');
+    const before = sidecar();
+    // Someone applies the team's stack without the workflow: the state moves on, the record not.
+    const hand = ctx.tf(platformDir, [
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      `-replace=${object}`,
+    ]);
+    assert.equal(hand.status, 0, hand.stderr);
+    const changed = await changedStacks(pr);
+    assert.deepEqual(changed.stacks, ['dev-platform']);
+    // Planned by hand with every changed stack (`plan <env>`), which shows why each is planned.
+    const plan = await job(['plan', 'dev'], pr);
+    assert.equal(plan.status, 0, plan.stderr);
+    assert.match(
+      plan.summary,
+      /\| `dev-platform` \| planned \| \+0 ~0 -0 \| [\d.]+ s \| state written since the recorded apply \(serial (\d+) -> (\d+)\) \|/,
+    );
+    // A plan records nothing.
+    assert.deepEqual(sidecar(), before);
   });
 });
 

@@ -1,9 +1,11 @@
 // `npm run deploy` (scripts/deploy.mjs, scripts/deploy/) and `npm start` on top of it.
 // Unit level, without Terraform: the command line, the content hash and the sidecar, the selection
-// of changed stacks, the scheduler (with a stand-in terraform). End to end on the emulator: a small
-// dev environment sharded by team (local backend) deployed, left alone by --changed, one team's
-// change applied alone, a hand-run apply noticed; then the prod app with its S3 backend and native
-// lock, through `npm start -- --env prod` and `npm run deploy -- --env prod --local`.
+// of changed stacks, the scheduler (with a stand-in terraform). End to end on the emulator: the prod
+// app with its S3 backend and native lock, through `npm start -- --env prod` and `npm run deploy --
+// --env prod --local`. A sharded environment deployed with --changed on the emulator (first deploy,
+// no-op, one team's change alone, a hand-run apply noticed, records read back) is
+// ci-example.test.mjs (S3 backend, as CI runs it) and bench-day2.test.mjs (local backend,
+// per-developer budgets): one sharded environment built from scratch per backend, not two.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
@@ -18,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { ROOT, run } from '../lib.mjs';
 import { parseDeployArgs } from '../deploy/args.mjs';
 import {
@@ -28,9 +30,16 @@ import {
   stackHash,
   writeSidecar,
 } from '../deploy/record.mjs';
-import { firstError, runStacks, summaryCounts } from '../deploy/run.mjs';
+import {
+  TF_OPERATIONS,
+  firstError,
+  initialized,
+  runStacks,
+  stackParallelism,
+  summaryCounts,
+} from '../deploy/run.mjs';
 import { changeReason, selectStacks } from '../deploy/select.mjs';
-import { ACCOUNT, baseConfig, e2e } from './e2e.mjs';
+import { ACCOUNT, e2e } from './e2e.mjs';
 
 const ctx = e2e('deploy');
 const node = (script, args, env = {}) =>
@@ -61,6 +70,7 @@ describe('deploy command line', () => {
         '--json',
         '--parallel',
         '2',
+        '--terraform-parallelism=30',
       ],
       { apps: ['dev', 'prod'] },
     );
@@ -74,15 +84,20 @@ describe('deploy command line', () => {
       list: true,
       json: true,
       parallel: 2,
+      terraformParallelism: 30,
       out: undefined,
       help: false,
     });
-    assert.equal(parseDeployArgs(['--env', 'prod'], { apps: ['prod'] }).options.parallel, 4);
+    const defaults = parseDeployArgs(['--env', 'prod'], { apps: ['prod'] }).options;
+    assert.deepEqual([defaults.parallel, defaults.terraformParallelism], [4, undefined]);
   });
 
   it('reports every usage problem at once, one line each', () => {
     const { problems } = parseDeployArgs(
-      ['--bogus', '--parallel', '0', '--local=yes', 'extra', '--env=nope', '--stack'],
+      [
+        ...['--bogus', '--parallel', '0', '--local=yes', 'extra', '--env=nope'],
+        ...['--terraform-parallelism', '1001', '--stack'],
+      ],
       { apps: ['dev', 'prod'] },
     );
     assert.deepEqual(problems, [
@@ -90,6 +105,7 @@ describe('deploy command line', () => {
       '--parallel must be an integer from 1 to 64 (got "0")',
       '--local takes no value',
       'unexpected argument "extra"',
+      '--terraform-parallelism must be an integer from 1 to 1000 (got "1001")',
       '--stack needs a value',
       '--env nope: no app apps/nope (apps: dev, prod)',
     ]);
@@ -331,6 +347,15 @@ describe('terraform output', () => {
   });
 });
 
+describe("Terraform's parallelism", () => {
+  it('shares the operations in flight among the stacks run at once, at least 4 a stack', () => {
+    assert.equal(stackParallelism(1), TF_OPERATIONS);
+    assert.equal(stackParallelism(0), TF_OPERATIONS);
+    assert.equal(stackParallelism(4), Math.floor(TF_OPERATIONS / 4));
+    assert.equal(stackParallelism(1000), 4);
+  });
+});
+
 describe('scheduler (a stand-in terraform)', () => {
   /**
    * Stacks env <- s1, s2 in a scratch directory and a fake `terraform` on PATH: `init` succeeds,
@@ -348,7 +373,10 @@ describe('scheduler (a stand-in terraform)', () => {
         'name=$(basename "$PWD")',
         'echo "$name $1" >> "$CALLS"',
         'echo "$name $*" >> "$CALLS.args"',
-        '[ "$1" = init ] && exit 0',
+        'if [ "$1" = init ]; then',
+        '  case " $FAIL_INIT " in *" $name "*) echo "Error: no init in $name" >&2; exit 1;; esac',
+        '  exit 0',
+        'fi',
         'case " $FAIL " in *" $name "*) echo "Error: boom in $name" >&2; exit 1;; esac',
         'printf \'{"version":4,"serial":1,"lineage":"L-%s"}\' "$name" > "$STATES/terraform.$name.tfstate"',
         '[ "$1" = plan ] && echo "Plan: 1 to add, 0 to change, 0 to destroy." && exit 0',
@@ -362,15 +390,18 @@ describe('scheduler (a stand-in terraform)', () => {
       ['s2', ['env']],
     ].map(([name, dependencies]) => {
       mkdirSync(join(dir, name));
+      const tf = { terraform: { backend: { local: { path: `../terraform.${name}.tfstate` } } } };
+      writeFileSync(join(dir, name, 'cdk.tf.json'), JSON.stringify(tf));
       const backend = { kind: 'local', path: join(dir, `terraform.${name}.tfstate`) };
       return { name, dir: join(dir, name), dependencies, backend, hash: `h-${name}` };
     });
-    const env = (fail) => ({
+    const env = (fail, failInit = '') => ({
       ...process.env,
       PATH: `${bin}:${process.env.PATH}`,
       CALLS: join(dir, 'calls.log'),
       STATES: dir,
       FAIL: fail,
+      FAIL_INIT: failInit,
     });
     const calls = () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n');
     const sidecars = () => stacks.filter((s) => existsSync(`${s.backend.path}.deployed.json`));
@@ -393,6 +424,10 @@ describe('scheduler (a stand-in terraform)', () => {
       assert.equal(f.calls().length, 6);
       // An apply waits for a lock another run holds (a CI plan job, say) instead of failing.
       const args = readFileSync(join(f.dir, 'calls.log.args'), 'utf8').split('\n');
+      // Two stacks can run at once: each gets half of the operations in flight.
+      const applies = args.filter((l) => / apply /.test(l));
+      assert.equal(applies.length, 3);
+      assert.ok(applies.every((l) => l.split(' ').includes(`-parallelism=${TF_OPERATIONS / 2}`)));
       assert.ok(
         args.some((l) => l.startsWith('env apply ') && l.split(' ').includes('-lock-timeout=5m')),
         args.join('\n'),
@@ -410,6 +445,56 @@ describe('scheduler (a stand-in terraform)', () => {
         },
       );
       assert.ok(existsSync(join(f.stacks[0].dir, 'deploy.log')));
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs init again only when the backend settings, providers or lock file change', async () => {
+    const f = fixture();
+    try {
+      await runStacks(f.stacks, { parallel: 1, env: f.env('') });
+      const [env, s1] = f.stacks;
+      assert.equal(initialized(env.dir, f.env('')), true);
+      // The usual --changed run: the same configuration, so no init.
+      const again = await runStacks([env, s1], { parallel: 1, env: f.env('') });
+      assert.deepEqual(
+        again.map((r) => [r.name, r.init, r.status]),
+        [
+          ['env', 'skipped', 'applied'],
+          ['s1', 'skipped', 'applied'],
+        ],
+      );
+      assert.deepEqual(f.calls().slice(6), ['env apply', 's1 apply']);
+      assert.match(readFileSync(join(env.dir, 'deploy.log'), 'utf8'), /terraform init skipped/);
+      // Another backend setting (the emulator's address, a bucket), another lock file, or another
+      // CLI configuration: init again.
+      const tfFile = join(env.dir, 'cdk.tf.json');
+      const tf = JSON.parse(readFileSync(tfFile, 'utf8'));
+      tf.terraform.backend.local.path = '../elsewhere.tfstate';
+      writeFileSync(tfFile, JSON.stringify(tf));
+      writeFileSync(join(s1.dir, '.terraform.lock.hcl'), '# another provider version\n');
+      assert.equal(initialized(env.dir, f.env('')), false);
+      assert.equal(initialized(s1.dir, f.env('')), false);
+      const s2 = f.stacks[2];
+      assert.equal(initialized(s2.dir, { ...f.env(''), TF_CLI_CONFIG_FILE: '/other.tfrc' }), false);
+      await runStacks([env, s1], { parallel: 1, env: f.env('') });
+      assert.deepEqual(f.calls().slice(8), ['env init', 'env apply', 's1 init', 's1 apply']);
+      // A failed init leaves no marker: the next run tries it again.
+      tf.terraform.backend.local.path = '../third.tfstate';
+      writeFileSync(tfFile, JSON.stringify(tf));
+      const [failed] = await runStacks([env], { env: f.env('', 'env') });
+      assert.equal(failed.init, 'ran');
+      assert.deepEqual(
+        [failed.status, failed.reason],
+        ['failed', 'terraform init: Error: no init in env'],
+      );
+      assert.equal(initialized(env.dir, f.env('')), false);
+      await runStacks([env], { env: f.env(''), terraformParallelism: 7 });
+      assert.deepEqual(f.calls().slice(-3), ['env init', 'env init', 'env apply']);
+      // --terraform-parallelism overrides the split.
+      const lastArgs = readFileSync(join(f.dir, 'calls.log.args'), 'utf8').trim().split('\n');
+      assert.ok(lastArgs.at(-1).split(' ').includes('-parallelism=7'), lastArgs.at(-1));
     } finally {
       rmSync(f.dir, { recursive: true, force: true });
     }
@@ -468,119 +553,6 @@ const statuses = (answer) =>
       [s.status, s.add, s.change, s.destroy].filter((v) => v !== null),
     ]),
   );
-
-describe(
-  'deploy only what changed: dev sharded by team, local backend',
-  { concurrency: false },
-  () => {
-    const work = () => join(ctx.WORK, 'dev');
-    const configFile = () => join(ctx.WORK, 'dev.yaml');
-    const config = {
-      ...baseConfig,
-      allocation: { shardBy: 'team' },
-      // Spend caps need the profiles in the environment stack (the config check refuses both).
-      budgets: { ...baseConfig.budgets, perDeveloper: { enabled: true, enforce: false } },
-    };
-    const deploy = (...args) =>
-      timed(() =>
-        node('deploy.mjs', ['--env', 'dev', '--local', '--out', work(), '--json', ...args], {
-          CCB_EMULATOR_ENDPOINT: ctx.emulator.endpoint,
-          CCB_CONFIG: configFile(),
-        }),
-      );
-    const answer = (res) => {
-      assert.equal(res.status, 0, `deploy failed:\n${res.stdout}\n${res.stderr}`);
-      return JSON.parse(res.stdout);
-    };
-
-    it('deploys every stack the first time and records each with its state', () => {
-      writeFileSync(configFile(), stringify(config));
-      const res = deploy('--changed');
-      const out = answer(res);
-      assert.equal(out.env, 'dev');
-      assert.deepEqual(
-        out.stacks.map((s) => [s.name, s.status, s.reason]),
-        [
-          ['dev', 'applied', 'no deploy record'],
-          ['dev-payments', 'applied', 'no deploy record'],
-          ['dev-platform', 'applied', 'no deploy record'],
-        ],
-      );
-      assert.ok(out.stacks.every((s) => s.add > 0 && s.destroy === 0));
-      for (const name of ['dev', 'dev-payments', 'dev-platform']) {
-        const sidecar = JSON.parse(
-          readFileSync(join(work(), `terraform.${name}.tfstate.deployed.json`), 'utf8'),
-        );
-        const state = JSON.parse(readFileSync(join(work(), `terraform.${name}.tfstate`), 'utf8'));
-        const stackDir = join(work(), 'cdktf.out', 'stacks', name);
-        assert.equal(sidecar.configSha256, stackHash(stackDir));
-        assert.deepEqual(
-          [sidecar.stateLineage, sidecar.stateSerial],
-          [state.lineage, state.serial],
-        );
-      }
-      console.error(`  first deploy (3 stacks): ${res.seconds.toFixed(1)} s`);
-    });
-
-    it('does nothing with --changed when nothing changed, in seconds', () => {
-      const res = deploy('--changed');
-      const out = answer(res);
-      assert.deepEqual(statuses(out), {
-        dev: ['unchanged'],
-        'dev-payments': ['unchanged'],
-        'dev-platform': ['unchanged'],
-      });
-      assert.deepEqual(answer(deploy('--changed', '--list')), []);
-      assert.ok(res.seconds < 20, `--changed took ${res.seconds} s`);
-      console.error(`  --changed with nothing changed: ${res.seconds.toFixed(1)} s`);
-    });
-
-    it('applies only the shard of a team that gained a developer', () => {
-      config.developers = [...config.developers, { id: 'new.hire', team: 'payments' }];
-      writeFileSync(configFile(), stringify(config));
-      assert.deepEqual(answer(deploy('--changed', '--list')), ['dev-payments']);
-      const res = deploy('--changed');
-      const out = answer(res);
-      assert.equal(
-        out.stacks.find((s) => s.name === 'dev-payments').reason,
-        'configuration changed',
-      );
-      const [status, add, , destroy] = statuses(out)['dev-payments'];
-      assert.deepEqual([status, destroy], ['applied', 0]);
-      assert.ok(add >= 2, `added ${add}`); // the new developer's profiles (and budget)
-      assert.deepEqual(statuses(out).dev, ['unchanged']);
-      assert.deepEqual(statuses(out)['dev-platform'], ['unchanged']);
-      console.error(`  one developer added (one shard applied): ${res.seconds.toFixed(1)} s`);
-    });
-
-    it('plans a shard again after a terraform apply run by hand, and a plan records nothing', () => {
-      const stackDir = join(work(), 'cdktf.out', 'stacks', 'dev-platform');
-      const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-      const object = `aws_s3_object.${Object.keys(tf.resource.aws_s3_object)[0]}`;
-      const sidecarFile = join(work(), 'terraform.dev-platform.tfstate.deployed.json');
-      const before = readFileSync(sidecarFile, 'utf8');
-      // Someone applies the shard without the tool (same configuration, one object replaced).
-      const hand = ctx.tf(stackDir, [
-        'apply',
-        '-auto-approve',
-        '-input=false',
-        `-replace=${object}`,
-      ]);
-      assert.equal(hand.status, 0, hand.stderr);
-      assert.deepEqual(answer(deploy('--changed', '--list')), ['dev-platform']);
-      const out = answer(deploy('--changed', '--plan'));
-      const platform = out.stacks.find((s) => s.name === 'dev-platform');
-      assert.equal(platform.status, 'planned');
-      assert.match(
-        platform.reason,
-        /^state written since the recorded apply \(serial \d+ -> \d+\)$/,
-      );
-      assert.deepEqual([platform.add, platform.change, platform.destroy], [0, 0, 0]);
-      assert.deepEqual(statuses(out).dev, ['unchanged']);
-      assert.equal(readFileSync(sidecarFile, 'utf8'), before);
-    });
-  },
-);
 
 describe(
   'every environment deploys locally: prod, S3 backend with native lock',

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { after, before } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { AWS_CLI_SERVER_ENV, startAwsCliServer } from '../aws-cli.mjs';
+import { stackParallelism } from '../deploy/run.mjs';
 import { startEmulator } from '../emulator.mjs';
 import { ROOT, must, run, synthApp, terraformEnv } from '../lib.mjs';
 
@@ -84,11 +85,13 @@ export function e2e(name) {
 
   /** `terraform apply`; with `plan`, applies that saved plan (no second refresh and plan). */
   ctx.apply = (stackDir, { plan } = {}) => {
+    // As npm run deploy runs one stack.
+    const parallelism = `-parallelism=${stackParallelism(1)}`;
     const res = ctx.tf(
       stackDir,
       plan
-        ? ['apply', '-input=false', '-parallelism=20', plan]
-        : ['apply', '-auto-approve', '-input=false', '-parallelism=20'],
+        ? ['apply', '-input=false', parallelism, plan]
+        : ['apply', '-auto-approve', '-input=false', parallelism],
     );
     assert.equal(
       res.status,

@@ -51,19 +51,45 @@ export function defaultTierName(
   return config.defaultModel ?? Object.keys(config.models)[0];
 }
 
+/** The resolved roster of each config object, with the roster it was resolved from. */
+const resolvedRosters = new WeakMap<
+  EnvironmentConfig,
+  { readonly from: EnvironmentConfig['developers']; readonly roster: readonly ResolvedDeveloper[] }
+>();
+
+/**
+ * The roster with teams, entitlements, budgets and profile names resolved, in config order. A
+ * config object is resolved once and the result reused (a new array each call, the same frozen
+ * developers): a sharded app builds a stack per team from the same config, and resolving the
+ * whole roster for each of 50 teams made synthesis quadratic in the roster (5,000 developers).
+ * A config whose roster was replaced or grown since is resolved again; other changes to a config
+ * object after it was first resolved are not seen (validated configs are never changed).
+ */
 export function resolveDevelopers(config: EnvironmentConfig): ResolvedDeveloper[] {
+  const cached = resolvedRosters.get(config);
+  if (cached && cached.from === config.developers && cached.roster.length === cached.from.length) {
+    return [...cached.roster];
+  }
+  const roster = resolveRoster(config);
+  resolvedRosters.set(config, { from: config.developers, roster });
+  return [...roster];
+}
+
+function resolveRoster(config: EnvironmentConfig): readonly ResolvedDeveloper[] {
   const teams = new Map(config.teams.map((t) => [t.id, t]));
   return config.developers.map((d) => {
-    const tiers = entitledTierNames(config, d);
-    return {
+    const tiers = Object.freeze(entitledTierNames(config, d));
+    return Object.freeze({
       id: d.id,
       slug: slugify(d.id),
       team: d.team,
       costCenter: d.costCenter ?? teams.get(d.team)!.costCenter,
       tiers,
       monthlyBudgetUsd: d.monthlyBudgetUsd ?? config.budgets.perDeveloper.defaultUsd,
-      profileNames: Object.fromEntries(tiers.map((t) => [t, profileName(config.project, d.id, t)])),
-    };
+      profileNames: Object.freeze(
+        Object.fromEntries(tiers.map((t) => [t, profileName(config.project, d.id, t)])),
+      ),
+    });
   });
 }
 

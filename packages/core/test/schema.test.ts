@@ -267,6 +267,27 @@ describe('roster resolution', () => {
   it('lists explicit models in tier order', () => {
     expect(entitledTierNames(config, { models: ['haiku', 'sonnet'] })).toEqual(['sonnet', 'haiku']);
   });
+
+  it('resolves a config once: the same developers in a new array, which callers may reorder', () => {
+    const first = resolveDevelopers(config);
+    const second = resolveDevelopers(config);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    second.forEach((d, i) => expect(d).toBe(first[i]));
+    second.reverse();
+    expect(resolveDevelopers(config).map((d) => d.id)).toEqual(first.map((d) => d.id));
+    // The shared developers cannot be changed under another caller.
+    expect(Object.isFrozen(first[0]) && Object.isFrozen(first[0].profileNames)).toBe(true);
+  });
+
+  it('resolves again a config whose roster was replaced or grown', () => {
+    const c = validateConfig(base());
+    const before = resolveDevelopers(c).length;
+    c.developers = [...c.developers, { id: 'new.hire', team: c.teams[0].id }];
+    expect(resolveDevelopers(c).map((d) => d.id)).toContain('new.hire');
+    c.developers.push({ id: 'second.hire', team: c.teams[0].id });
+    expect(resolveDevelopers(c)).toHaveLength(before + 2);
+  });
 });
 
 describe('spend caps (budgets.perDeveloper)', () => {
