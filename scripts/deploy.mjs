@@ -8,9 +8,9 @@
 // out/local/<env> for the background emulator, started if none runs, or the one
 // CCB_EMULATOR_ENDPOINT names), then plans or applies its stacks, the environment stack before its
 // shards and the shards up to --parallel at a time (each with Terraform's -parallelism: 40 shared
-// by the stacks run at once, at least 4, or --terraform-parallelism). --changed keeps only the stacks whose
-// synthesized configuration or state differs from what the last successful apply recorded with the
-// state, and their dependents. --list prints those stacks and stops (a CI matrix).
+// by the stacks run at once, at least 4, or --terraform-parallelism). --changed keeps only the
+// stacks whose synthesized configuration or state differs from what the last successful apply
+// recorded with the state, and their dependents. --list prints those stacks and stops (a CI matrix).
 // Exit: 0 done, 1 a stack failed (or a deploy error), 2 usage.
 import { join, resolve } from 'node:path';
 import { ROOT, listApps } from './lib.mjs';

@@ -67,12 +67,19 @@ export const USAGE = [
 /** Resource-change lines of a plan shown in the summary; the rest is in the job log. */
 const SUMMARY_CHANGES = 100;
 /**
- * How many plan or apply jobs the workflow runs at once (`max-parallel` of its matrices; a test
- * keeps the two equal). Each job deploys one stack, so each gets Terraform's `-parallelism` as one
- * of this many stacks run together: the account sees the same number of operations in flight as
- * from one `npm run deploy` (scripts/deploy/run.mjs, TF_OPERATIONS).
+ * How many jobs of this one's matrix run at once, from GitHub's `strategy` context (the workflow
+ * passes `strategy.job-total` as CCB_JOB_TOTAL and `strategy.max-parallel` as CCB_MAX_PARALLEL; a
+ * job outside a matrix has 1 of each; unset, as on a laptop: 1). Each job deploys one stack, so its
+ * Terraform parallelism is one share of what a single `npm run deploy` of that many stacks would
+ * use (scripts/deploy/run.mjs, TF_OPERATIONS): the account sees the same operations in flight.
  */
-export const MATRIX_MAX_PARALLEL = 10;
+export function jobsAtOnce(env = process.env) {
+  const count = (name) => {
+    const n = Number(env[name]);
+    return Number.isInteger(n) && n > 0 ? n : 1;
+  };
+  return Math.min(count('CCB_JOB_TOTAL'), count('CCB_MAX_PARALLEL'));
+}
 
 /**
  * `{ options, problems }` for argv: options `{ command, env, stack, local, out }`; problems one
@@ -265,7 +272,7 @@ async function planOrApply(opts, { plan }) {
   const args = opts.stack
     ? [
         ...['--stack', opts.stack],
-        ...['--terraform-parallelism', String(stackParallelism(MATRIX_MAX_PARALLEL))],
+        ...['--terraform-parallelism', String(stackParallelism(jobsAtOnce()))],
       ]
     : ['--changed'];
   const res = await deploy(opts, [...args, ...(plan ? ['--plan'] : [])]);

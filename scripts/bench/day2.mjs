@@ -37,7 +37,10 @@ const DEPLOY = join(ROOT, 'scripts', 'deploy.mjs');
 const PARALLEL = join(ROOT, 'scripts', 'bench', 'parallel.mjs');
 /** Terraform's -parallelism of one stack alone, as `npm run deploy` gives it (the baseline too). */
 const ONE_STACK = `-parallelism=${stackParallelism(1)}`;
-/** `terraform plan` of one of `stacks` planned at once, as `npm run deploy -- --plan` splits it. */
+/**
+ * `terraform plan` of one of `stacks` planned all at once (a CI matrix of that many jobs), each
+ * with the share of Terraform's parallelism `npm run deploy` gives that many stacks.
+ */
 const plan = (stacks) => [
   'plan',
   '-input=false',

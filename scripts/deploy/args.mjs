@@ -9,8 +9,9 @@ const VALUES = new Set(['env', 'stack', 'parallel', 'terraform-parallelism', 'ou
 /**
  * `{ options, problems }` for `argv`: options `{ env, local, changed, stacks, plan, list, json,
  * parallel, terraformParallelism, out, help }` (terraformParallelism undefined: the default split,
- * see scripts/deploy/run.mjs); `problems`: one line each (unknown options, missing or repeated values,
- * a bad --parallel, an env without an app when `apps` lists the apps).
+ * see scripts/deploy/run.mjs); `problems`: one line each (unknown options, missing or repeated
+ * values, a bad --parallel or --terraform-parallelism, an env without an app when `apps` lists the
+ * apps).
  */
 export function parseDeployArgs(argv, { apps } = {}) {
   const options = {

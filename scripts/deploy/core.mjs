@@ -61,7 +61,8 @@ export function deployTerraformEnv(local) {
  * - `changed`, `only`, `plan`, `list`, `parallel`, `terraformParallelism` (undefined: the default
  *   split): see docs/deploy.md;
  * - `progress(line)`: progress messages.
- * Resolves `{ stacks: [{ name, status, add, change, destroy, seconds, reason, log }], planned }`
+ * Resolves `{ stacks: [{ name, status, init, add, change, destroy, seconds, reason, log }],
+ * planned }`
  * (with `list`: `planned` names only, nothing run).
  */
 export async function deployEnvironment({

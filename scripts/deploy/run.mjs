@@ -6,7 +6,14 @@
 // or a failure.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { readRecords, sidecarFor, writeSidecar } from './record.mjs';
 
@@ -109,34 +116,51 @@ export function firstError(output) {
 
 /**
  * What `terraform init` depends on in a stack directory: the synthesized `terraform` block
- * (backend and its settings, required providers and version), the dependency lock file, and the
- * CLI configuration that says where providers come from.
+ * (backend and its settings, required providers and version), the dependency lock file, the CLI
+ * configuration that says where providers come from (its path and its content), and the
+ * environment variables that add init arguments (`TF_CLI_ARGS`, `TF_CLI_ARGS_init`).
  */
 export function initKey(stackDir, env = process.env) {
   const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-  const lock = join(stackDir, '.terraform.lock.hcl');
-  return createHash('sha256')
-    .update(JSON.stringify(tf.terraform ?? {}))
-    .update('\0')
-    .update(existsSync(lock) ? readFileSync(lock) : '')
-    .update('\0')
-    .update(env.TF_CLI_CONFIG_FILE ?? '')
-    .digest('hex');
+  const fileText = (path) => (path && existsSync(path) ? readFileSync(path) : '');
+  const parts = [
+    JSON.stringify(tf.terraform ?? {}),
+    fileText(join(stackDir, '.terraform.lock.hcl')),
+    env.TF_CLI_CONFIG_FILE ?? '',
+    fileText(env.TF_CLI_CONFIG_FILE),
+    env.TF_CLI_ARGS ?? '',
+    env.TF_CLI_ARGS_init ?? '',
+  ];
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex');
 }
 
-/** Whether `terraform init` already ran successfully for the stack's current initKey. */
+/**
+ * Whether `terraform init` already ran successfully for the stack's current initKey, and what it
+ * installed is still there. Never with `TF_DATA_DIR` set (the working data lives elsewhere then).
+ */
 export function initialized(stackDir, env) {
+  if (env.TF_DATA_DIR) return false;
   const marker = join(stackDir, INIT_MARKER);
-  return existsSync(marker) && readFileSync(marker, 'utf8') === initKey(stackDir, env);
+  return (
+    existsSync(marker) &&
+    existsSync(join(stackDir, '.terraform', 'providers')) &&
+    readFileSync(marker, 'utf8') === initKey(stackDir, env)
+  );
 }
+
+/** Forgets a stack's initialization: the next run inits again. */
+const forgetInit = (stackDir) => rmSync(join(stackDir, INIT_MARKER), { force: true });
 
 /**
  * Plans or applies `stacks` (`[{ name, dir, dependencies, backend, hash }]`, dependencies first),
  * `parallel` at a time, each with Terraform's `-parallelism=<terraformParallelism>` (by default
- * TF_OPERATIONS shared by the stacks that can run together). `onEvent({ type: 'start' | 'done', name, result? })` reports progress. Resolves one result per
+ * TF_OPERATIONS shared by the stacks that can run together).
+ * `onEvent({ type: 'start' | 'done', name, result? })` reports progress. Resolves one result per
  * stack: `{ name, init, status, add, change, destroy, seconds, reason, log }` with status
  * `planned`, `applied`, `failed` or `skipped`, and `init` `ran`, `skipped` (the directory was
- * initialized for this configuration) or null (the stack never started).
+ * initialized for this configuration) or null (not reached).
  */
 export async function runStacks(
   stacks,
@@ -179,6 +203,8 @@ export async function runStacks(
         log.write('\n(terraform init skipped: already initialized for this configuration)\n');
       } else {
         init = 'ran';
+        // A failed init must not leave an older marker that a reverted configuration would match.
+        forgetInit(stack.dir);
         const initRun = await tf([
           'init',
           '-input=false',
@@ -196,6 +222,8 @@ export async function runStacks(
         : ['apply', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, tfParallelism];
       const res = await tf(command);
       const counts = res.counts ?? {};
+      // Terraform asks for an init the marker did not know was needed: do it next time.
+      if (res.status !== 0 && /terraform init/.test(res.tail)) forgetInit(stack.dir);
       if (res.status !== 0) {
         return done({
           status: 'failed',

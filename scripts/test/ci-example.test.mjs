@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { COMMANDS, MATRIX_MAX_PARALLEL, parseCiArgs } from '../../examples/ci-deploy/ci.mjs';
+import { COMMANDS, jobsAtOnce, parseCiArgs } from '../../examples/ci-deploy/ci.mjs';
 import { stackHash } from '../deploy/record.mjs';
 import { stackParallelism } from '../deploy/run.mjs';
 import { ROOT } from '../lib.mjs';
@@ -94,9 +94,17 @@ describe('the workflow calls ci.mjs and nothing else', () => {
     assert.match(workflow.concurrency.group, /'deploy-prod'/);
     assert.match(workflow.concurrency['cancel-in-progress'], /pull_request/);
     assert.equal(workflow.env.CCB_ENV, 'prod');
-    // ci.mjs splits Terraform's parallelism for as many jobs as the matrices run at once.
-    assert.equal(plan.strategy['max-parallel'], MATRIX_MAX_PARALLEL);
-    assert.equal(shards.strategy['max-parallel'], MATRIX_MAX_PARALLEL);
+    // Every plan or apply step tells ci.mjs how many jobs of its matrix run at once, from GitHub's
+    // strategy context, so Terraform's parallelism is shared among them.
+    for (const job of [plan, env, shards]) {
+      const step = job.steps.find((st) => st.run?.includes(' ci.mjs '));
+      assert.equal(step.env.CCB_JOB_TOTAL, '${{ strategy.job-total }}');
+      assert.equal(step.env.CCB_MAX_PARALLEL, '${{ strategy.max-parallel }}');
+    }
+    assert.equal(jobsAtOnce({}), 1);
+    assert.equal(jobsAtOnce({ CCB_JOB_TOTAL: '3', CCB_MAX_PARALLEL: '10' }), 3);
+    assert.equal(jobsAtOnce({ CCB_JOB_TOTAL: '30', CCB_MAX_PARALLEL: '10' }), 10);
+    assert.equal(jobsAtOnce({ CCB_JOB_TOTAL: 'x', CCB_MAX_PARALLEL: '' }), 1);
   });
 });
 
@@ -160,7 +168,7 @@ let jobs = 0;
  * GitHub output and summary files (GitHub's own variables of this process left out), the
  * configuration `cfg` as checked out. Resolves `{ status, stderr, outputs, summary, out }`.
  */
-function job(args, cfg = undefined) {
+function job(args, cfg = undefined, extraEnv = {}) {
   const dir = join(ctx.WORK, 'jobs', String((jobs += 1)));
   mkdirSync(dir, { recursive: true });
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
@@ -180,7 +188,7 @@ function job(args, cfg = undefined) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CI, ...argv], {
       cwd: ROOT,
-      env: { ...env, ...files },
+      env: { ...env, ...files, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -226,7 +234,9 @@ async function changedStacks(cfg) {
 
 /** Runs `ci.mjs <verb> dev <stack>` for every stack at once (a matrix); asserts each `status`. */
 async function matrix(verb, stacks, cfg, status) {
-  const results = await Promise.all(stacks.map((s) => job([verb, 'dev', s], cfg)));
+  // As GitHub runs a matrix: each job knows how many of them run at once (max-parallel 10).
+  const strategy = { CCB_JOB_TOTAL: String(stacks.length), CCB_MAX_PARALLEL: '10' };
+  const results = await Promise.all(stacks.map((s) => job([verb, 'dev', s], cfg, strategy)));
   for (const [i, res] of results.entries()) {
     assert.equal(res.status, 0, `${verb} ${stacks[i]}:\n${res.stderr.slice(-3000)}`);
     assert.match(
@@ -314,14 +324,11 @@ describe("the workflow's steps on the emulator", { concurrency: false }, () => {
     const changed = await changedStacks(pr);
     assert.deepEqual(changed.stacks, ['dev-payments', 'dev-platform']);
     const plans = await matrix('plan', changed.stacks, pr, 'planned');
-    // A job is one of up to MATRIX_MAX_PARALLEL at once: Terraform's operations are split for them.
+    // Two plan jobs at once: each gets half of Terraform's operations in flight.
     const platformLog = join(plans[1].out, 'cdktf.out', 'stacks', 'dev-platform', 'deploy.log');
     assert.match(
       readFileSync(platformLog, 'utf8'),
-      new RegExp(
-        `^\\$ terraform plan .* -parallelism=${stackParallelism(MATRIX_MAX_PARALLEL)}( |$)`,
-        'm',
-      ),
+      new RegExp(`^\\$ terraform plan .* -parallelism=${stackParallelism(2)}( |$)`, 'm'),
     );
     assert.match(
       plans[1].summary,

@@ -375,8 +375,12 @@ describe('scheduler (a stand-in terraform)', () => {
         'echo "$name $*" >> "$CALLS.args"',
         'if [ "$1" = init ]; then',
         '  case " $FAIL_INIT " in *" $name "*) echo "Error: no init in $name" >&2; exit 1;; esac',
+        '  mkdir -p .terraform/providers',
         '  exit 0',
         'fi',
+        'case " $NEEDS_INIT " in *" $name "*)',
+        '  echo \'Error: Backend initialization required, please run "terraform init"\' >&2; exit 1;;',
+        'esac',
         'case " $FAIL " in *" $name "*) echo "Error: boom in $name" >&2; exit 1;; esac',
         'printf \'{"version":4,"serial":1,"lineage":"L-%s"}\' "$name" > "$STATES/terraform.$name.tfstate"',
         '[ "$1" = plan ] && echo "Plan: 1 to add, 0 to change, 0 to destroy." && exit 0',
@@ -395,13 +399,14 @@ describe('scheduler (a stand-in terraform)', () => {
       const backend = { kind: 'local', path: join(dir, `terraform.${name}.tfstate`) };
       return { name, dir: join(dir, name), dependencies, backend, hash: `h-${name}` };
     });
-    const env = (fail, failInit = '') => ({
+    const env = (fail, failInit = '', needsInit = '') => ({
       ...process.env,
       PATH: `${bin}:${process.env.PATH}`,
       CALLS: join(dir, 'calls.log'),
       STATES: dir,
       FAIL: fail,
       FAIL_INIT: failInit,
+      NEEDS_INIT: needsInit,
     });
     const calls = () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n');
     const sidecars = () => stacks.filter((s) => existsSync(`${s.backend.path}.deployed.json`));
@@ -480,7 +485,8 @@ describe('scheduler (a stand-in terraform)', () => {
       assert.equal(initialized(s2.dir, { ...f.env(''), TF_CLI_CONFIG_FILE: '/other.tfrc' }), false);
       await runStacks([env, s1], { parallel: 1, env: f.env('') });
       assert.deepEqual(f.calls().slice(8), ['env init', 'env apply', 's1 init', 's1 apply']);
-      // A failed init leaves no marker: the next run tries it again.
+      // A failed init removes the marker: the configuration it was for, back again, inits again.
+      const initializedFor = readFileSync(tfFile, 'utf8');
       tf.terraform.backend.local.path = '../third.tfstate';
       writeFileSync(tfFile, JSON.stringify(tf));
       const [failed] = await runStacks([env], { env: f.env('', 'env') });
@@ -489,12 +495,25 @@ describe('scheduler (a stand-in terraform)', () => {
         [failed.status, failed.reason],
         ['failed', 'terraform init: Error: no init in env'],
       );
+      writeFileSync(tfFile, initializedFor);
       assert.equal(initialized(env.dir, f.env('')), false);
       await runStacks([env], { env: f.env(''), terraformParallelism: 7 });
       assert.deepEqual(f.calls().slice(-3), ['env init', 'env init', 'env apply']);
       // --terraform-parallelism overrides the split.
       const lastArgs = readFileSync(join(f.dir, 'calls.log.args'), 'utf8').trim().split('\n');
       assert.ok(lastArgs.at(-1).split(' ').includes('-parallelism=7'), lastArgs.at(-1));
+      // What init installed is gone: init again.
+      assert.equal(initialized(env.dir, f.env('')), true);
+      rmSync(join(env.dir, '.terraform', 'providers'), { recursive: true });
+      assert.equal(initialized(env.dir, f.env('')), false);
+      await runStacks([env], { env: f.env('') });
+      assert.equal(initialized(env.dir, f.env('')), true);
+      // TF_DATA_DIR moves Terraform's working data elsewhere: never skipped.
+      assert.equal(initialized(env.dir, { ...f.env(''), TF_DATA_DIR: join(f.dir, 'data') }), false);
+      // Terraform itself asks for an init (a backend changed outside the key): the next run inits.
+      const [asked] = await runStacks([env], { env: f.env('', '', 'env') });
+      assert.deepEqual([asked.init, asked.status], ['skipped', 'failed']);
+      assert.equal(initialized(env.dir, f.env('')), false);
     } finally {
       rmSync(f.dir, { recursive: true, force: true });
     }
