@@ -97,7 +97,7 @@ describe('the workflow calls ci.mjs and nothing else', () => {
     // Every plan or apply step tells ci.mjs how many jobs of its matrix run at once, from GitHub's
     // strategy context, so Terraform's parallelism is shared among them.
     for (const job of [plan, env, shards]) {
-      const step = job.steps.find((st) => st.run?.includes(' ci.mjs '));
+      const step = job.steps.find((st) => st.run?.includes('ci-deploy/ci.mjs'));
       assert.equal(step.env.CCB_JOB_TOTAL, '${{ strategy.job-total }}');
       assert.equal(step.env.CCB_MAX_PARALLEL, '${{ strategy.max-parallel }}');
     }
