@@ -8,7 +8,7 @@ import { appStacks, synthApp, terraformEnv } from '../lib.mjs';
 import { packages } from '../onboarding-files.mjs';
 import { adoptEmulator, ensureStateBuckets, seedNetwork } from './local.mjs';
 import { DeployError, readRecords, stackBackend, stackHash } from './record.mjs';
-import { runStacks } from './run.mjs';
+import { runStacks, stackRow } from './run.mjs';
 import { changeReason, selectStacks } from './select.mjs';
 
 /** A usage problem found once the app is synthesized (an unknown --stack): exit 2. */
@@ -118,17 +118,7 @@ export async function deployEnvironment({
     }
   }
   const { planned, unchanged } = selectStacks(stacks, { only, changed, reasons });
-  const unchangedRows = unchanged.map((name) => ({
-    name,
-    status: 'unchanged',
-    init: null,
-    add: null,
-    change: null,
-    destroy: null,
-    seconds: 0,
-    reason: null,
-    log: null,
-  }));
+  const unchangedRows = unchanged.map((name) => stackRow(name, { status: 'unchanged' }));
   if (list || planned.length === 0) {
     return { planned: planned.map((p) => p.name), stacks: unchangedRows };
   }
@@ -148,7 +138,8 @@ export async function deployEnvironment({
   const results = await runStacks(selected, {
     plan,
     parallel,
-    ...(terraformParallelism ? { terraformParallelism } : {}),
+    // undefined: runStacks' default share.
+    terraformParallelism,
     env: deployTerraformEnv(local),
     // A local backend's settings carry the emulator's address, which changes between emulators.
     reconfigure: Boolean(local),

@@ -154,6 +154,24 @@ export function initialized(stackDir, env) {
 const forgetInit = (stackDir) => rmSync(join(stackDir, INIT_MARKER), { force: true });
 
 /**
+ * One stack's result row, as runStacks and deploy report it: `fields` over a row where nothing
+ * ran (no init, no counts, no time, no reason, no log).
+ */
+export function stackRow(name, fields) {
+  return {
+    name,
+    init: null,
+    add: null,
+    change: null,
+    destroy: null,
+    seconds: 0,
+    reason: null,
+    log: null,
+    ...fields,
+  };
+}
+
+/**
  * Plans or applies `stacks` (`[{ name, dir, dependencies, backend, hash }]`, dependencies first),
  * `parallel` at a time, each with Terraform's `-parallelism=<terraformParallelism>` (by default
  * TF_OPERATIONS shared by the stacks that can run together).
@@ -183,17 +201,8 @@ export async function runStacks(
     const log = createWriteStream(join(stack.dir, LOG_FILE));
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
     let init = null;
-    const done = (fields) => ({
-      name: stack.name,
-      init,
-      add: null,
-      change: null,
-      destroy: null,
-      reason: null,
-      log: join(stack.dir, LOG_FILE),
-      ...fields,
-      seconds: seconds(),
-    });
+    const done = (fields) =>
+      stackRow(stack.name, { init, log: join(stack.dir, LOG_FILE), ...fields, seconds: seconds() });
     try {
       const tf = (args) => spawnLogged('terraform', args, { cwd: stack.dir, env, log });
       // A stack initialized for the same backend settings, providers and lock file (the usual
@@ -222,9 +231,9 @@ export async function runStacks(
         : ['apply', '-auto-approve', '-input=false', '-no-color', LOCK_TIMEOUT, tfParallelism];
       const res = await tf(command);
       const counts = res.counts ?? {};
-      // Terraform asks for an init the marker did not know was needed: do it next time.
-      if (res.status !== 0 && /terraform init/.test(res.tail)) forgetInit(stack.dir);
       if (res.status !== 0) {
+        // Terraform asks for an init the marker did not know was needed: do it next time.
+        if (/terraform init/.test(res.tail)) forgetInit(stack.dir);
         return done({
           status: 'failed',
           ...counts,
@@ -250,17 +259,10 @@ export async function runStacks(
       );
       if (blocked) {
         pending.delete(name);
-        const result = {
-          name,
-          init: null,
+        const result = stackRow(name, {
           status: 'skipped',
-          add: null,
-          change: null,
-          destroy: null,
-          seconds: 0,
           reason: `${blocked} ${results.get(blocked).status}`,
-          log: null,
-        };
+        });
         results.set(name, result);
         onEvent({ type: 'done', name, result });
         continue;
