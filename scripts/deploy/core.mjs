@@ -109,9 +109,10 @@ export async function deployEnvironment({
   }
 
   const reasons = new Map();
+  let records = new Map();
   if (changed) {
     const considered = only.length > 0 ? stacks.filter((s) => only.includes(s.name)) : stacks;
-    const records = readRecords(considered);
+    records = readRecords(considered);
     for (const stack of considered) {
       const reason = changeReason({ hash: stack.hash, ...records.get(stack.name) });
       if (reason) reasons.set(stack.name, reason);
@@ -135,6 +136,17 @@ export async function deployEnvironment({
     ...stacks.find((s) => s.name === name),
     reason,
   }));
+  // A plan of a shard reads the environment stack's outputs from its state: the dependencies
+  // never applied (no state) are the ones whose dependents cannot be planned yet.
+  const unapplied = new Set();
+  if (plan) {
+    const dependencies = stacks.filter((s) =>
+      selected.some((p) => p.dependencies.includes(s.name)),
+    );
+    const unread = dependencies.filter((s) => !records.has(s.name));
+    const states = new Map([...records, ...(unread.length > 0 ? readRecords(unread) : [])]);
+    for (const { name } of dependencies) if (!states.get(name)?.state) unapplied.add(name);
+  }
   const results = await runStacks(selected, {
     plan,
     parallel,
@@ -143,6 +155,7 @@ export async function deployEnvironment({
     env: deployTerraformEnv(local),
     // A local backend's settings carry the emulator's address, which changes between emulators.
     reconfigure: Boolean(local),
+    unapplied,
     onEvent: ({ type, name, result }) => {
       if (type === 'start')
         progress(

@@ -177,8 +177,10 @@ export function stackRow(name, fields) {
  * TF_OPERATIONS shared by the stacks that can run together).
  * `onEvent({ type: 'start' | 'done', name, result? })` reports progress. Resolves one result per
  * stack: `{ name, init, status, add, change, destroy, seconds, reason, log }` with status
- * `planned`, `applied`, `failed` or `skipped`, and `init` `ran`, `skipped` (the directory was
- * initialized for this configuration) or null (not reached).
+ * `planned`, `applied`, `failed`, `skipped` (a dependency failed) or `deferred` (a plan of a stack
+ * that depends on one of `unapplied`, the stacks with no state yet: it could not read their
+ * outputs), and `init` `ran`, `skipped` (the directory was initialized for this configuration) or
+ * null (not reached).
  */
 export async function runStacks(
   stacks,
@@ -188,6 +190,7 @@ export async function runStacks(
     terraformParallelism = stackParallelism(Math.min(parallel, stacks.length)),
     env,
     reconfigure = false,
+    unapplied = new Set(),
     onEvent = () => {},
   },
 ) {
@@ -257,12 +260,20 @@ export async function runStacks(
       const blocked = deps.find(
         (d) => results.has(d) && !['applied', 'planned'].includes(results.get(d).status),
       );
-      if (blocked) {
+      // A plan reads a dependency's outputs from its state (terraform_remote_state): with no
+      // state yet there is nothing to read, so the stack can be planned only after that apply.
+      const notApplied = plan && (stack.dependencies ?? []).find((d) => unapplied.has(d));
+      if (blocked || notApplied) {
         pending.delete(name);
-        const result = stackRow(name, {
-          status: 'skipped',
-          reason: `${blocked} ${results.get(blocked).status}`,
-        });
+        const result = stackRow(
+          name,
+          blocked
+            ? { status: 'skipped', reason: `${blocked} ${results.get(blocked).status}` }
+            : {
+                status: 'deferred',
+                reason: `${notApplied} not applied yet (its outputs are read from its state)`,
+              },
+        );
         results.set(name, result);
         onEvent({ type: 'done', name, result });
         continue;

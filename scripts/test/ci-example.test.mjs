@@ -276,6 +276,14 @@ describe("the workflow's steps on the emulator", { concurrency: false }, () => {
     );
     assert.equal(tf.terraform.backend.s3.use_lockfile, true);
     assert.equal(tf.terraform.backend.s3.endpoints.s3, ctx.emulator.endpoint);
+    // The pull request that adds the environment: a team stack's plan job cannot read the
+    // environment stack's outputs before its first apply, so it is deferred, and passes.
+    const early = await job(['plan', 'dev', 'dev-payments'], config);
+    assert.equal(early.status, 0, early.stderr);
+    assert.match(
+      early.summary,
+      /\| `dev-payments` \| deferred \| {2}\| 0 s \| dev not applied yet \(its outputs are read from its state\) \|/,
+    );
 
     await matrix('apply', [first.environment], config, 'applied');
     await matrix('apply', first.shards, config, 'applied');

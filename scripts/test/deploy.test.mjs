@@ -560,6 +560,35 @@ describe('scheduler (a stand-in terraform)', () => {
       rmSync(f.dir, { recursive: true, force: true });
     }
   });
+
+  it('defers the plan of a shard whose environment stack has no state yet', async () => {
+    const f = fixture();
+    try {
+      const results = await runStacks(f.stacks, {
+        plan: true,
+        env: f.env(''),
+        unapplied: new Set(['env']),
+      });
+      assert.deepEqual(
+        results.map((r) => [r.name, r.status, r.reason]),
+        [
+          ['env', 'planned', null],
+          ['s1', 'deferred', 'env not applied yet (its outputs are read from its state)'],
+          ['s2', 'deferred', 'env not applied yet (its outputs are read from its state)'],
+        ],
+      );
+      // Only the environment stack ran Terraform.
+      assert.deepEqual(f.calls(), ['env init', 'env plan']);
+      // An apply is never deferred: the environment stack goes first and writes its state.
+      const applied = await runStacks(f.stacks, { env: f.env(''), unapplied: new Set(['env']) });
+      assert.deepEqual(
+        applied.map((r) => r.status),
+        ['applied', 'applied', 'applied'],
+      );
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  });
 });
 
 // ----------------------------------------------------------------------------- on the emulator
