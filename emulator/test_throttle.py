@@ -338,8 +338,8 @@ class TerraformAbsorbsThrottlingTest(unittest.TestCase):
         self.rate_limits(
             {
                 "overrides": {
-                    "bedrock:CreateInferenceProfile": {"rate": 2, "burst": 1},
-                    "bedrock:GetInferenceProfile": {"rate": 4, "burst": 2},
+                    "bedrock:CreateInferenceProfile": {"rate": 5, "burst": 1},
+                    "bedrock:GetInferenceProfile": {"rate": 10, "burst": 2},
                 }
             }
         )
