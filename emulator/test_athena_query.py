@@ -7,7 +7,7 @@ a copy); the tables mirror its ``InvocationLogTable`` and ``ProfileMappingTable`
 expected numbers are computed below from the records and the prices, by the formula written out
 here (cost = Σ tokens × USD per million tokens / 1e6, absent counts 0).
 
-Run: python3 -m unittest test_athena_query (in emulator/; build first: npx turbo run build)
+Run: python3 -m unittest test_athena_query (in emulator/; build first: npm run build)
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def render() -> dict[str, Any]:
     arg = json.dumps({"options": options, "profiles": PROFILES, "window": REPORT_WINDOW})
     out = subprocess.run(["node", "-e", _RENDER, arg], cwd=HERE, capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
-        raise RuntimeError(f"cannot render the attribution queries (run `npx turbo run build`):\n{out.stderr}")
+        raise RuntimeError(f"cannot render the attribution queries (run `npm run build`):\n{out.stderr}")
     return json.loads(out.stdout)
 
 

@@ -4,7 +4,7 @@ Run: python3 -m unittest discover -s emulator -p 'test_*.py'
 
 The developer policy is rendered by the built packages (packages/*/dist) for
 apps/dev/config.yaml, so the statements are the ones the stack deploys. Skipped
-when node or the build is missing (npx turbo run build --output-logs=errors-only).
+when node or the build is missing (npm run build).
 """
 
 from __future__ import annotations

@@ -390,11 +390,9 @@ async function main(argv) {
   const appDir = join(ROOT, 'apps', values.env);
   if (!existsSync(join(appDir, 'cdktf.json')))
     throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);
-  // Build first (turbo-cached); its report is shown only when it fails, so the output is Claude
-  // Code's alone.
-  const build = run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
-    capture: true,
-  });
+  // Build first (a no-op when nothing changed); its report is shown only when it fails, so the
+  // output is Claude Code's alone.
+  const build = run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { capture: true });
   if (build.status !== 0) {
     throw new ClaudeRunError(`npm run build failed:\n${build.stdout}${build.stderr}`);
   }

@@ -36,7 +36,7 @@ import {
   workspaceRows,
   workspacesTable,
 } from './docs/stack-docs.mjs';
-import { ROOT, must } from './lib.mjs';
+import { ROOT, buildWorkspaces } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -48,13 +48,7 @@ const { values: opts } = parseArgs({
 const root = resolve(opts.root);
 
 if (!opts['no-build']) {
-  must('npx', [
-    'turbo',
-    'run',
-    'build',
-    '--filter=@claude-code-bedrock/stack',
-    '--output-logs=errors-only',
-  ]);
+  buildWorkspaces();
 }
 
 /** The Markdown files that may hold generated regions or links: READMEs and docs/. */

@@ -64,6 +64,14 @@ export function must(cmd, args, opts = {}) {
 }
 
 /**
+ * Builds every workspace (`npm run build`, scripts/build.mjs: one `tsc -b`, a no-op in about a
+ * second when nothing changed); throws with its output when a compile fails.
+ */
+export function buildWorkspaces() {
+  return must(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
+}
+
+/**
  * Synthesizes one app (its compiled dist/main.js) into `outdir` and returns the stack directory
  * holding cdk.tf.json. `env` can set CCB_CONFIG / CCB_TARGET / CCB_EMULATOR_ENDPOINT.
  */

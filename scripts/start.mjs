@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deployEnvironment, deployTerraformEnv } from './deploy/core.mjs';
 import { useEmulator } from './deploy/local.mjs';
-import { ROOT, attachScp, environmentOutputs, must, summarize, synthApp } from './lib.mjs';
+import {
+  ROOT,
+  attachScp,
+  buildWorkspaces,
+  environmentOutputs,
+  summarize,
+  synthApp,
+} from './lib.mjs';
 import { localDeploymentDir } from './onboarding-files.mjs';
 
 const { values } = parseArgs({
@@ -46,7 +53,7 @@ function summary(outputs, file) {
 }
 
 step('building packages and apps');
-must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+buildWorkspaces();
 
 if (values['synth-only']) {
   const [dir] = synthApp(env);

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import {
   ROOT,
+  buildWorkspaces,
   listApps,
   listExamples,
   must,
@@ -30,7 +31,7 @@ if (args[0] !== CHILD) {
     args.length > 0
       ? args
       : [...listApps(), ...listExamples().map((example) => `examples/${example}`), SHARDED];
-  must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT });
+  buildWorkspaces();
   const jobs = Number(process.env.VALIDATE_JOBS) || Math.min(2, availableParallelism());
   process.exit((await pool(apps, jobs)) > 0 ? 1 : 0);
 }

@@ -1,7 +1,15 @@
 // Bundles the Lambda entry into dist/lambda/index.js: one CommonJS file for the Node.js 20 runtime,
 // with the AWS SDK v3 clients and the workspace packages inside, so it runs with no node_modules.
 import { build } from 'esbuild';
-import { rmSync } from 'fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
 import { coreLambdaSafe } from './esbuild-core.mjs';
@@ -10,10 +18,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 // The function needs only core's Lambda-safe part (esbuild-core.mjs).
 const outdir = join(here, 'dist', 'lambda');
-rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { index: join(here, 'src', 'lambda.ts') },
   outdir,
+  // Paths in the bundle relative to this package, wherever the build runs from.
+  absWorkingDir: here,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -27,7 +36,25 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   plugins: [coreLambdaSafe],
+  write: false,
 });
+// Written only when it changed, each file replaced in one step (a rename): builds run while a
+// synthesis reads the bundle (the end-to-end tests build before each deploy) never see it
+// missing or half-written, and an unchanged bundle keeps its file.
+mkdirSync(outdir, { recursive: true });
+const wanted = new Set(result.outputFiles.map((f) => f.path));
+for (const file of result.outputFiles) {
+  if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
+  mkdirSync(dirname(file.path), { recursive: true });
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.contents);
+  renameSync(tmp, file.path);
+}
+for (const name of readdirSync(outdir)) {
+  if (!wanted.has(join(outdir, name)) && !name.endsWith('.tmp')) {
+    rmSync(join(outdir, name), { recursive: true, force: true });
+  }
+}
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(
   `enforcer bundle: ${join('dist', 'lambda', 'index.js')} (${(bytes / 1024).toFixed(0)} KiB)`,

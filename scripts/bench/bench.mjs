@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { ROOT, must, summarize, terraformEnv } from '../lib.mjs';
+import { ROOT, buildWorkspaces, must, summarize, terraformEnv } from '../lib.mjs';
 import {
   finiteOrNull,
   loadavg,
@@ -289,7 +289,7 @@ async function main() {
   mkdirSync(WORK, { recursive: true });
   if (!values['skip-build']) {
     log('▶ building');
-    must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+    buildWorkspaces();
   }
   const tfEnv = terraformEnv({
     AWS_ACCESS_KEY_ID: 'test',

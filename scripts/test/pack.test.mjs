@@ -17,7 +17,7 @@ import {
   pinned as pinnedSpecs,
   publishedPackages,
 } from '../docs/reuse.mjs';
-import { ROOT, must, terraformEnv } from '../lib.mjs';
+import { ROOT, buildWorkspaces, must, terraformEnv } from '../lib.mjs';
 
 const WORK = join(os.tmpdir(), `ccb-pack-${process.pid}`);
 const PACKAGES = readdirSync(join(ROOT, 'packages')).filter(
@@ -53,7 +53,7 @@ function importedPeers(p) {
 before(() => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(join(WORK, 'tarballs'), { recursive: true });
-  must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+  buildWorkspaces();
   for (const p of PACKAGES) {
     const out = must('npm', ['pack', '--json', '--pack-destination', join(WORK, 'tarballs')], {
       cwd: join(ROOT, 'packages', p),
