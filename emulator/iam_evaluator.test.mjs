@@ -2,7 +2,7 @@
 //
 // The developer policy and the SCP are rendered from the built packages (packages/*/dist) for the
 // dev configuration (apps/dev/config.yaml), so the evaluator sees the statements the stack deploys.
-// Build first: npx turbo run build --output-logs=errors-only
+// Build first: npm run build
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -5,15 +5,19 @@
 // quarter of the CPU time); then the rest of each `build` script (the enforcer's bundle). The
 // workspaces' `build` scripts stay the one description of their build: a script that is not
 // `tsc -p <config>` optionally followed by `&& <command>` is refused. `turbo run build` runs those
-// scripts one workspace at a time (a single workspace and its dependencies, `npm run release`).
+// scripts one workspace at a time (`npm run release`; with --filter, one workspace and its deps).
 //
 //   node scripts/build.mjs [--root <dir>]
 //
 // Exit: 0 built, 1 a compile or bundle failed (its output above), 2 a build script this cannot run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './lib.mjs';
+
+const ts = createRequire(import.meta.url)(join(ROOT, 'node_modules', 'typescript'));
 
 /** The workspace directories the root package.json names (`dir/*` globs and plain paths). */
 export function workspaceDirs(root = ROOT) {
@@ -32,9 +36,10 @@ const BUILD_SCRIPT = /^tsc -p (\S+)(?: && (.+))?$/;
 
 /**
  * The workspaces that have a `build` script, dependencies first (ties in directory order):
- * `{ workspaces: [{ name, dir, config, then }], problems }`, `config` the tsconfig its script
- * compiles and `then` the command it runs after (or undefined); `problems` names each build
- * script that is not `tsc -p <config> [&& <command>]`.
+ * `{ workspaces: [{ name, dir, config, then, deps }], problems }`, `config` the tsconfig its script
+ * compiles, `then` the command it runs after (or undefined) and `deps` the names of the built
+ * workspaces it depends on; `problems` names each build script that is not
+ * `tsc -p <config> [&& <command>]`.
  */
 export function buildPlan(root = ROOT) {
   const all = workspaceDirs(root).map((dir) => ({
@@ -77,9 +82,56 @@ export function buildPlan(root = ROOT) {
     rest = rest.filter((w) => !ready.includes(w));
   }
   return {
-    workspaces: ordered.map(({ name, dir, config, then }) => ({ name, dir, config, then })),
+    workspaces: ordered,
     problems,
   };
+}
+
+/**
+ * What `tsc -b` knows of a workspace: where it records the last build (its `.tsbuildinfo`) and
+ * the files that build reads (the config, the configs it extends, the sources it includes).
+ */
+export function buildInputs(config) {
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    config,
+    { tscBuild: true },
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  if (!parsed) return { info: undefined, files: [config] };
+  const extended = [...(parsed.options.configFile?.extendedSourceFiles ?? [])];
+  return {
+    info: ts.getTsBuildInfoEmitOutputFilePath(parsed.options),
+    files: [config, ...extended, ...parsed.fileNames],
+  };
+}
+
+const mtime = (path) => (path && existsSync(path) ? statSync(path).mtimeMs : undefined);
+
+/**
+ * Makes `tsc -b` compile again every workspace whose dependency changed: without project
+ * references it checks a workspace against its own files only, so a dependency's new types would
+ * not be checked against its dependents. A workspace is rebuilt when it has no build record, one of
+ * its files is newer than that record, or one of its dependencies is rebuilt or was built after it;
+ * the record of a workspace rebuilt for its dependencies' sake is removed. Returns the names of
+ * those workspaces.
+ */
+export function invalidateDependents(workspaces) {
+  const built = new Map();
+  const rebuilt = new Set();
+  const forced = [];
+  for (const w of workspaces) {
+    const { info, files } = buildInputs(w.config);
+    const at = mtime(info);
+    built.set(w.name, at);
+    const own = at === undefined || files.some((f) => (mtime(f) ?? Infinity) > at);
+    const byDeps = w.deps.some((d) => rebuilt.has(d) || (built.get(d) ?? 0) > (at ?? 0));
+    if (own || byDeps) rebuilt.add(w.name);
+    if (byDeps && !own) {
+      rmSync(info, { force: true });
+      forced.push(w.name);
+    }
+  }
+  return forced;
 }
 
 function main(argv) {
@@ -96,6 +148,7 @@ function main(argv) {
     return 2;
   }
   const started = Date.now();
+  invalidateDependents(workspaces);
   const tsc = spawnSync(
     process.execPath,
     [
@@ -106,7 +159,7 @@ function main(argv) {
     { cwd: root, stdio: 'inherit' },
   );
   if (tsc.status !== 0) {
-    console.error(`build: tsc -b failed (exit ${tsc.status ?? tsc.signal})`);
+    console.error(`build: tsc -b failed (${tsc.signal ?? `exit ${tsc.status}`})`);
     return 1;
   }
   for (const w of workspaces.filter((x) => x.then)) {
@@ -121,4 +174,6 @@ function main(argv) {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exit(main(process.argv.slice(2)));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exit(main(process.argv.slice(2)));
+}

@@ -284,7 +284,11 @@ async function planOrApply(opts, { plan }) {
   const rows = res.json.stacks;
   const ran = rows.filter((r) => r.status !== 'unchanged');
   const unchanged = rows.filter((r) => r.status === 'unchanged').map((r) => code(r.name));
-  const logs = terraformLogs(opts, ran);
+  // Only the stacks Terraform ran for: a deferred or skipped stack's directory may hold an older log.
+  const logs = terraformLogs(
+    opts,
+    ran.filter((r) => r.init !== null),
+  );
   showLogs(logs, verb);
   const details = plan
     ? logs.map(({ name, log }) => {

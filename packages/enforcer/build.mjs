@@ -10,7 +10,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'fs';
-import { dirname, join } from 'path';
+import { basename, dirname, join } from 'path';
 import { fileURLToPath } from 'url';
 import { coreLambdaSafe } from './esbuild-core.mjs';
 
@@ -39,21 +39,21 @@ const result = await build({
   write: false,
 });
 // Written only when it changed, each file replaced in one step (a rename): builds run while a
-// synthesis reads the bundle (the end-to-end tests build before each deploy) never see it
-// missing or half-written, and an unchanged bundle keeps its file.
+// synthesis archives the bundle's directory (the end-to-end tests build before each deploy) never
+// show it a file missing or half-written, and an unchanged bundle keeps its file. The file being
+// written waits outside that directory (in dist/), so no archive can take it in.
 mkdirSync(outdir, { recursive: true });
 const wanted = new Set(result.outputFiles.map((f) => f.path));
 for (const file of result.outputFiles) {
   if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
   mkdirSync(dirname(file.path), { recursive: true });
-  const tmp = `${file.path}.${process.pid}.tmp`;
+  const tmp = join(here, 'dist', `.lambda-${basename(file.path)}.${process.pid}.tmp`);
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
 }
+// Anything else in the directory (an earlier build's file) would be archived with the bundle.
 for (const name of readdirSync(outdir)) {
-  if (!wanted.has(join(outdir, name)) && !name.endsWith('.tmp')) {
-    rmSync(join(outdir, name), { recursive: true, force: true });
-  }
+  if (!wanted.has(join(outdir, name))) rmSync(join(outdir, name), { recursive: true, force: true });
 }
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(

@@ -257,23 +257,24 @@ export async function runStacks(
   while (pending.size > 0 || running.size > 0) {
     for (const [name, stack] of pending) {
       const deps = (stack.dependencies ?? []).filter((d) => stacks.some((s) => s.name === d));
-      const blocked = deps.find(
-        (d) => results.has(d) && !['applied', 'planned'].includes(results.get(d).status),
-      );
+      const statusOf = (d) => results.get(d)?.status;
+      const blocked = deps.find((d) => ['failed', 'skipped'].includes(statusOf(d)));
       // A plan reads a dependency's outputs from its state (terraform_remote_state): with no
-      // state yet there is nothing to read, so the stack can be planned only after that apply.
+      // state yet there is nothing to read, so the stack can be planned only after that apply;
+      // so can the stacks that depend on a deferred one.
       const notApplied = plan && (stack.dependencies ?? []).find((d) => unapplied.has(d));
-      if (blocked || notApplied) {
+      const waiting = deps.find((d) => statusOf(d) === 'deferred');
+      if (blocked || notApplied || waiting) {
         pending.delete(name);
-        const result = stackRow(
-          name,
-          blocked
-            ? { status: 'skipped', reason: `${blocked} ${results.get(blocked).status}` }
-            : {
-                status: 'deferred',
-                reason: `${notApplied} not applied yet (its outputs are read from its state)`,
-              },
-        );
+        let fields;
+        if (blocked) fields = { status: 'skipped', reason: `${blocked} ${statusOf(blocked)}` };
+        else if (notApplied) {
+          fields = {
+            status: 'deferred',
+            reason: `${notApplied} not applied yet (its outputs are read from its state)`,
+          };
+        } else fields = { status: 'deferred', reason: `${waiting} deferred` };
+        const result = stackRow(name, fields);
         results.set(name, result);
         onEvent({ type: 'done', name, result });
         continue;

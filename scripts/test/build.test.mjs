@@ -3,7 +3,16 @@
 // (compiled with the repository's TypeScript) and the repository's own plan.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -39,6 +48,7 @@ function repo(workspaces) {
           module: 'commonjs',
           target: 'ES2022',
           strict: true,
+          declaration: true,
           rootDir: 'src',
           outDir: 'dist',
           types: [],
@@ -104,6 +114,48 @@ describe('npm run build', () => {
     assert.equal(res.status, 1);
     assert.match(res.stdout, /src\/index\.ts\(1,14\): error TS2322/);
     assert.match(res.stderr, /build: tsc -b failed/);
+  });
+
+  it("compiles a workspace again when a dependency's types change, and nothing when none did", () => {
+    const root = repo({
+      a: { build: 'tsc -p tsconfig.build.json', source: 'export const x: number = 1;\n' },
+      b: {
+        deps: ['a'],
+        build: 'tsc -p tsconfig.build.json',
+        source: "import { x } from '@t/a';\nexport const y: number = x;\n",
+      },
+    });
+    // b resolves @t/a as npm would: through node_modules, to a's package (its built types).
+    mkdirSync(join(root, 'node_modules', '@t'), { recursive: true });
+    symlinkSync(join(root, 'packages', 'a'), join(root, 'node_modules', '@t', 'a'));
+    writeFileSync(
+      join(root, 'packages', 'a', 'package.json'),
+      JSON.stringify({
+        name: '@t/a',
+        main: 'dist/index.js',
+        types: 'dist/index.d.ts',
+        scripts: { build: 'tsc -p tsconfig.build.json' },
+      }),
+    );
+    const first = build(root);
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+    const output = join(root, 'packages', 'b', 'dist', 'index.js');
+    const before = statSync(output).mtimeMs;
+    // Nothing changed: nothing is written again.
+    assert.equal(build(root).status, 0);
+    assert.equal(statSync(output).mtimeMs, before);
+    // a now exports a string: b's own files did not change, but b no longer type-checks.
+    writeFileSync(join(root, 'packages', 'a', 'src', 'index.ts'), "export const x = 'one';\n");
+    const res = build(root);
+    assert.equal(res.status, 1);
+    assert.match(res.stdout, /packages\/b\/src\/index\.ts\(2,14\): error TS2322/);
+  });
+
+  it('fails when the rest of a build script fails, exit 1', () => {
+    const root = repo({ a: { build: 'tsc -p tsconfig.build.json && node -e "process.exit(3)"' } });
+    const res = build(root);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /build: packages\/a: 'node -e "process.exit\(3\)"' failed/);
   });
 
   it('refuses, all at once and before compiling, build scripts it cannot run: exit 2', () => {

@@ -564,7 +564,9 @@ describe('scheduler (a stand-in terraform)', () => {
   it('defers the plan of a shard whose environment stack has no state yet', async () => {
     const f = fixture();
     try {
-      const results = await runStacks(f.stacks, {
+      // s3 depends on s1, which depends on env: deferred too, so the plan still passes.
+      const s3 = { ...f.stacks[1], name: 's3', dependencies: ['s1'] };
+      const results = await runStacks([...f.stacks, s3], {
         plan: true,
         env: f.env(''),
         unapplied: new Set(['env']),
@@ -575,6 +577,7 @@ describe('scheduler (a stand-in terraform)', () => {
           ['env', 'planned', null],
           ['s1', 'deferred', 'env not applied yet (its outputs are read from its state)'],
           ['s2', 'deferred', 'env not applied yet (its outputs are read from its state)'],
+          ['s3', 'deferred', 's1 deferred'],
         ],
       );
       // Only the environment stack ran Terraform.

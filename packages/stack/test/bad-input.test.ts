@@ -294,7 +294,7 @@ describe('malformed configs', () => {
 });
 
 describe('the real app process', () => {
-  // turbo builds apps/dev before this package's tests (turbo.json).
+  // npm run test:unit builds apps/dev before this package's tests (scripts/build.mjs).
   const main = join(APPS_DIR, 'dev', 'dist', 'main.js');
   const dir = mkdtempSync(join(tmpdir(), 'ccb-bad-proc-'));
 
