@@ -17,7 +17,8 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './lib.mjs';
 
-const ts = createRequire(import.meta.url)(join(ROOT, 'node_modules', 'typescript'));
+const TYPESCRIPT = join(ROOT, 'node_modules', 'typescript');
+const ts = createRequire(import.meta.url)(TYPESCRIPT);
 
 /** The workspace directories the root package.json names (`dir/*` globs and plain paths). */
 export function workspaceDirs(root = ROOT) {
@@ -112,13 +113,11 @@ const mtime = (path) => (path && existsSync(path) ? statSync(path).mtimeMs : und
  * references it checks a workspace against its own files only, so a dependency's new types would
  * not be checked against its dependents. A workspace is rebuilt when it has no build record, one of
  * its files is newer than that record, or one of its dependencies is rebuilt or was built after it;
- * the record of a workspace rebuilt for its dependencies' sake is removed. Returns the names of
- * those workspaces.
+ * the record of a workspace rebuilt for its dependencies' sake is removed.
  */
 export function invalidateDependents(workspaces) {
   const built = new Map();
   const rebuilt = new Set();
-  const forced = [];
   for (const w of workspaces) {
     const { info, files } = buildInputs(w.config);
     const at = mtime(info);
@@ -126,12 +125,8 @@ export function invalidateDependents(workspaces) {
     const own = at === undefined || files.some((f) => (mtime(f) ?? Infinity) > at);
     const byDeps = w.deps.some((d) => rebuilt.has(d) || (built.get(d) ?? 0) > (at ?? 0));
     if (own || byDeps) rebuilt.add(w.name);
-    if (byDeps && !own) {
-      rmSync(info, { force: true });
-      forced.push(w.name);
-    }
+    if (byDeps && !own) rmSync(info, { force: true });
   }
-  return forced;
 }
 
 function main(argv) {
@@ -151,11 +146,7 @@ function main(argv) {
   invalidateDependents(workspaces);
   const tsc = spawnSync(
     process.execPath,
-    [
-      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-b',
-      ...workspaces.map((w) => relative(root, w.config)),
-    ],
+    [join(TYPESCRIPT, 'bin', 'tsc'), '-b', ...workspaces.map((w) => relative(root, w.config))],
     { cwd: root, stdio: 'inherit' },
   );
   if (tsc.status !== 0) {

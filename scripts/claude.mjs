@@ -20,7 +20,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ROOT, awsJsonClient, run } from './lib.mjs';
+import { ROOT, awsJsonClient, buildWorkspaces, run } from './lib.mjs';
 import {
   deployedOutputs,
   localDeploymentDir,
@@ -392,9 +392,11 @@ async function main(argv) {
     throw new ClaudeRunError(`no environment app apps/${values.env}`, 2);
   // Build first (a no-op when nothing changed); its report is shown only when it fails, so the
   // output is Claude Code's alone.
-  const build = run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { capture: true });
-  if (build.status !== 0) {
-    throw new ClaudeRunError(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  try {
+    buildWorkspaces();
+  } catch (err) {
+    const said = err.result ? `${err.result.stdout}${err.result.stderr}` : err.message;
+    throw new ClaudeRunError(`npm run build failed:\n${said}`);
   }
   const { core } = packages();
   let config;
